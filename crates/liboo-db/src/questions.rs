@@ -1,0 +1,127 @@
+//! Questions belong to one broadcast and outlive it: they are part of its replay.
+
+use sqlx::{AssertSqlSafe, Row};
+use sqlx::any::AnyRow;
+
+use crate::{Db, DbError};
+
+/// A question as asked in chat, before it is stored.
+#[derive(Clone, Debug)]
+pub struct NewQuestion<'a> {
+    pub broadcast_id: i64,
+    pub user_hash: &'a str,
+    pub nickname: &'a str,
+    pub msg: &'a str,
+    pub asked_ms: i64,
+}
+
+/// A stored question.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Question {
+    pub id: i64,
+    pub broadcast_id: i64,
+    pub nickname: String,
+    pub msg: String,
+    pub asked_ms: i64,
+    pub done: bool,
+    pub done_ms: Option<i64>,
+    pub upvotes: i64,
+}
+
+const QUESTION_COLS: &str = "id, broadcast_id, nickname, msg, asked_ms, done, done_ms, upvotes";
+
+fn question_from_row(row: &AnyRow) -> Result<Question, DbError> {
+    Ok(Question {
+        id: row.try_get("id")?,
+        broadcast_id: row.try_get("broadcast_id")?,
+        nickname: row.try_get("nickname")?,
+        msg: row.try_get("msg")?,
+        asked_ms: row.try_get("asked_ms")?,
+        done: row.try_get::<i64, _>("done")? != 0,
+        done_ms: row.try_get("done_ms")?,
+        upvotes: row.try_get("upvotes")?,
+    })
+}
+
+impl Db {
+    /// Stores a question and returns it with its id. Chat broadcasts it only after this
+    /// returns, so a question anyone has seen is never lost.
+    pub async fn add_question(&self, q: &NewQuestion<'_>) -> Result<Question, DbError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "INSERT INTO questions (broadcast_id, user_hash, nickname, msg, asked_ms) \
+             VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(q.broadcast_id)
+        .bind(q.user_hash)
+        .bind(q.nickname)
+        .bind(q.msg)
+        .bind(q.asked_ms)
+        .execute(&mut *tx)
+        .await?;
+        // The newest question of this user in this broadcast is the one just inserted:
+        // both engines serialise writers to a row range inside the transaction.
+        let sql = format!(
+            "SELECT {QUESTION_COLS} FROM questions WHERE broadcast_id = ? AND user_hash = ? \
+             ORDER BY id DESC LIMIT 1"
+        );
+        let row = sqlx::query(AssertSqlSafe(sql))
+            .bind(q.broadcast_id)
+            .bind(q.user_hash)
+            .fetch_one(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        question_from_row(&row)
+    }
+
+    /// Every question of a broadcast, oldest first.
+    pub async fn questions(&self, broadcast_id: i64) -> Result<Vec<Question>, DbError> {
+        let sql =
+            format!("SELECT {QUESTION_COLS} FROM questions WHERE broadcast_id = ? ORDER BY id");
+        let rows = sqlx::query(AssertSqlSafe(sql))
+            .bind(broadcast_id)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(question_from_row).collect()
+    }
+
+    /// The unanswered questions of a broadcast, newest first.
+    pub async fn open_questions(&self, broadcast_id: i64) -> Result<Vec<Question>, DbError> {
+        let sql = format!(
+            "SELECT {QUESTION_COLS} FROM questions WHERE broadcast_id = ? AND done = 0 \
+             ORDER BY id DESC"
+        );
+        let rows = sqlx::query(AssertSqlSafe(sql))
+            .bind(broadcast_id)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(question_from_row).collect()
+    }
+
+    /// Marks a question of a broadcast answered; `None` if the broadcast has no such
+    /// question. Marking twice keeps the first answer time.
+    pub async fn mark_question_done(
+        &self,
+        broadcast_id: i64,
+        question_id: i64,
+        now_ms: i64,
+    ) -> Result<Option<Question>, DbError> {
+        sqlx::query(
+            "UPDATE questions SET done = 1, done_ms = ? WHERE id = ? AND broadcast_id = ? \
+             AND done = 0",
+        )
+        .bind(now_ms)
+        .bind(question_id)
+        .bind(broadcast_id)
+        .execute(&self.pool)
+        .await?;
+        let sql =
+            format!("SELECT {QUESTION_COLS} FROM questions WHERE id = ? AND broadcast_id = ?");
+        let row = sqlx::query(AssertSqlSafe(sql))
+            .bind(question_id)
+            .bind(broadcast_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| question_from_row(&r)).transpose()
+    }
+}

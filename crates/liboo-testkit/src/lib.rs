@@ -1,0 +1,162 @@
+//! Test support: real engines, fresh state per test.
+//!
+//! Distributed-mode tests run against the machine's MariaDB and Redis and a loopback S3
+//! API server; the URLs come from `LIBOO_TEST_MYSQL_URL`, `LIBOO_TEST_REDIS_URL` and
+//! `LIBOO_TEST_S3_ENDPOINT`, with the machine's defaults. A test that cannot reach one
+//! fails with a message naming the variable: these engines are part of the suite, not
+//! optional extras.
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use rand::RngExt;
+
+/// A random lowercase suffix, unique enough for per-test names.
+pub fn unique(prefix: &str) -> String {
+    let mut rng = rand::rng();
+    let suffix: String = (0..10)
+        .map(|_| char::from(b'a' + rng.random_range(0..26u8)))
+        .collect();
+    format!("{prefix}{suffix}")
+}
+
+/// The database engines every storage test runs on.
+#[derive(Clone, Copy, Debug)]
+pub enum Engine {
+    Sqlite,
+    MariaDb,
+}
+
+/// A fresh, empty database that is removed when dropped.
+pub struct TestDb {
+    pub url: String,
+    _dir: Option<tempfile::TempDir>,
+    mysql_drop: Option<(String, String)>,
+}
+
+impl TestDb {
+    pub async fn new(engine: Engine) -> TestDb {
+        match engine {
+            Engine::Sqlite => {
+                let dir = tempfile::tempdir().expect("temp dir");
+                let url = format!("sqlite://{}?mode=rwc", dir.path().join("liboo.db").display());
+                TestDb { url, _dir: Some(dir), mysql_drop: None }
+            }
+            Engine::MariaDb => {
+                let admin = mysql_admin_url();
+                let name = unique("liboo_t_");
+                exec_mysql(&admin, &format!("CREATE DATABASE {name} CHARACTER SET utf8mb4")).await;
+                let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
+                TestDb {
+                    url: format!("{base}/{name}"),
+                    _dir: None,
+                    mysql_drop: Some((admin, name)),
+                }
+            }
+        }
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Some((admin, name)) = self.mysql_drop.take() {
+            // Drop runs outside async context; a private runtime on its own thread
+            // keeps this usable from inside a tokio test too.
+            let _ = std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .expect("runtime");
+                rt.block_on(exec_mysql(&admin, &format!("DROP DATABASE IF EXISTS {name}")));
+            })
+            .join();
+        }
+    }
+}
+
+/// The MariaDB admin URL for tests (a database that exists; root may create others).
+pub fn mysql_admin_url() -> String {
+    std::env::var("LIBOO_TEST_MYSQL_URL")
+        .unwrap_or_else(|_| "mysql://root@127.0.0.1:3306/test".to_owned())
+}
+
+/// The Redis URL for tests.
+pub fn redis_url() -> String {
+    std::env::var("LIBOO_TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".to_owned())
+}
+
+async fn exec_mysql(url: &str, sql: &str) {
+    let sql = sql.to_owned();
+    use sqlx::Connection;
+    let mut conn = sqlx::MySqlConnection::connect(url).await.unwrap_or_else(|e| {
+        panic!("MariaDB at {url} is not reachable ({e}); start it or set LIBOO_TEST_MYSQL_URL")
+    });
+    sqlx::raw_sql(sqlx::AssertSqlSafe(sql.clone())).execute(&mut conn).await.expect(&sql);
+}
+
+/// A free TCP port on loopback, for child processes that take a port number.
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("free port")
+}
+
+/// Waits until a TCP port accepts connections.
+pub fn wait_for_port(addr: &str, timeout: Duration) -> bool {
+    let start = Instant::now();
+    while start.elapsed() < timeout {
+        if std::net::TcpStream::connect(addr).is_ok() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    false
+}
+
+/// An S3 API server on loopback: the one named by `LIBOO_TEST_S3_ENDPOINT`, or a
+/// `moto_server` started for this test (pip package `moto[server]`).
+pub struct S3Server {
+    pub endpoint: String,
+    child: Option<Child>,
+}
+
+impl S3Server {
+    pub fn start() -> S3Server {
+        if let Ok(endpoint) = std::env::var("LIBOO_TEST_S3_ENDPOINT") {
+            return S3Server { endpoint, child: None };
+        }
+        let port = free_port();
+        let child = Command::new(moto_server())
+            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| {
+                panic!(
+                    "cannot start moto_server ({e}): install it with `pip install 'moto[server]'` \
+                     or set LIBOO_TEST_S3_ENDPOINT to a running S3 API server"
+                )
+            });
+        let addr = format!("127.0.0.1:{port}");
+        assert!(wait_for_port(&addr, Duration::from_secs(30)), "moto_server did not start");
+        S3Server { endpoint: format!("http://{addr}"), child: Some(child) }
+    }
+}
+
+fn moto_server() -> PathBuf {
+    std::env::var_os("LIBOO_MOTO_SERVER")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("moto_server"))
+}
+
+impl Drop for S3Server {
+    fn drop(&mut self) {
+        if let Some(child) = &mut self.child {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
