@@ -1,0 +1,312 @@
+//! Media playlists (RFC 8216 §4.3.3): a live playlist with a sliding window, and a VOD playlist
+//! that keeps every segment. One type serves both so the two can never disagree on syntax.
+
+use std::collections::VecDeque;
+use std::fmt::Write;
+
+use crate::time::write_program_date_time;
+
+/// One segment as the playlist lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlaylistEntry {
+    /// Media sequence number; consecutive from one entry to the next.
+    pub sequence: u64,
+    pub duration_ms: i64,
+    /// Relative URI; the prefix given to [`Playlist::render`] goes in front.
+    pub uri: String,
+    /// Wall-clock time of the segment's first frame, Unix ms (`EXT-X-PROGRAM-DATE-TIME`).
+    pub program_date_time_ms: Option<i64>,
+    /// An `EXT-X-DISCONTINUITY` goes before this entry.
+    pub discontinuity: bool,
+}
+
+/// Entries that would break a playlist invariant are refused rather than written.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum PlaylistError {
+    #[error("segment {got} does not follow segment {last}")]
+    SequenceGap { last: u64, got: u64 },
+    #[error("segment of {duration_ms} ms rounds above EXT-X-TARGETDURATION {target} s")]
+    ExceedsTargetDuration { duration_ms: i64, target: u32 },
+    #[error("segment added after the playlist ended")]
+    Ended,
+}
+
+/// A media playlist. Live when built with [`Playlist::live`], VOD with [`Playlist::vod`].
+#[derive(Debug, Clone)]
+pub struct Playlist {
+    target_duration: u32,
+    /// `None` for VOD: keep everything.
+    window: Option<usize>,
+    entries: VecDeque<PlaylistEntry>,
+    /// Sequence number of the next entry; the first entry's is the media sequence.
+    next_sequence: Option<u64>,
+    /// `EXT-X-DISCONTINUITY` tags that have left the window.
+    discontinuity_sequence: u64,
+    ended: bool,
+}
+
+impl Playlist {
+    /// A live playlist listing the last `window` segments (at least 3, as RFC 8216 §6.2.2 wants
+    /// the playlist to span three target durations).
+    pub fn live(target_duration_secs: u32, window: usize) -> Self {
+        Self::new(target_duration_secs, Some(window.max(3)))
+    }
+
+    /// A VOD playlist (`EXT-X-PLAYLIST-TYPE:VOD`) that lists every segment and always ends.
+    pub fn vod(target_duration_secs: u32) -> Self {
+        Self {
+            ended: true,
+            ..Self::new(target_duration_secs, None)
+        }
+    }
+
+    fn new(target_duration: u32, window: Option<usize>) -> Self {
+        Self {
+            target_duration: target_duration.max(1),
+            window,
+            entries: VecDeque::new(),
+            next_sequence: None,
+            discontinuity_sequence: 0,
+            ended: false,
+        }
+    }
+
+    pub fn target_duration(&self) -> u32 {
+        self.target_duration
+    }
+
+    /// `EXT-X-MEDIA-SEQUENCE`: the first listed entry's sequence number.
+    pub fn media_sequence(&self) -> u64 {
+        self.entries
+            .front()
+            .map_or(self.next_sequence.unwrap_or(0), |e| e.sequence)
+    }
+
+    pub fn entries(&self) -> impl Iterator<Item = &PlaylistEntry> {
+        self.entries.iter()
+    }
+
+    /// Adds a segment, dropping the oldest when the live window is full.
+    pub fn push(&mut self, entry: PlaylistEntry) -> Result<(), PlaylistError> {
+        if self.ended && self.window.is_some() {
+            return Err(PlaylistError::Ended);
+        }
+        if let Some(next) = self.next_sequence
+            && entry.sequence != next
+        {
+            return Err(PlaylistError::SequenceGap {
+                last: next - 1,
+                got: entry.sequence,
+            });
+        }
+        // RFC 8216 §4.3.3.1: the EXTINF duration, rounded to the nearest integer, MUST be less
+        // than or equal to the target duration.
+        if (entry.duration_ms + 500) / 1000 > i64::from(self.target_duration) {
+            return Err(PlaylistError::ExceedsTargetDuration {
+                duration_ms: entry.duration_ms,
+                target: self.target_duration,
+            });
+        }
+        self.next_sequence = Some(entry.sequence + 1);
+        self.entries.push_back(entry);
+        if let Some(window) = self.window {
+            while self.entries.len() > window {
+                let gone = self.entries.pop_front().expect("window is at least 3");
+                // §6.2.2: removing a segment that carried EXT-X-DISCONTINUITY increments
+                // EXT-X-DISCONTINUITY-SEQUENCE so clients keep their timelines in step.
+                if gone.discontinuity {
+                    self.discontinuity_sequence += 1;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Ends a live playlist (`EXT-X-ENDLIST`); no segments may follow.
+    pub fn finish(&mut self) {
+        self.ended = true;
+    }
+
+    /// The playlist text, each URI prefixed with `uri_prefix` (e.g. `""` in the broadcast's own
+    /// folder, or `"b/42/"` for a channel playlist pointing into it).
+    pub fn render(&self, uri_prefix: &str) -> String {
+        let mut s = String::with_capacity(128 + self.entries.len() * 96);
+        s.push_str("#EXTM3U\n#EXT-X-VERSION:3\n");
+        if self.window.is_none() {
+            s.push_str("#EXT-X-PLAYLIST-TYPE:VOD\n");
+        }
+        let _ = writeln!(s, "#EXT-X-TARGETDURATION:{}", self.target_duration);
+        let _ = writeln!(s, "#EXT-X-MEDIA-SEQUENCE:{}", self.media_sequence());
+        if self.discontinuity_sequence > 0 {
+            let _ = writeln!(
+                s,
+                "#EXT-X-DISCONTINUITY-SEQUENCE:{}",
+                self.discontinuity_sequence
+            );
+        }
+        for e in &self.entries {
+            if e.discontinuity {
+                s.push_str("#EXT-X-DISCONTINUITY\n");
+            }
+            if let Some(pdt) = e.program_date_time_ms {
+                s.push_str("#EXT-X-PROGRAM-DATE-TIME:");
+                write_program_date_time(&mut s, pdt);
+                s.push('\n');
+            }
+            let d = e.duration_ms.max(0);
+            let _ = writeln!(
+                s,
+                "#EXTINF:{}.{:03},\n{uri_prefix}{}",
+                d / 1000,
+                d % 1000,
+                e.uri
+            );
+        }
+        if self.ended {
+            s.push_str("#EXT-X-ENDLIST\n");
+        }
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(sequence: u64, duration_ms: i64, discontinuity: bool) -> PlaylistEntry {
+        PlaylistEntry {
+            sequence,
+            duration_ms,
+            uri: format!("seg{sequence:05}.ts"),
+            program_date_time_ms: None,
+            discontinuity,
+        }
+    }
+
+    #[test]
+    fn render_table() {
+        let with_pdt = |mut e: PlaylistEntry, ms| {
+            e.program_date_time_ms = Some(ms);
+            e
+        };
+        type Case = (
+            &'static str,
+            Playlist,
+            Vec<PlaylistEntry>,
+            bool,
+            &'static str,
+            &'static str,
+        );
+        let cases: Vec<Case> = vec![
+            (
+                "empty live playlist",
+                Playlist::live(3, 6),
+                vec![],
+                false,
+                "",
+                "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:3\n#EXT-X-MEDIA-SEQUENCE:0\n",
+            ),
+            (
+                "live, two segments with program date time",
+                Playlist::live(3, 6),
+                vec![
+                    with_pdt(entry(1, 2000, false), 1_764_150_000_000),
+                    with_pdt(entry(2, 2033, false), 1_764_150_002_000),
+                ],
+                false,
+                "",
+                "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:3\n#EXT-X-MEDIA-SEQUENCE:1\n\
+                 #EXT-X-PROGRAM-DATE-TIME:2025-11-26T09:40:00.000Z\n#EXTINF:2.000,\nseg00001.ts\n\
+                 #EXT-X-PROGRAM-DATE-TIME:2025-11-26T09:40:02.000Z\n#EXTINF:2.033,\nseg00002.ts\n",
+            ),
+            (
+                "window of 3 slides; the discontinuity that left is counted, the one inside is tagged",
+                Playlist::live(3, 3),
+                vec![
+                    entry(0, 2000, false),
+                    entry(1, 2000, true),
+                    entry(2, 2000, false),
+                    entry(3, 1500, true),
+                    entry(4, 2000, false),
+                ],
+                false,
+                "",
+                "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:3\n#EXT-X-MEDIA-SEQUENCE:2\n\
+                 #EXT-X-DISCONTINUITY-SEQUENCE:1\n\
+                 #EXTINF:2.000,\nseg00002.ts\n#EXT-X-DISCONTINUITY\n#EXTINF:1.500,\nseg00003.ts\n\
+                 #EXTINF:2.000,\nseg00004.ts\n",
+            ),
+            (
+                "finished live playlist with a URI prefix",
+                Playlist::live(3, 6),
+                vec![entry(7, 999, false)],
+                true,
+                "b/42/",
+                "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:3\n#EXT-X-MEDIA-SEQUENCE:7\n\
+                 #EXTINF:0.999,\nb/42/seg00007.ts\n#EXT-X-ENDLIST\n",
+            ),
+            (
+                "VOD keeps every segment",
+                Playlist::vod(3),
+                (0..4).map(|i| entry(i, 2000 + i as i64, i == 2)).collect(),
+                false,
+                "",
+                "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-PLAYLIST-TYPE:VOD\n#EXT-X-TARGETDURATION:3\n\
+                 #EXT-X-MEDIA-SEQUENCE:0\n#EXTINF:2.000,\nseg00000.ts\n#EXTINF:2.001,\nseg00001.ts\n\
+                 #EXT-X-DISCONTINUITY\n#EXTINF:2.002,\nseg00002.ts\n#EXTINF:2.003,\nseg00003.ts\n\
+                 #EXT-X-ENDLIST\n",
+            ),
+        ];
+        for (name, mut playlist, entries, finish, prefix, want) in cases {
+            for e in entries {
+                playlist.push(e).unwrap();
+            }
+            if finish {
+                playlist.finish();
+            }
+            assert_eq!(playlist.render(prefix), want, "{name}");
+        }
+    }
+
+    #[test]
+    fn refusals_table() {
+        let mut ended = Playlist::live(3, 6);
+        ended.finish();
+        let mut started = Playlist::live(3, 6);
+        started.push(entry(4, 2000, false)).unwrap();
+        let cases: Vec<(&str, Playlist, PlaylistEntry, PlaylistError)> = vec![
+            (
+                "3.500 s rounds to 4 > 3",
+                Playlist::live(3, 6),
+                entry(0, 3500, false),
+                PlaylistError::ExceedsTargetDuration {
+                    duration_ms: 3500,
+                    target: 3,
+                },
+            ),
+            (
+                "sequence must follow",
+                started.clone(),
+                entry(6, 2000, false),
+                PlaylistError::SequenceGap { last: 4, got: 6 },
+            ),
+            (
+                "sequence never goes back",
+                started,
+                entry(3, 2000, false),
+                PlaylistError::SequenceGap { last: 4, got: 3 },
+            ),
+            (
+                "nothing after ENDLIST",
+                ended,
+                entry(0, 2000, false),
+                PlaylistError::Ended,
+            ),
+        ];
+        for (name, mut playlist, e, want) in cases {
+            assert_eq!(playlist.push(e), Err(want), "{name}");
+        }
+        // 3.499 s still rounds to 3.
+        Playlist::live(3, 6).push(entry(0, 3499, false)).unwrap();
+    }
+}

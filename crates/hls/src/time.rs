@@ -1,0 +1,78 @@
+//! ISO 8601 / RFC 3339 timestamps for `EXT-X-PROGRAM-DATE-TIME` (RFC 8216 §4.3.2.6).
+
+use std::fmt::Write;
+
+/// Formats Unix milliseconds as `YYYY-MM-DDTHH:MM:SS.mmmZ`, the form hls.js and Safari parse.
+pub fn format_program_date_time(unix_ms: i64) -> String {
+    let mut s = String::with_capacity(24);
+    write_program_date_time(&mut s, unix_ms);
+    s
+}
+
+pub(crate) fn write_program_date_time(out: &mut String, unix_ms: i64) {
+    let days = unix_ms.div_euclid(86_400_000);
+    let ms_of_day = unix_ms.rem_euclid(86_400_000);
+    let (y, m, d) = civil_from_days(days);
+    let (h, min, sec, ms) = (
+        ms_of_day / 3_600_000,
+        ms_of_day / 60_000 % 60,
+        ms_of_day / 1000 % 60,
+        ms_of_day % 1000,
+    );
+    let _ = write!(
+        out,
+        "{y:04}-{m:02}-{d:02}T{h:02}:{min:02}:{sec:02}.{ms:03}Z"
+    );
+}
+
+/// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's `civil_from_days`):
+/// shift the epoch to 0000-03-01 so leap days fall at the end of each 400-year era.
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097); // [0, 146096]
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365; // [0, 399]
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100); // [0, 365]
+    let mp = (5 * doy + 2) / 153; // [0, 11], March = 0
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn program_date_time_table() {
+        let cases: &[(&str, i64, &str)] = &[
+            ("epoch", 0, "1970-01-01T00:00:00.000Z"),
+            ("milliseconds kept", 1_234, "1970-01-01T00:00:01.234Z"),
+            (
+                "leap day 2024",
+                1_709_164_800_000,
+                "2024-02-29T00:00:00.000Z",
+            ),
+            (
+                "last ms of 1999",
+                946_684_799_999,
+                "1999-12-31T23:59:59.999Z",
+            ),
+            (
+                "2000 is a leap year (400 rule)",
+                951_782_400_000,
+                "2000-02-29T00:00:00.000Z",
+            ),
+            (
+                "an afternoon in 2025",
+                1_764_150_000_123,
+                "2025-11-26T09:40:00.123Z",
+            ),
+            ("before the epoch", -1, "1969-12-31T23:59:59.999Z"),
+        ];
+        for (name, ms, want) in cases {
+            assert_eq!(format_program_date_time(*ms), *want, "{name}");
+        }
+    }
+}
