@@ -1,0 +1,83 @@
+//! Stream and session keys, derived from a host's `userId` with HMAC-SHA256.
+//!
+//! The key is the server secret, so nobody can compute a host's stream key from their
+//! public session key or from a guessed `userId` without it. Each key uses its own
+//! label so the two never coincide; both are truncated to 20 hex characters as LiBoo's
+//! were, so LiBoo's client and URLs keep their shape.
+
+use hmac::{KeyInit, Mac};
+use sha2::{Digest, Sha256};
+
+type HmacSha256 = hmac::Hmac<Sha256>;
+
+/// Derives keys from user ids with the server secret.
+#[derive(Clone)]
+pub struct KeyDeriver {
+    secret: Vec<u8>,
+}
+
+impl std::fmt::Debug for KeyDeriver {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("KeyDeriver(<secret>)")
+    }
+}
+
+/// A host's pair of keys.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HostKeys {
+    /// Secret: typed into OBS.
+    pub stream_key: String,
+    /// Public: live id, chat room id, storage folder.
+    pub session_key: String,
+}
+
+impl KeyDeriver {
+    pub fn new(secret: &[u8]) -> KeyDeriver {
+        KeyDeriver { secret: secret.to_vec() }
+    }
+
+    fn derive(&self, label: &str, user_id: &str) -> String {
+        let mut mac = HmacSha256::new_from_slice(&self.secret).expect("HMAC takes any key length");
+        mac.update(label.as_bytes());
+        mac.update(&[0]);
+        mac.update(user_id.as_bytes());
+        let digest = mac.finalize().into_bytes();
+        hex::encode(&digest[..10])
+    }
+
+    pub fn keys(&self, user_id: &str) -> HostKeys {
+        HostKeys {
+            stream_key: self.derive("liboo stream key", user_id),
+            session_key: self.session_key(user_id),
+        }
+    }
+
+    pub fn session_key(&self, user_id: &str) -> String {
+        self.derive("liboo session key", user_id)
+    }
+}
+
+/// SHA-256 in hex: how stream keys and user ids are stored (never in the clear).
+pub fn hash_secret(value: &str) -> String {
+    hex::encode(Sha256::digest(value.as_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_deterministic_distinct_and_secret_dependent() {
+        let a = KeyDeriver::new(b"secret-a");
+        let b = KeyDeriver::new(b"secret-b");
+        let k1 = a.keys("user-1");
+        assert_eq!(k1, a.keys("user-1"));
+        assert_eq!(k1.stream_key.len(), 20);
+        assert_eq!(k1.session_key.len(), 20);
+        assert!(k1.stream_key.chars().all(|c| c.is_ascii_hexdigit()));
+        assert_ne!(k1.stream_key, k1.session_key);
+        assert_ne!(k1, a.keys("user-2"));
+        assert_ne!(k1, b.keys("user-1"));
+        assert_eq!(hash_secret("abc").len(), 64);
+    }
+}
