@@ -6,7 +6,7 @@
 //! were, so LiBoo's client and URLs keep their shape.
 
 use hmac::{KeyInit, Mac};
-use sha2::{Digest, Sha256};
+use sha2::Sha256;
 
 type HmacSha256 = hmac::Hmac<Sha256>;
 
@@ -57,10 +57,7 @@ impl KeyDeriver {
     }
 }
 
-/// SHA-256 in hex: how stream keys and user ids are stored (never in the clear).
-pub fn hash_secret(value: &str) -> String {
-    hex::encode(Sha256::digest(value.as_bytes()))
-}
+pub use liboo_db::hash_secret;
 
 #[cfg(test)]
 mod tests {

@@ -592,6 +592,15 @@ impl Db {
     }
 }
 
+/// SHA-256 in hex: how stream keys and user ids are stored and looked up (never in
+/// the clear). Ingest hashes the stream key it receives and asks
+/// [`Db::channel_by_stream_key_hash`].
+pub fn hash_secret(value: &str) -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(value.as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// Escapes LIKE wildcards with `!`, the escape character both engines accept in
 /// `ESCAPE '!'` (a backslash would mean different things in MySQL and SQLite strings).
 fn escape_like(s: &str) -> String {
