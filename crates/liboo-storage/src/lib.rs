@@ -136,7 +136,7 @@ impl MediaStore {
         };
         match self.store.get_opts(&path, options).await {
             Err(object_store::Error::Generic { source, .. })
-                if range.is_some() && source.to_string().contains("Range") =>
+                if range.is_some() && source.to_string().to_lowercase().contains("range") =>
             {
                 Err(StorageError::BadRange)
             }

@@ -1,0 +1,320 @@
+//! `liboo serve` settings: each a flag, a `LIBOO_*` environment variable, and a key of
+//! the optional TOML file given by `--config`, in that order of precedence.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use clap::{Args, ValueEnum};
+use serde::Deserialize;
+
+/// A part of liboo that a node runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// RTMP ingest: publishers in, HLS segments out to storage.
+    Ingest,
+    /// The broadcast API under /api.
+    Api,
+    /// socket.io chat under /chat/socket.io.
+    Chat,
+    /// The web app.
+    Web,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Human,
+    Json,
+}
+
+/// Flags of `liboo serve`. Each is optional here so that a value given on the command
+/// line or in the environment can be told from one to take from the file or default.
+#[derive(Args, Debug, Default)]
+pub struct ServeArgs {
+    /// TOML file with any of the settings below (keys as the flags, with underscores).
+    #[arg(long, env = "LIBOO_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Where the web UI, /api, /chat/socket.io, /media, /healthz, /readyz and /metrics
+    /// listen [default: 0.0.0.0:8080].
+    #[arg(long, env = "LIBOO_HTTP_ADDR", value_name = "ADDR")]
+    pub http_addr: Option<SocketAddr>,
+
+    /// Where RTMP publishers (OBS, ffmpeg) connect [default: 0.0.0.0:1935].
+    #[arg(long, env = "LIBOO_RTMP_ADDR", value_name = "ADDR")]
+    pub rtmp_addr: Option<SocketAddr>,
+
+    /// Folder for the SQLite database, local media and the generated server secret
+    /// [default: ./liboo-data].
+    #[arg(long, env = "LIBOO_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+
+    /// sqlite://PATH or mysql://USER[:PASSWORD]@HOST:PORT/DATABASE (MariaDB too)
+    /// [default: SQLite in the data dir].
+    #[arg(long, env = "LIBOO_DATABASE_URL", value_name = "URL", hide_env_values = true)]
+    pub database_url: Option<String>,
+
+    /// redis://HOST:PORT: share chat and viewer counts between nodes through Redis
+    /// [default: unset, everything in this process].
+    #[arg(long, env = "LIBOO_REDIS_URL", value_name = "URL", hide_env_values = true)]
+    pub redis_url: Option<String>,
+
+    /// Prefix of every Redis key liboo writes [default: liboo:].
+    #[arg(long, env = "LIBOO_REDIS_PREFIX", value_name = "PREFIX")]
+    pub redis_prefix: Option<String>,
+
+    /// file:///PATH or s3://BUCKET[/PREFIX] for segments, playlists and thumbnails
+    /// [default: the media folder in the data dir].
+    #[arg(long, env = "LIBOO_STORAGE_URL", value_name = "URL")]
+    pub storage_url: Option<String>,
+
+    /// Endpoint of an S3-compatible store that is not AWS, e.g. http://minio:9000.
+    /// Credentials come from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.
+    #[arg(long, env = "LIBOO_S3_ENDPOINT", value_name = "URL")]
+    pub s3_endpoint: Option<String>,
+
+    /// S3 region [default: AWS_REGION, or us-east-1].
+    #[arg(long, env = "LIBOO_S3_REGION", value_name = "REGION")]
+    pub s3_region: Option<String>,
+
+    /// Address the bucket as ENDPOINT/BUCKET (MinIO, moto, Ceph) rather than
+    /// BUCKET.ENDPOINT.
+    #[arg(long, env = "LIBOO_S3_PATH_STYLE", value_name = "BOOL", num_args = 0..=1,
+          default_missing_value = "true")]
+    pub s3_path_style: Option<bool>,
+
+    /// How browsers reach this server [default: http://localhost:PORT].
+    #[arg(long, env = "LIBOO_PUBLIC_URL", value_name = "URL")]
+    pub public_url: Option<String>,
+
+    /// How browsers reach media: liboo's /media, a bucket's public URL or a CDN
+    /// [default: PUBLIC_URL/media].
+    #[arg(long, env = "LIBOO_MEDIA_PUBLIC_URL", value_name = "URL")]
+    pub media_public_url: Option<String>,
+
+    /// Parts this node runs, comma-separated [default: all of them].
+    #[arg(long, env = "LIBOO_ROLES", value_name = "ROLES", value_delimiter = ',')]
+    pub roles: Option<Vec<Role>>,
+
+    /// Origins allowed to call /api from a browser (a LiBoo client hosted elsewhere),
+    /// comma-separated, or * for any [default: none besides this server].
+    #[arg(long, env = "LIBOO_CORS_ORIGINS", value_name = "ORIGINS", value_delimiter = ',')]
+    pub cors_origins: Option<Vec<String>>,
+
+    /// Log lines for people or for machines [default: human].
+    #[arg(long, env = "LIBOO_LOG_FORMAT", value_name = "FORMAT")]
+    pub log_format: Option<LogFormat>,
+
+    /// HLS segment target length in seconds [default: 2].
+    #[arg(long, env = "LIBOO_SEGMENT_SECONDS", value_name = "SECONDS")]
+    pub segment_seconds: Option<f64>,
+
+    /// Seconds a publisher may be gone and come back into the same broadcast
+    /// [default: 10].
+    #[arg(long, env = "LIBOO_RECONNECT_GRACE", value_name = "SECONDS")]
+    pub reconnect_grace: Option<f64>,
+}
+
+/// The TOML file: the same settings, all optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    http_addr: Option<SocketAddr>,
+    rtmp_addr: Option<SocketAddr>,
+    data_dir: Option<PathBuf>,
+    database_url: Option<String>,
+    redis_url: Option<String>,
+    redis_prefix: Option<String>,
+    storage_url: Option<String>,
+    s3_endpoint: Option<String>,
+    s3_region: Option<String>,
+    s3_path_style: Option<bool>,
+    public_url: Option<String>,
+    media_public_url: Option<String>,
+    roles: Option<Vec<Role>>,
+    cors_origins: Option<Vec<String>>,
+    log_format: Option<LogFormat>,
+    segment_seconds: Option<f64>,
+    reconnect_grace: Option<f64>,
+    /// The server secret may be kept in the file instead of the environment.
+    secret: Option<String>,
+}
+
+/// Settings after merging flags, environment, file and defaults.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub http_addr: SocketAddr,
+    pub rtmp_addr: SocketAddr,
+    pub data_dir: PathBuf,
+    pub database_url: String,
+    pub redis_url: Option<String>,
+    pub redis_prefix: String,
+    pub storage_url: String,
+    pub s3_endpoint: Option<String>,
+    pub s3_region: Option<String>,
+    pub s3_path_style: bool,
+    pub public_url: String,
+    pub media_public_url: String,
+    pub roles: Vec<Role>,
+    pub cors_origins: Vec<String>,
+    pub log_format: LogFormat,
+    pub segment_target: Duration,
+    pub reconnect_grace: Duration,
+    /// From `LIBOO_SECRET` or the file; otherwise kept in the data dir.
+    pub secret: Option<String>,
+}
+
+impl Config {
+    pub fn has(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
+}
+
+fn seconds(value: f64, name: &str, min: f64, max: f64) -> anyhow::Result<Duration> {
+    if !(min..=max).contains(&value) {
+        bail!("{name} must be between {min} and {max} seconds, not {value}");
+    }
+    Ok(Duration::from_secs_f64(value))
+}
+
+impl ServeArgs {
+    pub fn resolve(self) -> anyhow::Result<Config> {
+        let file = match &self.config {
+            Some(path) => read_file(path)?,
+            None => FileConfig::default(),
+        };
+        let http_addr = self.http_addr.or(file.http_addr).unwrap_or(([0, 0, 0, 0], 8080).into());
+        let rtmp_addr = self.rtmp_addr.or(file.rtmp_addr).unwrap_or(([0, 0, 0, 0], 1935).into());
+        let data_dir = self.data_dir.or(file.data_dir).unwrap_or_else(|| "liboo-data".into());
+        let data_dir = absolute(&data_dir)?;
+        let database_url = self.database_url.or(file.database_url).unwrap_or_else(|| {
+            format!("sqlite://{}?mode=rwc", data_dir.join("liboo.db").display())
+        });
+        let storage_url = self
+            .storage_url
+            .or(file.storage_url)
+            .unwrap_or_else(|| format!("file://{}", data_dir.join("media").display()));
+        let storage_url = match storage_url.strip_prefix("file://") {
+            Some(path) => format!("file://{}", absolute(Path::new(path))?.display()),
+            None => storage_url,
+        };
+        let public_url = self
+            .public_url
+            .or(file.public_url)
+            .unwrap_or_else(|| format!("http://localhost:{}", http_addr.port()));
+        let public_url = public_url.trim_end_matches('/').to_owned();
+        let media_public_url = self
+            .media_public_url
+            .or(file.media_public_url)
+            .unwrap_or_else(|| format!("{public_url}/media"));
+        for (name, url) in [("--public-url", &public_url), ("--media-public-url", &media_public_url)] {
+            if !(url.starts_with("http://") || url.starts_with("https://")) {
+                bail!("{name} must be an http:// or https:// URL, not {url:?}");
+            }
+        }
+        let mut roles = self.roles.or(file.roles).unwrap_or_else(|| {
+            vec![Role::Ingest, Role::Api, Role::Chat, Role::Web]
+        });
+        roles.dedup();
+        if roles.is_empty() {
+            bail!("--roles needs at least one of ingest, api, chat, web");
+        }
+        Ok(Config {
+            http_addr,
+            rtmp_addr,
+            data_dir,
+            database_url,
+            redis_url: self.redis_url.or(file.redis_url).filter(|u| !u.is_empty()),
+            redis_prefix: self.redis_prefix.or(file.redis_prefix).unwrap_or_else(|| "liboo:".into()),
+            storage_url,
+            s3_endpoint: self.s3_endpoint.or(file.s3_endpoint),
+            s3_region: self.s3_region.or(file.s3_region),
+            s3_path_style: self.s3_path_style.or(file.s3_path_style).unwrap_or(false),
+            public_url,
+            media_public_url: media_public_url.trim_end_matches('/').to_owned(),
+            roles,
+            cors_origins: self.cors_origins.or(file.cors_origins).unwrap_or_default(),
+            log_format: self.log_format.or(file.log_format).unwrap_or(LogFormat::Human),
+            segment_target: seconds(
+                self.segment_seconds.or(file.segment_seconds).unwrap_or(2.0),
+                "--segment-seconds",
+                0.5,
+                10.0,
+            )?,
+            reconnect_grace: seconds(
+                self.reconnect_grace.or(file.reconnect_grace).unwrap_or(10.0),
+                "--reconnect-grace",
+                0.0,
+                600.0,
+            )?,
+            secret: std::env::var("LIBOO_SECRET").ok().filter(|s| !s.is_empty()).or(file.secret),
+        })
+    }
+}
+
+fn read_file(path: &Path) -> anyhow::Result<FileConfig> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read --config file {}", path.display()))?;
+    toml::from_str(&text).with_context(|| format!("invalid --config file {}", path.display()))
+}
+
+fn absolute(path: &Path) -> anyhow::Result<PathBuf> {
+    std::path::absolute(path).with_context(|| format!("cannot resolve path {}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_all_in_one() {
+        let c = ServeArgs::default().resolve().unwrap();
+        assert_eq!(c.http_addr.port(), 8080);
+        assert_eq!(c.rtmp_addr.port(), 1935);
+        assert!(c.database_url.starts_with("sqlite://") && c.database_url.contains("liboo-data"));
+        assert!(c.storage_url.starts_with("file:///"));
+        assert_eq!(c.public_url, "http://localhost:8080");
+        assert_eq!(c.media_public_url, "http://localhost:8080/media");
+        assert_eq!(c.roles.len(), 4);
+        assert_eq!(c.segment_target, Duration::from_secs(2));
+    }
+
+    #[test]
+    fn flags_beat_the_file_and_the_file_beats_defaults() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("liboo.toml");
+        std::fs::write(
+            &path,
+            "http_addr = \"127.0.0.1:9000\"\nroles = [\"api\"]\npublic_url = \"https://x.example/\"\n",
+        )
+        .unwrap();
+        let args = ServeArgs {
+            config: Some(path.clone()),
+            http_addr: Some("127.0.0.1:9100".parse().unwrap()),
+            ..ServeArgs::default()
+        };
+        let c = args.resolve().unwrap();
+        assert_eq!(c.http_addr.port(), 9100);
+        assert_eq!(c.roles, [Role::Api]);
+        assert_eq!(c.media_public_url, "https://x.example/media");
+
+        std::fs::write(&path, "htp_addr = \"x\"\n").unwrap();
+        let err = ServeArgs { config: Some(path), ..ServeArgs::default() }.resolve().unwrap_err();
+        assert!(format!("{err:#}").contains("unknown field"), "{err:#}");
+    }
+
+    #[test]
+    fn bad_values_say_which_setting() {
+        let err = ServeArgs { segment_seconds: Some(0.0), ..ServeArgs::default() }
+            .resolve()
+            .unwrap_err();
+        assert!(err.to_string().contains("--segment-seconds"));
+        let err = ServeArgs { public_url: Some("localhost".into()), ..ServeArgs::default() }
+            .resolve()
+            .unwrap_err();
+        assert!(err.to_string().contains("--public-url"));
+    }
+}

@@ -1,0 +1,171 @@
+//! liboo's HTTP server: `/api`, `/media`, `/healthz`, `/readyz`, `/metrics`.
+
+use std::time::Instant;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{MatchedPath, Path, Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use futures::TryStreamExt;
+use liboo_db::Db;
+use liboo_presence::Presence;
+use liboo_storage::{ByteRange, MediaStore, StorageError};
+use metrics_exporter_prometheus::PrometheusHandle;
+use tower_http::cors::{AllowOrigin, Any, CorsLayer};
+
+use crate::config::Config;
+
+/// What the non-API routes need.
+#[derive(Clone)]
+pub struct HttpState {
+    pub db: Db,
+    pub media: MediaStore,
+    pub presence: Presence,
+    pub metrics: PrometheusHandle,
+}
+
+pub fn router(config: &Config, state: HttpState, api: Option<Router>) -> Router {
+    let media = Router::new()
+        .route("/media/{*key}", get(media_get).head(media_get))
+        // Players on any origin may fetch media; nothing in it is private.
+        .layer(
+            CorsLayer::new()
+                .allow_origin(Any)
+                .allow_methods([Method::GET, Method::HEAD])
+                .allow_headers([header::RANGE])
+                .expose_headers([header::CONTENT_LENGTH, header::CONTENT_RANGE]),
+        );
+    let mut app = Router::new()
+        .route("/healthz", get(|| async { "ok\n" }))
+        .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics))
+        .merge(media)
+        .with_state(state);
+    if let Some(api) = api {
+        let api = match cors(&config.cors_origins) {
+            Some(layer) => api.layer(layer),
+            None => api,
+        };
+        app = app.merge(api);
+    }
+    app.layer(middleware::from_fn(count_requests))
+}
+
+/// CORS for `/api`, from `--cors-origins`.
+fn cors(origins: &[String]) -> Option<CorsLayer> {
+    if origins.is_empty() {
+        return None;
+    }
+    let allow = if origins.iter().any(|o| o == "*") {
+        AllowOrigin::any()
+    } else {
+        AllowOrigin::list(origins.iter().filter_map(|o| HeaderValue::from_str(o).ok()))
+    };
+    Some(
+        CorsLayer::new()
+            .allow_origin(allow)
+            .allow_methods([Method::GET, Method::POST, Method::DELETE, Method::OPTIONS])
+            .allow_headers([header::CONTENT_TYPE]),
+    )
+}
+
+async fn count_requests(req: Request, next: Next) -> Response {
+    let start = Instant::now();
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_owned())
+        .unwrap_or_else(|| "unmatched".to_owned());
+    let method = req.method().to_string();
+    let response = next.run(req).await;
+    let status = response.status().as_u16().to_string();
+    metrics::counter!("liboo_http_requests_total", "route" => route.clone(), "method" => method, "status" => status)
+        .increment(1);
+    metrics::histogram!("liboo_http_request_seconds", "route" => route)
+        .record(start.elapsed().as_secs_f64());
+    response
+}
+
+async fn metrics(State(s): State<HttpState>) -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        s.metrics.render(),
+    )
+}
+
+/// Ready when the database, Redis (if configured) and storage all answer.
+async fn readyz(State(s): State<HttpState>) -> Response {
+    let db = s.db.ping().await.err().map(|e| e.to_string());
+    let redis = s.presence.ping().await.err().map(|e| e.to_string());
+    let storage = s.media.ping().await.err().map(|e| e.to_string());
+    let status = |e: &Option<String>| e.clone().unwrap_or_else(|| "ok".to_owned());
+    let body = serde_json::json!({
+        "database": status(&db),
+        "redis": if s.presence.is_shared() { status(&redis) } else { "not configured".to_owned() },
+        "storage": status(&storage),
+    });
+    let code = if db.is_none() && redis.is_none() && storage.is_none() {
+        StatusCode::OK
+    } else {
+        tracing::warn!(%body, "not ready");
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    (code, axum::Json(body)).into_response()
+}
+
+/// Serves a media object with its content type, caching rules and byte ranges.
+async fn media_get(
+    State(s): State<HttpState>,
+    Path(key): Path<String>,
+    method: Method,
+    headers: HeaderMap,
+) -> Response {
+    let range = headers
+        .get(header::RANGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(ByteRange::parse);
+    let result = match s.media.get(&key, range).await {
+        Ok(r) => r,
+        Err(StorageError::InvalidKey(_)) => {
+            return (StatusCode::BAD_REQUEST, "invalid media path\n").into_response();
+        }
+        Err(StorageError::NotFound(_)) => {
+            return (StatusCode::NOT_FOUND, "no such media object\n").into_response();
+        }
+        Err(StorageError::BadRange) => {
+            return (StatusCode::RANGE_NOT_SATISFIABLE, "range not satisfiable\n").into_response();
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, key, "media read failed");
+            return (StatusCode::SERVICE_UNAVAILABLE, "media storage unavailable; retry\n")
+                .into_response();
+        }
+    };
+    let size = result.meta.size;
+    let served = result.range.clone();
+    let partial = range.is_some();
+    let mut builder = Response::builder()
+        .header(header::CONTENT_TYPE, liboo_storage::content_type(&key))
+        .header(header::CACHE_CONTROL, liboo_storage::cache_control(&key))
+        .header(header::ACCEPT_RANGES, "bytes")
+        .header(header::CONTENT_LENGTH, served.end - served.start)
+        .header("x-content-type-options", "nosniff");
+    if let Some(etag) = &result.meta.e_tag {
+        builder = builder.header(header::ETAG, etag);
+    }
+    if partial {
+        builder = builder.status(StatusCode::PARTIAL_CONTENT).header(
+            header::CONTENT_RANGE,
+            format!("bytes {}-{}/{size}", served.start, served.end.saturating_sub(1)),
+        );
+    }
+    let body = if method == Method::HEAD {
+        Body::empty()
+    } else {
+        Body::from_stream(result.into_stream().map_err(std::io::Error::other))
+    };
+    builder.body(body).unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
+}

@@ -1,0 +1,274 @@
+//! The `liboo` binary: wires ingest, API, chat and media serving into one process, or
+//! into several nodes by role.
+
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use anyhow::{Context, bail};
+use clap::{Parser, Subcommand};
+use liboo_api::ApiState;
+use liboo_api::keys::KeyDeriver;
+use liboo_db::Db;
+use liboo_presence::Presence;
+use liboo_storage::{MediaStore, S3Options};
+use rand::RngExt;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+
+mod config;
+mod http;
+
+use config::{Config, LogFormat, Role, ServeArgs};
+
+/// liboo: live streaming for tech conferences. Hosts publish from OBS over RTMP; viewers
+/// watch HLS in the browser and ask the speaker questions in chat.
+#[derive(Parser, Debug)]
+#[command(name = "liboo", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Run liboo: every part on one machine by default (SQLite, local media, in-process
+    /// chat); flags switch each part to MariaDB, Redis or S3 and choose roles.
+    Serve(ServeArgs),
+    /// Print the API's OpenAPI document (JSON).
+    Openapi,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Openapi => {
+            print!("{}", liboo_api::openapi_json());
+            ExitCode::SUCCESS
+        }
+        Command::Serve(args) => {
+            let config = match args.resolve() {
+                Ok(c) => c,
+                Err(e) => {
+                    eprintln!("liboo: {e:#}");
+                    return ExitCode::from(2);
+                }
+            };
+            init_tracing(config.log_format);
+            let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
+            match runtime.block_on(serve(config)) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    tracing::error!("{e:#}");
+                    eprintln!("liboo: {e:#}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+    }
+}
+
+fn init_tracing(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("LIBOO_LOG")
+        .unwrap_or_else(|_| "info,sqlx=warn".into());
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    match format {
+        LogFormat::Human => builder.init(),
+        LogFormat::Json => builder.json().init(),
+    }
+}
+
+fn now_ms() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
+}
+
+/// The server secret: from configuration, or kept in the data dir (made on first start).
+fn load_secret(config: &Config) -> anyhow::Result<String> {
+    if let Some(secret) = &config.secret {
+        if secret.len() < 16 {
+            bail!("LIBOO_SECRET must be at least 16 characters");
+        }
+        return Ok(secret.clone());
+    }
+    let path = config.data_dir.join("secret");
+    match std::fs::read_to_string(&path) {
+        Ok(s) if !s.trim().is_empty() => return Ok(s.trim().to_owned()),
+        Ok(_) => bail!("{} is empty: delete it to make a new secret", path.display()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+    }
+    let mut bytes = [0u8; 32];
+    rand::rng().fill(&mut bytes);
+    let secret = hex::encode(bytes);
+    write_private(&path, &secret)?;
+    tracing::info!(path = %path.display(), "generated a new server secret");
+    Ok(secret)
+}
+
+fn write_private(path: &Path, contents: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    #[cfg(unix)]
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    options.mode(0o600);
+    let mut file = options.open(path).with_context(|| format!("cannot create {}", path.display()))?;
+    file.write_all(contents.as_bytes())?;
+    Ok(())
+}
+
+async fn serve(config: Config) -> anyhow::Result<()> {
+    std::fs::create_dir_all(&config.data_dir).with_context(|| {
+        format!("cannot create the data dir {} (--data-dir)", config.data_dir.display())
+    })?;
+
+    // Every backing service is checked before anything listens: a node either starts
+    // whole or not at all.
+    let db = Db::connect(&config.database_url).await.with_context(|| {
+        format!(
+            "cannot open the database {} (--database-url / LIBOO_DATABASE_URL)",
+            liboo_db::redact(&config.database_url)
+        )
+    })?;
+    let secret = load_secret(&config)?;
+    let fingerprint = liboo_db::hash_secret(&format!("liboo secret fingerprint {secret}"));
+    let stored = db.setting_get_or_init("secret_fingerprint", &fingerprint).await?;
+    if stored != fingerprint {
+        bail!(
+            "this database was set up with a different server secret; give every node the same \
+             LIBOO_SECRET (or the secret file of the first node's data dir)"
+        );
+    }
+
+    let node_id = format!("{:016x}", rand::rng().random::<u64>());
+    let presence = match &config.redis_url {
+        Some(url) => tokio::time::timeout(
+            Duration::from_secs(10),
+            Presence::redis(url, &config.redis_prefix, &node_id),
+        )
+        .await
+        .map_err(|_| anyhow::anyhow!("timed out"))
+        .and_then(|r| r.map_err(anyhow::Error::from))
+        .with_context(|| format!("cannot reach Redis at {url} (--redis-url / LIBOO_REDIS_URL)"))?,
+        None => Presence::local(&node_id),
+    };
+
+    let s3 = S3Options {
+        endpoint: config.s3_endpoint.clone(),
+        region: config.s3_region.clone(),
+        path_style: config.s3_path_style,
+        credentials: None,
+    };
+    let media = MediaStore::open(&config.storage_url, &s3)
+        .with_context(|| format!("cannot open media storage {} (--storage-url)", config.storage_url))?;
+    tokio::time::timeout(Duration::from_secs(15), media.ping())
+        .await
+        .map_err(|_| anyhow::anyhow!("timed out"))
+        .and_then(|r| r.map_err(anyhow::Error::from))
+        .with_context(|| {
+            format!("cannot reach media storage {} (--storage-url, --s3-endpoint)", config.storage_url)
+        })?;
+
+    let metrics = metrics_exporter_prometheus::PrometheusBuilder::new()
+        .install_recorder()
+        .context("cannot install the metrics recorder")?;
+    metrics::gauge!("liboo_start_time_seconds").set(now_ms() as f64 / 1000.0);
+
+    let api = config.has(Role::Api).then(|| {
+        let state = ApiState::new(
+            db.clone(),
+            media.clone(),
+            presence.clone(),
+            KeyDeriver::new(secret.as_bytes()),
+            &config.media_public_url,
+        );
+        liboo_api::router(state)
+    });
+    let app = http::router(
+        &config,
+        http::HttpState { db: db.clone(), media: media.clone(), presence: presence.clone(), metrics },
+        api,
+    );
+
+    let http_listener = tokio::net::TcpListener::bind(config.http_addr)
+        .await
+        .with_context(|| format!("cannot listen on {} (--http-addr)", config.http_addr))?;
+    let http_addr = http_listener.local_addr()?;
+
+    let cancel = CancellationToken::new();
+    let tasks = TaskTracker::new();
+    tasks.spawn(presence.clone().run_heartbeat(cancel.clone()));
+    {
+        let cancel = cancel.clone();
+        tasks.spawn(async move {
+            let served = axum::serve(
+                http_listener,
+                app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+            )
+            .with_graceful_shutdown(cancel.clone().cancelled_owned())
+            .await;
+            if let Err(e) = served {
+                tracing::error!(error = %e, "HTTP server failed");
+                cancel.cancel();
+            }
+        });
+    }
+
+    print_banner(&config, http_addr, &media);
+    tracing::info!(%http_addr, node_id, roles = ?config.roles, "liboo started");
+
+    shutdown_signal(cancel.clone()).await;
+    tracing::info!("shutting down: finishing open work");
+    cancel.cancel();
+    tasks.close();
+    if tokio::time::timeout(Duration::from_secs(20), tasks.wait()).await.is_err() {
+        tracing::warn!("some tasks did not finish within 20 s");
+    }
+    db.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// What a person needs to start: where to go and what to type into OBS.
+fn print_banner(config: &Config, http_addr: std::net::SocketAddr, media: &MediaStore) {
+    let public = &config.public_url;
+    println!("liboo {} is running (roles: {:?})", env!("CARGO_PKG_VERSION"), config.roles);
+    println!("  http     {public}  (listening on {http_addr})");
+    if config.has(Role::Api) {
+        println!("  api      {public}/api  (docs: {public}/api/docs)");
+    }
+    if config.has(Role::Ingest) {
+        let host = public.split("://").nth(1).and_then(|h| h.split([':', '/']).next()).unwrap_or("localhost");
+        println!(
+            "  rtmp     rtmp://{host}:{}/live  (stream key: POST /api/host/key)",
+            config.rtmp_addr.port()
+        );
+    }
+    println!("  media    {} , served at {}", media.describe(), config.media_public_url);
+    println!("  data     {}", config.data_dir.display());
+    println!("  database {}", liboo_db::redact(&config.database_url));
+    match &config.redis_url {
+        Some(url) => println!("  redis    {url}"),
+        None => println!("  redis    not used (chat and viewer counts in this process)"),
+    }
+}
+
+async fn shutdown_signal(cancel: CancellationToken) {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+            .expect("SIGTERM handler");
+        tokio::select! {
+            _ = ctrl_c => {}
+            _ = term.recv() => {}
+            _ = cancel.cancelled() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    tokio::select! {
+        _ = ctrl_c => {}
+        _ = cancel.cancelled() => {}
+    }
+}
