@@ -29,7 +29,10 @@ pub struct ErrorBody {
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
     #[error("{message}")]
-    BadRequest { message: String, fields: BTreeMap<String, String> },
+    BadRequest {
+        message: String,
+        fields: BTreeMap<String, String>,
+    },
     #[error("{0}")]
     NotFound(String),
     #[error("{0}")]
@@ -46,7 +49,10 @@ pub enum ApiError {
 
 impl ApiError {
     pub fn bad_request(message: impl Into<String>) -> ApiError {
-        ApiError::BadRequest { message: message.into(), fields: BTreeMap::new() }
+        ApiError::BadRequest {
+            message: message.into(),
+            fields: BTreeMap::new(),
+        }
     }
 
     pub fn invalid_fields(fields: BTreeMap<String, String>) -> ApiError {
@@ -134,10 +140,15 @@ where
             Err(JsonRejection::MissingJsonContentType(_)) => Err(ApiError::Unsupported(
                 "send the body as JSON with Content-Type: application/json".to_owned(),
             )),
-            Err(JsonRejection::BytesRejection(e)) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            Err(JsonRejection::BytesRejection(e))
+                if e.status() == StatusCode::PAYLOAD_TOO_LARGE =>
+            {
                 Err(ApiError::TooLarge(e.body_text()))
             }
-            Err(e) => Err(ApiError::bad_request(format!("invalid JSON body: {}", e.body_text()))),
+            Err(e) => Err(ApiError::bad_request(format!(
+                "invalid JSON body: {}",
+                e.body_text()
+            ))),
         }
     }
 }
@@ -155,9 +166,9 @@ where
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         match axum::extract::Query::<T>::from_request_parts(parts, state).await {
             Ok(axum::extract::Query(value)) => Ok(QueryParams(value)),
-            Err(QueryRejection::FailedToDeserializeQueryString(e)) => {
-                Err(ApiError::bad_request(format!("invalid query: {}", e.body_text())))
-            }
+            Err(QueryRejection::FailedToDeserializeQueryString(e)) => Err(ApiError::bad_request(
+                format!("invalid query: {}", e.body_text()),
+            )),
             Err(e) => Err(ApiError::bad_request(e.body_text())),
         }
     }

@@ -33,7 +33,9 @@ pub struct HostKeys {
 
 impl KeyDeriver {
     pub fn new(secret: &[u8]) -> KeyDeriver {
-        KeyDeriver { secret: secret.to_vec() }
+        KeyDeriver {
+            secret: secret.to_vec(),
+        }
     }
 
     fn derive(&self, label: &str, user_id: &str) -> String {

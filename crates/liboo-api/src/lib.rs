@@ -292,7 +292,10 @@ async fn host_key(
     s.0.db
         .ensure_channel(&keys.session_key, &hash_secret(&keys.stream_key), now_ms())
         .await?;
-    Ok(Json(KeyResponse { stream_key: keys.stream_key, session_key: keys.session_key }))
+    Ok(Json(KeyResponse {
+        stream_key: keys.stream_key,
+        session_key: keys.session_key,
+    }))
 }
 
 #[utoipa::path(get, path = "/api/host/state", tag = "host", params(SessionKeyQuery),
@@ -303,7 +306,9 @@ async fn host_state(
 ) -> Result<Json<StateResponse>, ApiError> {
     let channel = s.0.db.channel_by_session_key(&q.session_key).await?;
     let channel = channel.ok_or_else(|| ApiError::NotFound("no such channel".to_owned()))?;
-    Ok(Json(StateResponse { state: channel.live_broadcast_id.is_some() }))
+    Ok(Json(StateResponse {
+        state: channel.live_broadcast_id.is_some(),
+    }))
 }
 
 /// Reads one optional string field, noting a wrong type.
@@ -350,7 +355,10 @@ fn valid_tag(tag: &str) -> bool {
             .all(|c| c.is_alphanumeric() || matches!(c, '+' | '#' | '.' | '-' | '_'))
 }
 
-fn tags_field(body: &serde_json::Map<String, Value>, errors: &mut BTreeMap<String, String>) -> Vec<String> {
+fn tags_field(
+    body: &serde_json::Map<String, Value>,
+    errors: &mut BTreeMap<String, String>,
+) -> Vec<String> {
     let rule = format!(
         "must be at most {MAX_TAGS} tags of 1 to {MAX_TAG} letters, digits or + # . - _ (no spaces)"
     );
@@ -444,7 +452,14 @@ async fn host_update(
     if let Some((key, jpeg)) = new_image {
         s.0.media.put(&key, jpeg.into()).await?;
     }
-    let settings = ChannelSettings { title, host_name, notice, category, tags, thumbnail_key };
+    let settings = ChannelSettings {
+        title,
+        host_name,
+        notice,
+        category,
+        tags,
+        thumbnail_key,
+    };
     s.0.db
         .update_channel_settings(channel.id, &settings, now_ms())
         .await?;
@@ -482,7 +497,9 @@ async fn streams_random(State(s): State<ApiState>) -> Result<Json<RandomList>, A
             broadcasts.push(b);
         }
     }
-    Ok(Json(RandomList { info: s.live_infos(&broadcasts).await? }))
+    Ok(Json(RandomList {
+        info: s.live_infos(&broadcasts).await?,
+    }))
 }
 
 #[utoipa::path(get, path = "/api/streams/latest", tag = "streams", params(Paging),
@@ -561,7 +578,9 @@ async fn streams_search(
 ) -> Result<Json<LiveList>, ApiError> {
     let text = q.q.trim();
     if text.is_empty() || text.chars().count() > MAX_TITLE {
-        return Err(ApiError::bad_request(format!("q must be 1 to {MAX_TITLE} characters")));
+        return Err(ApiError::bad_request(format!(
+            "q must be 1 to {MAX_TITLE} characters"
+        )));
     }
     let (offset, limit) = page(q.offset, q.limit)?;
     let broadcasts = s.0.db.search_live(text, offset, limit * 2).await?;
@@ -596,7 +615,9 @@ async fn replay_video(
     }
     let replay = s.0.db.replay(&q.video_id).await?;
     let replay = replay.ok_or_else(|| ApiError::NotFound("no such replay".to_owned()))?;
-    Ok(Json(ReplayResponse { info: s.replay_info(&replay) }))
+    Ok(Json(ReplayResponse {
+        info: s.replay_info(&replay),
+    }))
 }
 
 #[utoipa::path(get, path = "/api/replay/existence", tag = "replay", params(VideoIdQuery),
@@ -667,10 +688,26 @@ mod tests {
 
     #[test]
     fn tags_follow_the_contract() {
-        for good in ["C++", "node.js", "C#", "rust", "한국어", "web-rtc", "a_b", "123456789012345"] {
+        for good in [
+            "C++",
+            "node.js",
+            "C#",
+            "rust",
+            "한국어",
+            "web-rtc",
+            "a_b",
+            "123456789012345",
+        ] {
             assert!(valid_tag(good), "{good}");
         }
-        for bad in ["", "two words", "emoji🎉", "semi;colon", "1234567890123456", "<b>"] {
+        for bad in [
+            "",
+            "two words",
+            "emoji🎉",
+            "semi;colon",
+            "1234567890123456",
+            "<b>",
+        ] {
             assert!(!valid_tag(bad), "{bad}");
         }
     }

@@ -35,7 +35,9 @@ pub enum ThumbnailError {
 
 /// Decodes a data URL into its bytes.
 pub fn decode_data_url(url: &str) -> Result<Vec<u8>, ThumbnailError> {
-    let rest = url.strip_prefix("data:").ok_or(ThumbnailError::NotDataUrl)?;
+    let rest = url
+        .strip_prefix("data:")
+        .ok_or(ThumbnailError::NotDataUrl)?;
     let (meta, payload) = rest.split_once(',').ok_or(ThumbnailError::NotDataUrl)?;
     if !meta.ends_with(";base64") {
         return Err(ThumbnailError::NotDataUrl);
@@ -64,7 +66,10 @@ pub struct Thumbnail {
 /// Checks that `bytes` are a PNG, JPEG or WebP image and re-encodes them.
 pub fn reencode(bytes: &[u8]) -> Result<Thumbnail, ThumbnailError> {
     let format = image::guess_format(bytes).map_err(|_| ThumbnailError::NotAnImage)?;
-    if !matches!(format, ImageFormat::Png | ImageFormat::Jpeg | ImageFormat::WebP) {
+    if !matches!(
+        format,
+        ImageFormat::Png | ImageFormat::Jpeg | ImageFormat::WebP
+    ) {
         return Err(ThumbnailError::NotAnImage);
     }
     let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
@@ -73,7 +78,9 @@ pub fn reencode(bytes: &[u8]) -> Result<Thumbnail, ThumbnailError> {
     limits.max_image_height = Some(MAX_DIMENSION);
     limits.max_alloc = Some(256 * 1024 * 1024);
     reader.limits(limits);
-    let image = reader.decode().map_err(|e| ThumbnailError::Undecodable(e.to_string()))?;
+    let image = reader
+        .decode()
+        .map_err(|e| ThumbnailError::Undecodable(e.to_string()))?;
     let image = if image.width() > OUT_WIDTH || image.height() > OUT_HEIGHT {
         image.resize(OUT_WIDTH, OUT_HEIGHT, image::imageops::FilterType::Triangle)
     } else {
@@ -93,7 +100,8 @@ mod tests {
     use super::*;
 
     fn png(width: u32, height: u32) -> Vec<u8> {
-        let img = image::RgbImage::from_fn(width, height, |x, y| image::Rgb([x as u8, y as u8, 99]));
+        let img =
+            image::RgbImage::from_fn(width, height, |x, y| image::Rgb([x as u8, y as u8, 99]));
         let mut out = Cursor::new(Vec::new());
         img.write_to(&mut out, ImageFormat::Png).unwrap();
         out.into_inner()
@@ -101,11 +109,26 @@ mod tests {
 
     #[test]
     fn data_urls() {
-        assert_eq!(decode_data_url("data:image/png;base64,aGk=").unwrap(), b"hi");
-        assert_eq!(decode_data_url("http://x/y.png"), Err(ThumbnailError::NotDataUrl));
-        assert_eq!(decode_data_url("data:image/png,raw"), Err(ThumbnailError::NotDataUrl));
-        assert_eq!(decode_data_url("data:image/png;base64,@@@"), Err(ThumbnailError::BadBase64));
-        let huge = format!("data:image/png;base64,{}", "A".repeat(MAX_IMAGE_BYTES / 3 * 4 + 100));
+        assert_eq!(
+            decode_data_url("data:image/png;base64,aGk=").unwrap(),
+            b"hi"
+        );
+        assert_eq!(
+            decode_data_url("http://x/y.png"),
+            Err(ThumbnailError::NotDataUrl)
+        );
+        assert_eq!(
+            decode_data_url("data:image/png,raw"),
+            Err(ThumbnailError::NotDataUrl)
+        );
+        assert_eq!(
+            decode_data_url("data:image/png;base64,@@@"),
+            Err(ThumbnailError::BadBase64)
+        );
+        let huge = format!(
+            "data:image/png;base64,{}",
+            "A".repeat(MAX_IMAGE_BYTES / 3 * 4 + 100)
+        );
         assert_eq!(decode_data_url(&huge), Err(ThumbnailError::TooLarge));
     }
 
@@ -116,10 +139,19 @@ mod tests {
         assert_eq!((out.width(), out.height()), (1280, 720));
         let small = reencode(&png(64, 48)).unwrap();
         assert_eq!(image::load_from_memory(&small.jpeg).unwrap().width(), 64);
-        assert_eq!(reencode(b"GIF89a......").unwrap_err(), ThumbnailError::NotAnImage);
-        assert_eq!(reencode(b"hello, not an image").unwrap_err(), ThumbnailError::NotAnImage);
+        assert_eq!(
+            reencode(b"GIF89a......").unwrap_err(),
+            ThumbnailError::NotAnImage
+        );
+        assert_eq!(
+            reencode(b"hello, not an image").unwrap_err(),
+            ThumbnailError::NotAnImage
+        );
         let mut truncated = png(100, 100);
         truncated.truncate(60);
-        assert!(matches!(reencode(&truncated), Err(ThumbnailError::Undecodable(_))));
+        assert!(matches!(
+            reencode(&truncated),
+            Err(ThumbnailError::Undecodable(_))
+        ));
     }
 }

@@ -117,21 +117,19 @@ impl Db {
         if backend == Backend::Sqlite {
             // SQLite allows one writer at a time; WAL lets readers go on while it writes
             // and busy_timeout makes a second writer wait instead of failing at once.
-            options = options
-                .max_connections(8)
-                .after_connect(|conn, _meta| {
-                    Box::pin(async move {
-                        for pragma in [
-                            "PRAGMA journal_mode = WAL",
-                            "PRAGMA busy_timeout = 5000",
-                            "PRAGMA synchronous = NORMAL",
-                            "PRAGMA foreign_keys = ON",
-                        ] {
-                            sqlx::query(pragma).execute(&mut *conn).await?;
-                        }
-                        Ok(())
-                    })
-                });
+            options = options.max_connections(8).after_connect(|conn, _meta| {
+                Box::pin(async move {
+                    for pragma in [
+                        "PRAGMA journal_mode = WAL",
+                        "PRAGMA busy_timeout = 5000",
+                        "PRAGMA synchronous = NORMAL",
+                        "PRAGMA foreign_keys = ON",
+                    ] {
+                        sqlx::query(pragma).execute(&mut *conn).await?;
+                    }
+                    Ok(())
+                })
+            });
         } else {
             options = options.max_connections(16);
         }
@@ -143,7 +141,11 @@ impl Db {
 
     async fn migrate(&self) -> Result<(), DbError> {
         match self.backend {
-            Backend::Sqlite => sqlx::migrate!("./migrations/sqlite").run(&self.pool).await?,
+            Backend::Sqlite => {
+                sqlx::migrate!("./migrations/sqlite")
+                    .run(&self.pool)
+                    .await?
+            }
             Backend::MySql => sqlx::migrate!("./migrations/mysql").run(&self.pool).await?,
         }
         Ok(())
@@ -381,7 +383,11 @@ impl Db {
     }
 
     /// Live broadcasts, newest start first.
-    pub async fn live_broadcasts(&self, offset: i64, limit: i64) -> Result<Vec<Broadcast>, DbError> {
+    pub async fn live_broadcasts(
+        &self,
+        offset: i64,
+        limit: i64,
+    ) -> Result<Vec<Broadcast>, DbError> {
         let sql = format!(
             "SELECT {BROADCAST_COLS} FROM broadcasts WHERE is_live = 1 \
              ORDER BY start_ms DESC, id DESC LIMIT ? OFFSET ?"
@@ -583,11 +589,12 @@ impl Db {
     }
 
     pub async fn is_banned(&self, channel_id: i64, user_hash: &str) -> Result<bool, DbError> {
-        let row = sqlx::query("SELECT COUNT(*) AS n FROM bans WHERE channel_id = ? AND user_hash = ?")
-            .bind(channel_id)
-            .bind(user_hash)
-            .fetch_one(&self.pool)
-            .await?;
+        let row =
+            sqlx::query("SELECT COUNT(*) AS n FROM bans WHERE channel_id = ? AND user_hash = ?")
+                .bind(channel_id)
+                .bind(user_hash)
+                .fetch_one(&self.pool)
+                .await?;
         Ok(row.try_get::<i64, _>("n")? > 0)
     }
 }
@@ -683,7 +690,10 @@ mod tests {
 
     #[test]
     fn redact_hides_passwords_only() {
-        assert_eq!(redact("mysql://root:hunter2@db:3306/x"), "mysql://root:***@db:3306/x");
+        assert_eq!(
+            redact("mysql://root:hunter2@db:3306/x"),
+            "mysql://root:***@db:3306/x"
+        );
         assert_eq!(redact("mysql://root@db:3306/x"), "mysql://root@db:3306/x");
         assert_eq!(redact("sqlite://x.db"), "sqlite://x.db");
     }

@@ -1,7 +1,7 @@
 //! Questions belong to one broadcast and outlive it: they are part of its replay.
 
-use sqlx::{AssertSqlSafe, Row};
 use sqlx::any::AnyRow;
+use sqlx::{AssertSqlSafe, Row};
 
 use crate::{Db, DbError};
 

@@ -39,7 +39,10 @@ pub struct Presence {
 #[derive(Clone)]
 enum Inner {
     Local(Arc<Mutex<HashMap<String, i64>>>),
-    Redis { conn: ConnectionManager, prefix: Arc<str> },
+    Redis {
+        conn: ConnectionManager,
+        prefix: Arc<str>,
+    },
 }
 
 impl std::fmt::Debug for Presence {
@@ -48,18 +51,27 @@ impl std::fmt::Debug for Presence {
             Inner::Local(_) => "local",
             Inner::Redis { .. } => "redis",
         };
-        f.debug_struct("Presence").field("kind", &kind).field("node_id", &self.node_id).finish()
+        f.debug_struct("Presence")
+            .field("kind", &kind)
+            .field("node_id", &self.node_id)
+            .finish()
     }
 }
 
 fn now_ms() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
 }
 
 impl Presence {
     /// In-process presence for a single node.
     pub fn local(node_id: &str) -> Presence {
-        Presence { inner: Inner::Local(Arc::default()), node_id: node_id.into() }
+        Presence {
+            inner: Inner::Local(Arc::default()),
+            node_id: node_id.into(),
+        }
     }
 
     /// Presence shared through Redis; every key starts with `prefix` (e.g. `liboo:`).
@@ -71,7 +83,10 @@ impl Presence {
             .set_number_of_retries(2);
         let conn = ConnectionManager::new_with_config(client, config).await?;
         let presence = Presence {
-            inner: Inner::Redis { conn, prefix: prefix.into() },
+            inner: Inner::Redis {
+                conn,
+                prefix: prefix.into(),
+            },
             node_id: node_id.into(),
         };
         presence.heartbeat().await?;
@@ -99,7 +114,9 @@ impl Presence {
     pub async fn heartbeat(&self) -> Result<(), PresenceError> {
         if let Inner::Redis { conn, prefix } = &self.inner {
             let mut conn = conn.clone();
-            let _: () = conn.zadd(format!("{prefix}nodes"), &*self.node_id, now_ms()).await?;
+            let _: () = conn
+                .zadd(format!("{prefix}nodes"), &*self.node_id, now_ms())
+                .await?;
         }
         Ok(())
     }
@@ -170,7 +187,10 @@ impl Presence {
         match &self.inner {
             Inner::Local(map) => {
                 let map = map.lock().expect("presence map poisoned");
-                Ok(rooms.iter().map(|r| map.get(*r).copied().unwrap_or(0)).collect())
+                Ok(rooms
+                    .iter()
+                    .map(|r| map.get(*r).copied().unwrap_or(0))
+                    .collect())
             }
             Inner::Redis { conn, prefix } => {
                 if rooms.is_empty() {
@@ -228,7 +248,9 @@ mod tests {
     async fn redis_counts_sum_over_live_nodes_only() {
         let url = liboo_testkit::redis_url();
         let prefix = format!("{}:", liboo_testkit::unique("liboo-test-"));
-        let n1 = Presence::redis(&url, &prefix, "n1").await.expect("Redis reachable");
+        let n1 = Presence::redis(&url, &prefix, "n1")
+            .await
+            .expect("Redis reachable");
         let n2 = Presence::redis(&url, &prefix, "n2").await.unwrap();
         n1.add_viewers("room", 1).await.unwrap();
         n1.add_viewers("room", 1).await.unwrap();

@@ -99,7 +99,9 @@ impl MediaStore {
                 builder = builder.with_region(region);
             }
             if let Some((id, secret)) = &s3.credentials {
-                builder = builder.with_access_key_id(id).with_secret_access_key(secret);
+                builder = builder
+                    .with_access_key_id(id)
+                    .with_secret_access_key(secret);
             }
             builder = builder.with_virtual_hosted_style_request(!s3.path_style);
             let s3_store = builder.build()?;
@@ -109,7 +111,10 @@ impl MediaStore {
             } else {
                 Arc::new(PrefixStore::new(s3_store, prefix))
             };
-            Ok(MediaStore { store, description: format!("bucket {url}") })
+            Ok(MediaStore {
+                store,
+                description: format!("bucket {url}"),
+            })
         } else {
             Err(StorageError::UnsupportedUrl(url.to_owned()))
         }
@@ -128,7 +133,11 @@ impl MediaStore {
     }
 
     /// Reads an object, or a byte range of it.
-    pub async fn get(&self, key: &str, range: Option<ByteRange>) -> Result<GetResult, StorageError> {
+    pub async fn get(
+        &self,
+        key: &str,
+        range: Option<ByteRange>,
+    ) -> Result<GetResult, StorageError> {
         let path = parse_key(key)?;
         let options = GetOptions {
             range: range.map(ByteRange::into_get_range),
@@ -223,7 +232,10 @@ impl ByteRange {
             (false, true) => Some(ByteRange::From(start.parse().ok()?)),
             (false, false) => {
                 let (start, end): (u64, u64) = (start.parse().ok()?, end.parse().ok()?);
-                (start <= end).then_some(ByteRange::Bounded { start, end_inclusive: end })
+                (start <= end).then_some(ByteRange::Bounded {
+                    start,
+                    end_inclusive: end,
+                })
             }
             (true, true) => None,
         }
@@ -231,9 +243,10 @@ impl ByteRange {
 
     fn into_get_range(self) -> GetRange {
         match self {
-            ByteRange::Bounded { start, end_inclusive } => {
-                GetRange::Bounded(start..end_inclusive.saturating_add(1))
-            }
+            ByteRange::Bounded {
+                start,
+                end_inclusive,
+            } => GetRange::Bounded(start..end_inclusive.saturating_add(1)),
             ByteRange::From(start) => GetRange::Offset(start),
             ByteRange::Suffix(n) => GetRange::Suffix(n),
         }
@@ -261,7 +274,11 @@ pub fn parse_key(key: &str) -> Result<Path, StorageError> {
 
 /// The content type of a media object, by its extension.
 pub fn content_type(key: &str) -> &'static str {
-    match key.rsplit_once('.').map(|(_, ext)| ext.to_ascii_lowercase()).as_deref() {
+    match key
+        .rsplit_once('.')
+        .map(|(_, ext)| ext.to_ascii_lowercase())
+        .as_deref()
+    {
         Some("m3u8") => "application/vnd.apple.mpegurl",
         Some("ts") => "video/mp2t",
         Some("mp4") | Some("m4s") => "video/mp4",
@@ -278,7 +295,11 @@ pub fn content_type(key: &str) -> &'static str {
 /// How long browsers and CDNs may cache a media object: playlists change every
 /// segment, so they get a second; segments and content-addressed images never change.
 pub fn cache_control(key: &str) -> &'static str {
-    match key.rsplit_once('.').map(|(_, ext)| ext.to_ascii_lowercase()).as_deref() {
+    match key
+        .rsplit_once('.')
+        .map(|(_, ext)| ext.to_ascii_lowercase())
+        .as_deref()
+    {
         Some("m3u8") => "public, max-age=1",
         Some("ts") | Some("mp4") | Some("m4s") | Some("m4a") | Some("aac") => {
             "public, max-age=31536000, immutable"
@@ -293,10 +314,17 @@ mod tests {
 
     #[test]
     fn keys_that_escape_are_refused() {
-        for bad in ["", "../x", "a/../b", "a//b", "/a", "a/", "./a", "a\\b", "a/\u{0}b", "a/."] {
+        for bad in [
+            "", "../x", "a/../b", "a//b", "/a", "a/", "./a", "a\\b", "a/\u{0}b", "a/.",
+        ] {
             assert!(parse_key(bad).is_err(), "{bad:?} accepted");
         }
-        for good in ["a", "live/abc/index.m3u8", "live/abc/v1/seg00001.ts", "a..b"] {
+        for good in [
+            "a",
+            "live/abc/index.m3u8",
+            "live/abc/v1/seg00001.ts",
+            "a..b",
+        ] {
             assert!(parse_key(good).is_ok(), "{good:?} refused");
         }
     }
@@ -304,7 +332,13 @@ mod tests {
     #[test]
     fn ranges_parse_like_http() {
         let table = [
-            ("bytes=0-99", Some(ByteRange::Bounded { start: 0, end_inclusive: 99 })),
+            (
+                "bytes=0-99",
+                Some(ByteRange::Bounded {
+                    start: 0,
+                    end_inclusive: 99,
+                }),
+            ),
             ("bytes=100-", Some(ByteRange::From(100))),
             ("bytes=-5", Some(ByteRange::Suffix(5))),
             ("bytes=5-1", None),
@@ -320,7 +354,10 @@ mod tests {
 
     #[test]
     fn media_types_and_caching() {
-        assert_eq!(content_type("live/x/index.m3u8"), "application/vnd.apple.mpegurl");
+        assert_eq!(
+            content_type("live/x/index.m3u8"),
+            "application/vnd.apple.mpegurl"
+        );
         assert_eq!(content_type("a/seg1.ts"), "video/mp2t");
         assert_eq!(content_type("a/init.mp4"), "video/mp4");
         assert_eq!(cache_control("a/index.m3u8"), "public, max-age=1");

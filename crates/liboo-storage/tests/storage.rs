@@ -6,20 +6,47 @@ use liboo_testkit::{S3Server, unique};
 
 async fn exercise(store: &MediaStore) {
     store.ping().await.unwrap();
-    store.put("live/sk/v1/seg1.ts", Bytes::from_static(b"0123456789")).await.unwrap();
-    store.put("live/sk/v1/seg2.ts", Bytes::from_static(b"abc")).await.unwrap();
-    store.put("live/sk/index.m3u8", Bytes::from_static(b"#EXTM3U\n")).await.unwrap();
-    assert_eq!(store.get_bytes("live/sk/v1/seg1.ts").await.unwrap(), "0123456789");
+    store
+        .put("live/sk/v1/seg1.ts", Bytes::from_static(b"0123456789"))
+        .await
+        .unwrap();
+    store
+        .put("live/sk/v1/seg2.ts", Bytes::from_static(b"abc"))
+        .await
+        .unwrap();
+    store
+        .put("live/sk/index.m3u8", Bytes::from_static(b"#EXTM3U\n"))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.get_bytes("live/sk/v1/seg1.ts").await.unwrap(),
+        "0123456789"
+    );
     let part = store
-        .get("live/sk/v1/seg1.ts", Some(ByteRange::Bounded { start: 2, end_inclusive: 4 }))
+        .get(
+            "live/sk/v1/seg1.ts",
+            Some(ByteRange::Bounded {
+                start: 2,
+                end_inclusive: 4,
+            }),
+        )
         .await
         .unwrap();
     assert_eq!(part.range, 2..5);
     assert_eq!(part.bytes().await.unwrap(), "234");
-    let tail = store.get("live/sk/v1/seg1.ts", Some(ByteRange::Suffix(3))).await.unwrap();
+    let tail = store
+        .get("live/sk/v1/seg1.ts", Some(ByteRange::Suffix(3)))
+        .await
+        .unwrap();
     assert_eq!(tail.bytes().await.unwrap(), "789");
-    assert!(matches!(store.get_bytes("live/sk/none.ts").await, Err(StorageError::NotFound(_))));
-    assert!(matches!(store.get_bytes("live/../etc/passwd").await, Err(StorageError::InvalidKey(_))));
+    assert!(matches!(
+        store.get_bytes("live/sk/none.ts").await,
+        Err(StorageError::NotFound(_))
+    ));
+    assert!(matches!(
+        store.get_bytes("live/../etc/passwd").await,
+        Err(StorageError::InvalidKey(_))
+    ));
     assert_eq!(store.list("live/sk").await.unwrap().len(), 3);
     assert_eq!(store.delete_prefix("live/sk/v1").await.unwrap(), 2);
     assert_eq!(store.list("live/sk").await.unwrap(), ["live/sk/index.m3u8"]);
@@ -53,6 +80,10 @@ async fn s3_bucket_on_loopback() {
 /// Creates a bucket with a plain path-style PUT: moto does not check signatures.
 async fn create_bucket(endpoint: &str, bucket: &str) {
     let client = reqwest::Client::new();
-    let res = client.put(format!("{endpoint}/{bucket}")).send().await.unwrap();
+    let res = client
+        .put(format!("{endpoint}/{bucket}"))
+        .send()
+        .await
+        .unwrap();
     assert!(res.status().is_success(), "create bucket: {}", res.status());
 }

@@ -41,13 +41,24 @@ impl TestDb {
         match engine {
             Engine::Sqlite => {
                 let dir = tempfile::tempdir().expect("temp dir");
-                let url = format!("sqlite://{}?mode=rwc", dir.path().join("liboo.db").display());
-                TestDb { url, _dir: Some(dir), mysql_drop: None }
+                let url = format!(
+                    "sqlite://{}?mode=rwc",
+                    dir.path().join("liboo.db").display()
+                );
+                TestDb {
+                    url,
+                    _dir: Some(dir),
+                    mysql_drop: None,
+                }
             }
             Engine::MariaDb => {
                 let admin = mysql_admin_url();
                 let name = unique("liboo_t_");
-                exec_mysql(&admin, &format!("CREATE DATABASE {name} CHARACTER SET utf8mb4")).await;
+                exec_mysql(
+                    &admin,
+                    &format!("CREATE DATABASE {name} CHARACTER SET utf8mb4"),
+                )
+                .await;
                 let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
                 TestDb {
                     url: format!("{base}/{name}"),
@@ -69,7 +80,10 @@ impl Drop for TestDb {
                     .enable_all()
                     .build()
                     .expect("runtime");
-                rt.block_on(exec_mysql(&admin, &format!("DROP DATABASE IF EXISTS {name}")));
+                rt.block_on(exec_mysql(
+                    &admin,
+                    &format!("DROP DATABASE IF EXISTS {name}"),
+                ));
             })
             .join();
         }
@@ -90,10 +104,15 @@ pub fn redis_url() -> String {
 async fn exec_mysql(url: &str, sql: &str) {
     let sql = sql.to_owned();
     use sqlx::Connection;
-    let mut conn = sqlx::MySqlConnection::connect(url).await.unwrap_or_else(|e| {
-        panic!("MariaDB at {url} is not reachable ({e}); start it or set LIBOO_TEST_MYSQL_URL")
-    });
-    sqlx::raw_sql(sqlx::AssertSqlSafe(sql.clone())).execute(&mut conn).await.expect(&sql);
+    let mut conn = sqlx::MySqlConnection::connect(url)
+        .await
+        .unwrap_or_else(|e| {
+            panic!("MariaDB at {url} is not reachable ({e}); start it or set LIBOO_TEST_MYSQL_URL")
+        });
+    sqlx::raw_sql(sqlx::AssertSqlSafe(sql.clone()))
+        .execute(&mut conn)
+        .await
+        .expect(&sql);
 }
 
 /// A free TCP port on loopback, for child processes that take a port number.
@@ -126,7 +145,10 @@ pub struct S3Server {
 impl S3Server {
     pub fn start() -> S3Server {
         if let Ok(endpoint) = std::env::var("LIBOO_TEST_S3_ENDPOINT") {
-            return S3Server { endpoint, child: None };
+            return S3Server {
+                endpoint,
+                child: None,
+            };
         }
         let port = free_port();
         let child = Command::new(moto_server())
@@ -141,8 +163,14 @@ impl S3Server {
                 )
             });
         let addr = format!("127.0.0.1:{port}");
-        assert!(wait_for_port(&addr, Duration::from_secs(30)), "moto_server did not start");
-        S3Server { endpoint: format!("http://{addr}"), child: Some(child) }
+        assert!(
+            wait_for_port(&addr, Duration::from_secs(30)),
+            "moto_server did not start"
+        );
+        S3Server {
+            endpoint: format!("http://{addr}"),
+            child: Some(child),
+        }
     }
 }
 

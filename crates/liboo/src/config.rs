@@ -54,12 +54,22 @@ pub struct ServeArgs {
 
     /// sqlite://PATH or mysql://USER[:PASSWORD]@HOST:PORT/DATABASE (MariaDB too)
     /// [default: SQLite in the data dir].
-    #[arg(long, env = "LIBOO_DATABASE_URL", value_name = "URL", hide_env_values = true)]
+    #[arg(
+        long,
+        env = "LIBOO_DATABASE_URL",
+        value_name = "URL",
+        hide_env_values = true
+    )]
     pub database_url: Option<String>,
 
     /// redis://HOST:PORT: share chat and viewer counts between nodes through Redis
     /// [default: unset, everything in this process].
-    #[arg(long, env = "LIBOO_REDIS_URL", value_name = "URL", hide_env_values = true)]
+    #[arg(
+        long,
+        env = "LIBOO_REDIS_URL",
+        value_name = "URL",
+        hide_env_values = true
+    )]
     pub redis_url: Option<String>,
 
     /// Prefix of every Redis key liboo writes [default: liboo:].
@@ -101,7 +111,12 @@ pub struct ServeArgs {
 
     /// Origins allowed to call /api from a browser (a LiBoo client hosted elsewhere),
     /// comma-separated, or * for any [default: none besides this server].
-    #[arg(long, env = "LIBOO_CORS_ORIGINS", value_name = "ORIGINS", value_delimiter = ',')]
+    #[arg(
+        long,
+        env = "LIBOO_CORS_ORIGINS",
+        value_name = "ORIGINS",
+        value_delimiter = ','
+    )]
     pub cors_origins: Option<Vec<String>>,
 
     /// Log lines for people or for machines [default: human].
@@ -186,9 +201,18 @@ impl ServeArgs {
             Some(path) => read_file(path)?,
             None => FileConfig::default(),
         };
-        let http_addr = self.http_addr.or(file.http_addr).unwrap_or(([0, 0, 0, 0], 8080).into());
-        let rtmp_addr = self.rtmp_addr.or(file.rtmp_addr).unwrap_or(([0, 0, 0, 0], 1935).into());
-        let data_dir = self.data_dir.or(file.data_dir).unwrap_or_else(|| "liboo-data".into());
+        let http_addr = self
+            .http_addr
+            .or(file.http_addr)
+            .unwrap_or(([0, 0, 0, 0], 8080).into());
+        let rtmp_addr = self
+            .rtmp_addr
+            .or(file.rtmp_addr)
+            .unwrap_or(([0, 0, 0, 0], 1935).into());
+        let data_dir = self
+            .data_dir
+            .or(file.data_dir)
+            .unwrap_or_else(|| "liboo-data".into());
         let data_dir = absolute(&data_dir)?;
         let database_url = self.database_url.or(file.database_url).unwrap_or_else(|| {
             format!("sqlite://{}?mode=rwc", data_dir.join("liboo.db").display())
@@ -210,14 +234,18 @@ impl ServeArgs {
             .media_public_url
             .or(file.media_public_url)
             .unwrap_or_else(|| format!("{public_url}/media"));
-        for (name, url) in [("--public-url", &public_url), ("--media-public-url", &media_public_url)] {
+        for (name, url) in [
+            ("--public-url", &public_url),
+            ("--media-public-url", &media_public_url),
+        ] {
             if !(url.starts_with("http://") || url.starts_with("https://")) {
                 bail!("{name} must be an http:// or https:// URL, not {url:?}");
             }
         }
-        let mut roles = self.roles.or(file.roles).unwrap_or_else(|| {
-            vec![Role::Ingest, Role::Api, Role::Chat, Role::Web]
-        });
+        let mut roles = self
+            .roles
+            .or(file.roles)
+            .unwrap_or_else(|| vec![Role::Ingest, Role::Api, Role::Chat, Role::Web]);
         roles.dedup();
         if roles.is_empty() {
             bail!("--roles needs at least one of ingest, api, chat, web");
@@ -228,7 +256,10 @@ impl ServeArgs {
             data_dir,
             database_url,
             redis_url: self.redis_url.or(file.redis_url).filter(|u| !u.is_empty()),
-            redis_prefix: self.redis_prefix.or(file.redis_prefix).unwrap_or_else(|| "liboo:".into()),
+            redis_prefix: self
+                .redis_prefix
+                .or(file.redis_prefix)
+                .unwrap_or_else(|| "liboo:".into()),
             storage_url,
             s3_endpoint: self.s3_endpoint.or(file.s3_endpoint),
             s3_region: self.s3_region.or(file.s3_region),
@@ -237,7 +268,10 @@ impl ServeArgs {
             media_public_url: media_public_url.trim_end_matches('/').to_owned(),
             roles,
             cors_origins: self.cors_origins.or(file.cors_origins).unwrap_or_default(),
-            log_format: self.log_format.or(file.log_format).unwrap_or(LogFormat::Human),
+            log_format: self
+                .log_format
+                .or(file.log_format)
+                .unwrap_or(LogFormat::Human),
             segment_target: seconds(
                 self.segment_seconds.or(file.segment_seconds).unwrap_or(2.0),
                 "--segment-seconds",
@@ -245,12 +279,17 @@ impl ServeArgs {
                 10.0,
             )?,
             reconnect_grace: seconds(
-                self.reconnect_grace.or(file.reconnect_grace).unwrap_or(10.0),
+                self.reconnect_grace
+                    .or(file.reconnect_grace)
+                    .unwrap_or(10.0),
                 "--reconnect-grace",
                 0.0,
                 600.0,
             )?,
-            secret: std::env::var("LIBOO_SECRET").ok().filter(|s| !s.is_empty()).or(file.secret),
+            secret: std::env::var("LIBOO_SECRET")
+                .ok()
+                .filter(|s| !s.is_empty())
+                .or(file.secret),
         })
     }
 }
@@ -302,19 +341,30 @@ mod tests {
         assert_eq!(c.media_public_url, "https://x.example/media");
 
         std::fs::write(&path, "htp_addr = \"x\"\n").unwrap();
-        let err = ServeArgs { config: Some(path), ..ServeArgs::default() }.resolve().unwrap_err();
+        let err = ServeArgs {
+            config: Some(path),
+            ..ServeArgs::default()
+        }
+        .resolve()
+        .unwrap_err();
         assert!(format!("{err:#}").contains("unknown field"), "{err:#}");
     }
 
     #[test]
     fn bad_values_say_which_setting() {
-        let err = ServeArgs { segment_seconds: Some(0.0), ..ServeArgs::default() }
-            .resolve()
-            .unwrap_err();
+        let err = ServeArgs {
+            segment_seconds: Some(0.0),
+            ..ServeArgs::default()
+        }
+        .resolve()
+        .unwrap_err();
         assert!(err.to_string().contains("--segment-seconds"));
-        let err = ServeArgs { public_url: Some("localhost".into()), ..ServeArgs::default() }
-            .resolve()
-            .unwrap_err();
+        let err = ServeArgs {
+            public_url: Some("localhost".into()),
+            ..ServeArgs::default()
+        }
+        .resolve()
+        .unwrap_err();
         assert!(err.to_string().contains("--public-url"));
     }
 }

@@ -140,7 +140,10 @@ async fn media_get(
         }
         Err(e) => {
             tracing::warn!(error = %e, key, "media read failed");
-            return (StatusCode::SERVICE_UNAVAILABLE, "media storage unavailable; retry\n")
+            return (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "media storage unavailable; retry\n",
+            )
                 .into_response();
         }
     };
@@ -159,7 +162,11 @@ async fn media_get(
     if partial {
         builder = builder.status(StatusCode::PARTIAL_CONTENT).header(
             header::CONTENT_RANGE,
-            format!("bytes {}-{}/{size}", served.start, served.end.saturating_sub(1)),
+            format!(
+                "bytes {}-{}/{size}",
+                served.start,
+                served.end.saturating_sub(1)
+            ),
         );
     }
     let body = if method == Method::HEAD {
@@ -167,5 +174,7 @@ async fn media_get(
     } else {
         Body::from_stream(result.into_stream().map_err(std::io::Error::other))
     };
-    builder.body(body).unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
+    builder
+        .body(body)
+        .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
 }

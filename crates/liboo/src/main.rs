@@ -71,7 +71,9 @@ fn main() -> ExitCode {
 fn init_tracing(format: LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("LIBOO_LOG")
         .unwrap_or_else(|_| "info,sqlx=warn".into());
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     match format {
         LogFormat::Human => builder.init(),
         LogFormat::Json => builder.json().init(),
@@ -79,7 +81,10 @@ fn init_tracing(format: LogFormat) {
 }
 
 fn now_ms() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
 }
 
 /// The server secret: from configuration, or kept in the data dir (made on first start).
@@ -93,7 +98,10 @@ fn load_secret(config: &Config) -> anyhow::Result<String> {
     let path = config.data_dir.join("secret");
     match std::fs::read_to_string(&path) {
         Ok(s) if !s.trim().is_empty() => return Ok(s.trim().to_owned()),
-        Ok(_) => bail!("{} is empty: delete it to make a new secret", path.display()),
+        Ok(_) => bail!(
+            "{} is empty: delete it to make a new secret",
+            path.display()
+        ),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
         Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
     }
@@ -113,14 +121,19 @@ fn write_private(path: &Path, contents: &str) -> anyhow::Result<()> {
     options.write(true).create_new(true);
     #[cfg(unix)]
     options.mode(0o600);
-    let mut file = options.open(path).with_context(|| format!("cannot create {}", path.display()))?;
+    let mut file = options
+        .open(path)
+        .with_context(|| format!("cannot create {}", path.display()))?;
     file.write_all(contents.as_bytes())?;
     Ok(())
 }
 
 async fn serve(config: Config) -> anyhow::Result<()> {
     std::fs::create_dir_all(&config.data_dir).with_context(|| {
-        format!("cannot create the data dir {} (--data-dir)", config.data_dir.display())
+        format!(
+            "cannot create the data dir {} (--data-dir)",
+            config.data_dir.display()
+        )
     })?;
 
     // Every backing service is checked before anything listens: a node either starts
@@ -133,7 +146,9 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     })?;
     let secret = load_secret(&config)?;
     let fingerprint = liboo_db::hash_secret(&format!("liboo secret fingerprint {secret}"));
-    let stored = db.setting_get_or_init("secret_fingerprint", &fingerprint).await?;
+    let stored = db
+        .setting_get_or_init("secret_fingerprint", &fingerprint)
+        .await?;
     if stored != fingerprint {
         bail!(
             "this database was set up with a different server secret; give every node the same \
@@ -160,14 +175,21 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         path_style: config.s3_path_style,
         credentials: None,
     };
-    let media = MediaStore::open(&config.storage_url, &s3)
-        .with_context(|| format!("cannot open media storage {} (--storage-url)", config.storage_url))?;
+    let media = MediaStore::open(&config.storage_url, &s3).with_context(|| {
+        format!(
+            "cannot open media storage {} (--storage-url)",
+            config.storage_url
+        )
+    })?;
     tokio::time::timeout(Duration::from_secs(15), media.ping())
         .await
         .map_err(|_| anyhow::anyhow!("timed out"))
         .and_then(|r| r.map_err(anyhow::Error::from))
         .with_context(|| {
-            format!("cannot reach media storage {} (--storage-url, --s3-endpoint)", config.storage_url)
+            format!(
+                "cannot reach media storage {} (--storage-url, --s3-endpoint)",
+                config.storage_url
+            )
         })?;
 
     let metrics = metrics_exporter_prometheus::PrometheusBuilder::new()
@@ -187,7 +209,12 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     });
     let app = http::router(
         &config,
-        http::HttpState { db: db.clone(), media: media.clone(), presence: presence.clone(), metrics },
+        http::HttpState {
+            db: db.clone(),
+            media: media.clone(),
+            presence: presence.clone(),
+            metrics,
+        },
         api,
     );
 
@@ -222,7 +249,10 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     tracing::info!("shutting down: finishing open work");
     cancel.cancel();
     tasks.close();
-    if tokio::time::timeout(Duration::from_secs(20), tasks.wait()).await.is_err() {
+    if tokio::time::timeout(Duration::from_secs(20), tasks.wait())
+        .await
+        .is_err()
+    {
         tracing::warn!("some tasks did not finish within 20 s");
     }
     db.close().await;
@@ -233,19 +263,31 @@ async fn serve(config: Config) -> anyhow::Result<()> {
 /// What a person needs to start: where to go and what to type into OBS.
 fn print_banner(config: &Config, http_addr: std::net::SocketAddr, media: &MediaStore) {
     let public = &config.public_url;
-    println!("liboo {} is running (roles: {:?})", env!("CARGO_PKG_VERSION"), config.roles);
+    println!(
+        "liboo {} is running (roles: {:?})",
+        env!("CARGO_PKG_VERSION"),
+        config.roles
+    );
     println!("  http     {public}  (listening on {http_addr})");
     if config.has(Role::Api) {
         println!("  api      {public}/api  (docs: {public}/api/docs)");
     }
     if config.has(Role::Ingest) {
-        let host = public.split("://").nth(1).and_then(|h| h.split([':', '/']).next()).unwrap_or("localhost");
+        let host = public
+            .split("://")
+            .nth(1)
+            .and_then(|h| h.split([':', '/']).next())
+            .unwrap_or("localhost");
         println!(
             "  rtmp     rtmp://{host}:{}/live  (stream key: POST /api/host/key)",
             config.rtmp_addr.port()
         );
     }
-    println!("  media    {} , served at {}", media.describe(), config.media_public_url);
+    println!(
+        "  media    {} , served at {}",
+        media.describe(),
+        config.media_public_url
+    );
     println!("  data     {}", config.data_dir.display());
     println!("  database {}", liboo_db::redact(&config.database_url));
     match &config.redis_url {

@@ -35,7 +35,11 @@ impl Node {
             cmd.env(k, v);
         }
         let child = cmd.spawn().expect("spawn liboo");
-        let mut node = Node { child, base: format!("http://{http}"), dir: log_dir };
+        let mut node = Node {
+            child,
+            base: format!("http://{http}"),
+            dir: log_dir,
+        };
         if !wait_for_port(&http, Duration::from_secs(30)) {
             let _ = node.child.kill();
             panic!("liboo did not start: {}", node.stderr());
@@ -68,7 +72,9 @@ impl Node {
 
     /// SIGTERM, and the exit status.
     fn stop(mut self) -> std::process::ExitStatus {
-        let _ = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status();
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
         for _ in 0..200 {
             if let Some(status) = self.child.try_wait().unwrap() {
                 return status;
@@ -96,7 +102,11 @@ async fn embedded_defaults_serve_health_media_and_api() {
     assert_eq!(ready["database"], "ok");
     assert_eq!(ready["storage"], "ok");
     let banner = node.stdout();
-    assert!(banner.contains(&node.base.replace("127.0.0.1", "localhost")) || banner.contains("http://localhost:"), "{banner}");
+    assert!(
+        banner.contains(&node.base.replace("127.0.0.1", "localhost"))
+            || banner.contains("http://localhost:"),
+        "{banner}"
+    );
     assert!(banner.contains("rtmp://"), "{banner}");
 
     // A file put into storage is served with the right type, caching and ranges.
@@ -106,7 +116,10 @@ async fn embedded_defaults_serve_health_media_and_api() {
     std::fs::write(media.join("seg00001.ts"), vec![0x47u8; 188 * 4]).unwrap();
     let res = node.get("/media/live/abc/index.m3u8").await;
     assert_eq!(res.status(), 200);
-    assert_eq!(res.headers()["content-type"], "application/vnd.apple.mpegurl");
+    assert_eq!(
+        res.headers()["content-type"],
+        "application/vnd.apple.mpegurl"
+    );
     assert_eq!(res.headers()["cache-control"], "public, max-age=1");
     assert_eq!(res.headers()["access-control-allow-origin"], "*");
     assert_eq!(res.text().await.unwrap(), "#EXTM3U\n");
@@ -118,7 +131,12 @@ async fn embedded_defaults_serve_health_media_and_api() {
         .unwrap();
     assert_eq!(res.status(), 206);
     assert_eq!(res.headers()["content-type"], "video/mp2t");
-    assert!(res.headers()["cache-control"].to_str().unwrap().contains("immutable"));
+    assert!(
+        res.headers()["cache-control"]
+            .to_str()
+            .unwrap()
+            .contains("immutable")
+    );
     assert_eq!(res.headers()["content-range"], "bytes 188-375/752");
     assert_eq!(res.bytes().await.unwrap().len(), 188);
     let res = reqwest::Client::new()
@@ -132,10 +150,15 @@ async fn embedded_defaults_serve_health_media_and_api() {
     // Clients normalise dot segments themselves; either way nothing outside media leaks.
     let res = node.get("/media/live/%2e%2e/%2e%2e/secret").await;
     assert!([400, 404].contains(&res.status().as_u16()));
-    assert_eq!(node.get("/media/live/abc/..%2f..%2fsecret").await.status(), 400);
+    assert_eq!(
+        node.get("/media/live/abc/..%2f..%2fsecret").await.status(),
+        400
+    );
 
     // The API, and the secret stays secret.
-    let (status, keys) = node.post("/api/host/key", json!({"userId": "host-1"})).await;
+    let (status, keys) = node
+        .post("/api/host/key", json!({"userId": "host-1"}))
+        .await;
     assert_eq!(status, 200);
     let stream_key = keys["streamKey"].as_str().unwrap().to_owned();
     let metrics = node.get("/metrics").await.text().await.unwrap();
@@ -150,10 +173,15 @@ async fn embedded_defaults_serve_health_media_and_api() {
     // Restart on the same data dir: same secret, same keys, nothing lost.
     assert!(node.stop().success());
     let again = Node::start(dir.path(), &[], &[]);
-    let (_, keys2) = again.post("/api/host/key", json!({"userId": "host-1"})).await;
+    let (_, keys2) = again
+        .post("/api/host/key", json!({"userId": "host-1"}))
+        .await;
     assert_eq!(keys2["streamKey"], stream_key.as_str());
     let logs = format!("{}{}", again.stdout(), again.stderr());
-    assert!(!logs.contains(&stream_key) && !logs.contains(secret.trim()), "a secret reached the logs");
+    assert!(
+        !logs.contains(&stream_key) && !logs.contains(secret.trim()),
+        "a secret reached the logs"
+    );
 }
 
 #[tokio::test]
@@ -161,35 +189,57 @@ async fn distributed_mode_uses_mariadb_redis_and_s3_for_real() {
     let db = TestDb::new(Engine::MariaDb).await;
     let s3 = S3Server::start();
     let bucket = unique("liboo-");
-    let res = reqwest::Client::new().put(format!("{}/{bucket}", s3.endpoint)).send().await.unwrap();
+    let res = reqwest::Client::new()
+        .put(format!("{}/{bucket}", s3.endpoint))
+        .send()
+        .await
+        .unwrap();
     assert!(res.status().is_success());
     let prefix = format!("{}:", unique("liboo-test-"));
     let dir = tempfile::tempdir().unwrap();
     let redis_url = liboo_testkit::redis_url();
     let storage = format!("s3://{bucket}/media");
     let args = [
-        "--database-url", db.url.as_str(),
-        "--redis-url", redis_url.as_str(),
-        "--redis-prefix", prefix.as_str(),
-        "--storage-url", storage.as_str(),
-        "--s3-endpoint", s3.endpoint.as_str(),
-        "--s3-region", "us-east-1",
+        "--database-url",
+        db.url.as_str(),
+        "--redis-url",
+        redis_url.as_str(),
+        "--redis-prefix",
+        prefix.as_str(),
+        "--storage-url",
+        storage.as_str(),
+        "--s3-endpoint",
+        s3.endpoint.as_str(),
+        "--s3-region",
+        "us-east-1",
         "--s3-path-style",
     ];
-    let creds = [("AWS_ACCESS_KEY_ID", "test"), ("AWS_SECRET_ACCESS_KEY", "test"), ("LIBOO_SECRET", "a-shared-secret-for-every-node")];
+    let creds = [
+        ("AWS_ACCESS_KEY_ID", "test"),
+        ("AWS_SECRET_ACCESS_KEY", "test"),
+        ("LIBOO_SECRET", "a-shared-secret-for-every-node"),
+    ];
     let node = Node::start(dir.path(), &args, &creds);
     let ready: Value = node.get("/readyz").await.json().await.unwrap();
-    assert_eq!(ready, json!({"database": "ok", "redis": "ok", "storage": "ok"}));
+    assert_eq!(
+        ready,
+        json!({"database": "ok", "redis": "ok", "storage": "ok"})
+    );
 
-    let (status, keys) = node.post("/api/host/key", json!({"userId": "dist-host"})).await;
+    let (status, keys) = node
+        .post("/api/host/key", json!({"userId": "dist-host"}))
+        .await;
     assert_eq!(status, 200, "{keys}");
     let png = {
         let img = image_png();
         format!("data:image/png;base64,{img}")
     };
     let (status, body) = node
-        .post("/api/host/update", json!({"userId": "dist-host", "liveTitle": "On MariaDB", "hostName": "D",
-                                          "defaultThumbnailImageUrl": png}))
+        .post(
+            "/api/host/update",
+            json!({"userId": "dist-host", "liveTitle": "On MariaDB", "hostName": "D",
+                                          "defaultThumbnailImageUrl": png}),
+        )
         .await;
     assert_eq!(status, 200, "{body}");
 
@@ -206,11 +256,22 @@ async fn distributed_mode_uses_mariadb_redis_and_s3_for_real() {
     // Keys in Redis: this node's heartbeat.
     let client = redis::Client::open(redis_url.as_str()).unwrap();
     let mut r = client.get_multiplexed_async_connection().await.unwrap();
-    let nodes: Vec<String> = redis::cmd("ZRANGE").arg(format!("{prefix}nodes")).arg(0).arg(-1).query_async(&mut r).await.unwrap();
+    let nodes: Vec<String> = redis::cmd("ZRANGE")
+        .arg(format!("{prefix}nodes"))
+        .arg(0)
+        .arg(-1)
+        .query_async(&mut r)
+        .await
+        .unwrap();
     assert_eq!(nodes.len(), 1, "one node registered in Redis");
 
     // The thumbnail is an object in the bucket, and /media serves it from there.
-    let list = reqwest::get(format!("{}/{bucket}?list-type=2", s3.endpoint)).await.unwrap().text().await.unwrap();
+    let list = reqwest::get(format!("{}/{bucket}?list-type=2", s3.endpoint))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(list.contains("media/channels/"), "{list}");
     let url = body["data"]["defaultThumbnailImageUrl"].as_str().unwrap();
     let img = reqwest::get(url).await.unwrap();
@@ -223,26 +284,58 @@ async fn distributed_mode_uses_mariadb_redis_and_s3_for_real() {
     args2.extend(["--roles", "api"]);
     let second = Node::start(dir2.path(), &args2, &creds);
     let notice: Value = second
-        .get(&format!("/api/streams/notice?sessionKey={}", keys["sessionKey"].as_str().unwrap()))
+        .get(&format!(
+            "/api/streams/notice?sessionKey={}",
+            keys["sessionKey"].as_str().unwrap()
+        ))
         .await
         .json()
         .await
         .unwrap();
     assert_eq!(notice["channelName"], "D");
-    let (_, keys_b) = second.post("/api/host/key", json!({"userId": "dist-host"})).await;
+    let (_, keys_b) = second
+        .post("/api/host/key", json!({"userId": "dist-host"}))
+        .await;
     assert_eq!(keys_b, keys, "every node derives the same keys");
-    let (status, _) = second.post("/api/host/update", json!({"userId": "dist-host", "liveTitle": "Changed on B", "hostName": "D"})).await;
+    let (status, _) = second
+        .post(
+            "/api/host/update",
+            json!({"userId": "dist-host", "liveTitle": "Changed on B", "hostName": "D"}),
+        )
+        .await;
     assert_eq!(status, 200);
-    let live: Value = node.get(&format!("/api/streams/live?liveId={}", keys["sessionKey"].as_str().unwrap())).await.json().await.unwrap();
+    let live: Value = node
+        .get(&format!(
+            "/api/streams/live?liveId={}",
+            keys["sessionKey"].as_str().unwrap()
+        ))
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(live["info"]["liveTitle"], "Changed on B");
-    let nodes: Vec<String> = redis::cmd("ZRANGE").arg(format!("{prefix}nodes")).arg(0).arg(-1).query_async(&mut r).await.unwrap();
+    let nodes: Vec<String> = redis::cmd("ZRANGE")
+        .arg(format!("{prefix}nodes"))
+        .arg(0)
+        .arg(-1)
+        .query_async(&mut r)
+        .await
+        .unwrap();
     assert_eq!(nodes.len(), 2);
 
     assert!(second.stop().success());
     assert!(node.stop().success());
-    let keys: Vec<String> = redis::cmd("KEYS").arg(format!("{prefix}*")).query_async(&mut r).await.unwrap();
+    let keys: Vec<String> = redis::cmd("KEYS")
+        .arg(format!("{prefix}*"))
+        .query_async(&mut r)
+        .await
+        .unwrap();
     if !keys.is_empty() {
-        let _: () = redis::cmd("DEL").arg(keys).query_async(&mut r).await.unwrap();
+        let _: () = redis::cmd("DEL")
+            .arg(keys)
+            .query_async(&mut r)
+            .await
+            .unwrap();
     }
 }
 
@@ -262,14 +355,20 @@ fn run_to_exit(args: &[&str]) -> (i32, String) {
         .stdin(Stdio::null())
         .output()
         .unwrap();
-    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stderr).into_owned())
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 #[test]
 fn bad_settings_fail_fast_with_one_clear_line() {
     let (code, err) = run_to_exit(&["--database-url", "mysql://root:pw@127.0.0.1:1/nope"]);
     assert_ne!(code, 0);
-    assert!(err.contains("--database-url") && !err.contains("pw@"), "{err}");
+    assert!(
+        err.contains("--database-url") && !err.contains("pw@"),
+        "{err}"
+    );
     let (code, err) = run_to_exit(&["--redis-url", "redis://127.0.0.1:1"]);
     assert_ne!(code, 0);
     assert!(err.contains("--redis-url"), "{err}");
@@ -289,11 +388,26 @@ fn bad_settings_fail_fast_with_one_clear_line() {
 
 #[test]
 fn help_names_every_setting() {
-    let out = Command::new(env!("CARGO_BIN_EXE_liboo")).args(["serve", "--help"]).output().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_liboo"))
+        .args(["serve", "--help"])
+        .output()
+        .unwrap();
     let help = String::from_utf8_lossy(&out.stdout);
-    for flag in ["--http-addr", "--rtmp-addr", "--data-dir", "--database-url", "--redis-url", "--storage-url",
-                 "--s3-endpoint", "--public-url", "--media-public-url", "--roles", "--cors-origins", "--config",
-                 "LIBOO_HTTP_ADDR"] {
+    for flag in [
+        "--http-addr",
+        "--rtmp-addr",
+        "--data-dir",
+        "--database-url",
+        "--redis-url",
+        "--storage-url",
+        "--s3-endpoint",
+        "--public-url",
+        "--media-public-url",
+        "--roles",
+        "--cors-origins",
+        "--config",
+        "LIBOO_HTTP_ADDR",
+    ] {
         assert!(help.contains(flag), "{flag} missing from --help");
     }
 }
