@@ -30,6 +30,8 @@ struct Cli {
     command: Command,
 }
 
+// ServeArgs is large, but it is parsed once at start; boxing would buy nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Run liboo: every part on one machine by default (SQLite, local media, in-process
