@@ -282,7 +282,7 @@ fn page(offset: Option<u32>, limit: Option<u32>) -> Result<(i64, i64), ApiError>
 #[utoipa::path(post, path = "/api/host/key", tag = "host", request_body = KeyRequest,
     description = "Returns the host's keys, creating the channel on first call. The same \
         userId always gets the same keys.",
-    responses((status = 200, body = KeyResponse), (status = 400, body = ErrorBody)))]
+    responses((status = 200, description = "Success", body = KeyResponse), (status = 400, description = "Bad input: a message, and one per field", body = ErrorBody)))]
 async fn host_key(
     State(s): State<ApiState>,
     JsonBody(req): JsonBody<KeyRequest>,
@@ -299,7 +299,7 @@ async fn host_key(
 }
 
 #[utoipa::path(get, path = "/api/host/state", tag = "host", params(SessionKeyQuery),
-    responses((status = 200, body = StateResponse), (status = 404, body = ErrorBody)))]
+    responses((status = 200, description = "Success", body = StateResponse), (status = 404, description = "No such id", body = ErrorBody)))]
 async fn host_state(
     State(s): State<ApiState>,
     QueryParams(q): QueryParams<SessionKeyQuery>,
@@ -395,8 +395,8 @@ fn tags_field(
 #[utoipa::path(post, path = "/api/host/update", tag = "host", request_body = UpdateRequest,
     description = "Changes the channel derived from userId. Every bad field gets its own \
         message in `fields`; on any error nothing is saved.",
-    responses((status = 200, body = UpdateResponse), (status = 400, body = ErrorBody),
-        (status = 404, body = ErrorBody), (status = 413, body = ErrorBody)))]
+    responses((status = 200, description = "Success", body = UpdateResponse), (status = 400, description = "Bad input: a message, and one per field", body = ErrorBody),
+        (status = 404, description = "No such id", body = ErrorBody), (status = 413, description = "Body too large", body = ErrorBody)))]
 async fn host_update(
     State(s): State<ApiState>,
     JsonBody(body): JsonBody<Value>,
@@ -479,7 +479,7 @@ async fn host_update(
 
 #[utoipa::path(get, path = "/api/streams/random", tag = "streams",
     description = "Up to 4 live broadcasts picked at random.",
-    responses((status = 200, body = RandomList)))]
+    responses((status = 200, description = "Success", body = RandomList)))]
 async fn streams_random(State(s): State<ApiState>) -> Result<Json<RandomList>, ApiError> {
     let mut ids = s.0.db.live_broadcast_ids().await?;
     // A partial Fisher-Yates shuffle: the first RANDOM_COUNT slots end up a uniform pick.
@@ -505,7 +505,7 @@ async fn streams_random(State(s): State<ApiState>) -> Result<Json<RandomList>, A
 #[utoipa::path(get, path = "/api/streams/latest", tag = "streams", params(Paging),
     description = "Live broadcasts, newest start first: a page in `info`, the next page in \
         `appendInfo` (8 and 8 by default, as LiBoo).",
-    responses((status = 200, body = LiveList), (status = 400, body = ErrorBody)))]
+    responses((status = 200, description = "Success", body = LiveList), (status = 400, description = "Bad input: a message, and one per field", body = ErrorBody)))]
 async fn streams_latest(
     State(s): State<ApiState>,
     QueryParams(p): QueryParams<Paging>,
@@ -520,7 +520,7 @@ async fn streams_latest(
 #[utoipa::path(get, path = "/api/streams/live", tag = "streams", params(LiveIdQuery),
     description = "The channel's current broadcast, or its last one (with `endDate`) when \
         it is not live.",
-    responses((status = 200, body = LiveResponse), (status = 404, body = ErrorBody)))]
+    responses((status = 200, description = "Success", body = LiveResponse), (status = 404, description = "No such id", body = ErrorBody)))]
 async fn streams_live(
     State(s): State<ApiState>,
     QueryParams(q): QueryParams<LiveIdQuery>,
@@ -543,7 +543,7 @@ async fn streams_live(
 }
 
 #[utoipa::path(get, path = "/api/streams/notice", tag = "streams", params(SessionKeyQuery),
-    responses((status = 200, body = NoticeResponse), (status = 404, body = ErrorBody)))]
+    responses((status = 200, description = "Success", body = NoticeResponse), (status = 404, description = "No such id", body = ErrorBody)))]
 async fn streams_notice(
     State(s): State<ApiState>,
     QueryParams(q): QueryParams<SessionKeyQuery>,
@@ -558,7 +558,7 @@ async fn streams_notice(
 
 #[utoipa::path(get, path = "/api/streams/existence", tag = "streams", params(SessionKeyQuery),
     description = "Whether the channel is live now.",
-    responses((status = 200, body = ExistenceResponse)))]
+    responses((status = 200, description = "Success", body = ExistenceResponse)))]
 async fn streams_existence(
     State(s): State<ApiState>,
     QueryParams(q): QueryParams<SessionKeyQuery>,
@@ -571,7 +571,7 @@ async fn streams_existence(
 #[utoipa::path(get, path = "/api/streams/search", tag = "streams", params(SearchQuery),
     description = "Live broadcasts whose title, host name, category or tags contain `q` \
         (case-insensitive), newest first; paged like `/streams/latest`.",
-    responses((status = 200, body = LiveList), (status = 400, body = ErrorBody)))]
+    responses((status = 200, description = "Success", body = LiveList), (status = 400, description = "Bad input: a message, and one per field", body = ErrorBody)))]
 async fn streams_search(
     State(s): State<ApiState>,
     QueryParams(q): QueryParams<SearchQuery>,
@@ -591,7 +591,7 @@ async fn streams_search(
 
 #[utoipa::path(get, path = "/api/replay/latest", tag = "replay", params(Paging),
     description = "Replays, newest first: a page in `info`, the next in `appendInfo`.",
-    responses((status = 200, body = ReplayList), (status = 400, body = ErrorBody)))]
+    responses((status = 200, description = "Success", body = ReplayList), (status = 400, description = "Bad input: a message, and one per field", body = ErrorBody)))]
 async fn replay_latest(
     State(s): State<ApiState>,
     QueryParams(p): QueryParams<Paging>,
@@ -605,7 +605,7 @@ async fn replay_latest(
 
 #[utoipa::path(get, path = "/api/replay/video", tag = "replay", params(VideoIdQuery),
     description = "One replay; counts one read.",
-    responses((status = 200, body = ReplayResponse), (status = 404, body = ErrorBody)))]
+    responses((status = 200, description = "Success", body = ReplayResponse), (status = 404, description = "No such id", body = ErrorBody)))]
 async fn replay_video(
     State(s): State<ApiState>,
     QueryParams(q): QueryParams<VideoIdQuery>,
@@ -621,7 +621,7 @@ async fn replay_video(
 }
 
 #[utoipa::path(get, path = "/api/replay/existence", tag = "replay", params(VideoIdQuery),
-    responses((status = 200, body = ExistenceResponse)))]
+    responses((status = 200, description = "Success", body = ExistenceResponse)))]
 async fn replay_existence(
     State(s): State<ApiState>,
     QueryParams(q): QueryParams<VideoIdQuery>,
@@ -633,8 +633,8 @@ async fn replay_existence(
 #[utoipa::path(delete, path = "/api/replay/video", tag = "replay",
     request_body = DeleteReplayRequest,
     description = "Deletes one of the caller's replays with its media and questions.",
-    responses((status = 200, body = DeleteReplayResponse), (status = 400, body = ErrorBody),
-        (status = 404, body = ErrorBody)))]
+    responses((status = 200, description = "Success", body = DeleteReplayResponse), (status = 400, description = "Bad input: a message, and one per field", body = ErrorBody),
+        (status = 404, description = "No such id", body = ErrorBody)))]
 async fn replay_delete(
     State(s): State<ApiState>,
     JsonBody(req): JsonBody<DeleteReplayRequest>,
@@ -656,7 +656,7 @@ async fn replay_delete(
 #[utoipa::path(get, path = "/api/replay/questions", tag = "replay", params(VideoIdQuery),
     description = "The questions asked during a broadcast, oldest first, with their \
         answered state and the broadcast time at which each was asked and answered.",
-    responses((status = 200, body = QuestionList), (status = 404, body = ErrorBody)))]
+    responses((status = 200, description = "Success", body = QuestionList), (status = 404, description = "No such id", body = ErrorBody)))]
 async fn replay_questions(
     State(s): State<ApiState>,
     QueryParams(q): QueryParams<VideoIdQuery>,
