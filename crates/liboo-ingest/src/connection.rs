@@ -1,0 +1,363 @@
+//! One publisher connection: shovels bytes between the socket and an [`rtmp::ServerSession`],
+//! answers publish requests, and feeds media to the broadcast's packager.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use liboo_db::DbError;
+use rtmp::{ServerConfig, ServerEvent, ServerSession};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio_util::sync::CancellationToken;
+
+use crate::packager::{BroadcastInfo, Packager};
+use crate::registry::{Claim, Slot};
+use crate::timestamp::TimestampExtender;
+use crate::{IngestError, Inner, now_ms};
+
+/// The only RTMP application liboo publishes to (`rtmp://host/live/{streamKey}`).
+const APP: &str = "live";
+const BAD_NAME: &str = "NetStream.Publish.BadName";
+/// OBS and ffmpeg print the description of any error status; `Denied` says that the key is
+/// right but cannot be used now, where `BadName` would send the host to check the key.
+const DENIED: &str = "NetStream.Publish.Denied";
+/// How often a live broadcast tells the database that this node still serves it.
+const HEARTBEAT_EVERY: Duration = Duration::from_secs(5);
+/// How long a new publisher waits for a stale one to leave.
+const STALE_WAIT: Duration = Duration::from_secs(3);
+
+/// Why a connection ended without a fault.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum End {
+    HangUp,
+    Refused,
+    Shutdown,
+    Replaced,
+}
+
+struct Publishing {
+    stream_id: u32,
+    channel_id: i64,
+    packager: Box<Packager>,
+    timestamps: TimestampExtender,
+    last_media: Instant,
+    last_media_ms: Arc<AtomicI64>,
+    last_heartbeat: Instant,
+}
+
+pub(crate) struct Connection<S> {
+    inner: Arc<Inner>,
+    stream: S,
+    session: ServerSession,
+    /// Cancelled on shutdown (through the parent token) or when a new publisher replaces this
+    /// stale one.
+    token: CancellationToken,
+    publishing: Option<Publishing>,
+    /// The channel's session key once known, for logs (the stream key is never logged).
+    pub(crate) session_key: Option<String>,
+}
+
+impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
+    pub(crate) fn new(inner: Arc<Inner>, stream: S, token: CancellationToken) -> Self {
+        Connection {
+            inner,
+            stream,
+            session: ServerSession::new(ServerConfig::default()),
+            token,
+            publishing: None,
+            session_key: None,
+        }
+    }
+
+    /// Runs the connection to its end, then hands any broadcast to the grace period (or ends
+    /// it at shutdown).
+    pub(crate) async fn run(&mut self) -> Result<End, IngestError> {
+        let result = self.drive().await;
+        // A codec we cannot remux will not change on reconnect: end the broadcast at once.
+        let unsupported = matches!(
+            result,
+            Err(IngestError::Flv(flv::FlvError::UnsupportedCodec(_)))
+        );
+        let shutdown = self.inner.shutdown.is_cancelled();
+        self.release(shutdown || unsupported).await;
+        match result {
+            Ok(_) if shutdown => Ok(End::Shutdown),
+            other => other,
+        }
+    }
+
+    async fn drive(&mut self) -> Result<End, IngestError> {
+        let mut buf = vec![0u8; 64 * 1024];
+        let timeout = self.inner.config.media_timeout;
+        let mut tick = tokio::time::interval(timeout.min(Duration::from_secs(1)) / 2);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut last_read = Instant::now();
+        loop {
+            let n = tokio::select! {
+                _ = self.token.cancelled() => {
+                    return Ok(if self.inner.shutdown.is_cancelled() { End::Shutdown } else { End::Replaced });
+                }
+                r = self.stream.read(&mut buf) => r?,
+                _ = tick.tick() => {
+                    self.on_tick(last_read)?;
+                    continue;
+                }
+            };
+            if n == 0 {
+                return Ok(End::HangUp);
+            }
+            last_read = Instant::now();
+            // Events queued before an error are still handled and any reply still sent.
+            let fed = self.session.feed(&buf[..n]);
+            let mut refused = false;
+            while let Some(event) = self.session.poll_event() {
+                refused |= !self.on_event(event).await?;
+            }
+            self.flush().await?;
+            fed?;
+            if refused {
+                let _ = self.stream.shutdown().await;
+                return Ok(End::Refused);
+            }
+        }
+    }
+
+    async fn flush(&mut self) -> Result<(), IngestError> {
+        let out = self.session.take_output();
+        if !out.is_empty() {
+            self.stream.write_all(&out).await?;
+            self.stream.flush().await?;
+        }
+        Ok(())
+    }
+
+    fn on_tick(&mut self, last_read: Instant) -> Result<(), IngestError> {
+        let timeout = self.inner.config.media_timeout;
+        let Some(p) = self.publishing.as_mut() else {
+            // Before publishing, any bytes count as life (the handshake and commands).
+            if last_read.elapsed() > timeout {
+                return Err(IngestError::Timeout(timeout));
+            }
+            return Ok(());
+        };
+        if p.last_media.elapsed() > timeout {
+            return Err(IngestError::Timeout(timeout));
+        }
+        if p.last_heartbeat.elapsed() >= HEARTBEAT_EVERY {
+            p.last_heartbeat = Instant::now();
+            let db = self.inner.db.clone();
+            let id = p.packager.info.id;
+            tokio::spawn(async move {
+                if let Err(e) = db.heartbeat(id, now_ms()).await {
+                    tracing::warn!(broadcast_id = id, error = %e, "heartbeat failed");
+                }
+            });
+        }
+        Ok(())
+    }
+
+    /// Handles one session event; `false` means the publish was refused and the connection
+    /// should close once the reply is out.
+    async fn on_event(&mut self, event: ServerEvent) -> Result<bool, IngestError> {
+        match event {
+            ServerEvent::PublishRequested {
+                stream_id,
+                app,
+                stream_key,
+                ..
+            } => return self.on_publish(stream_id, &app, &stream_key).await,
+            ServerEvent::Video {
+                stream_id,
+                timestamp,
+                data,
+            } => self.on_media(stream_id, timestamp, data, true)?,
+            ServerEvent::Audio {
+                stream_id,
+                timestamp,
+                data,
+            } => self.on_media(stream_id, timestamp, data, false)?,
+            ServerEvent::Unpublished { stream_id } => {
+                if self.publishing.as_ref().map(|p| p.stream_id) == Some(stream_id) {
+                    self.release(false).await;
+                }
+            }
+            ServerEvent::Connected { .. }
+            | ServerEvent::Metadata { .. }
+            | ServerEvent::Data { .. } => {}
+        }
+        Ok(true)
+    }
+
+    fn on_media(
+        &mut self,
+        stream_id: u32,
+        timestamp: u32,
+        data: Bytes,
+        video: bool,
+    ) -> Result<(), IngestError> {
+        let Some(p) = self
+            .publishing
+            .as_mut()
+            .filter(|p| p.stream_id == stream_id)
+        else {
+            return Ok(());
+        };
+        if data.is_empty() {
+            return Ok(());
+        }
+        p.last_media = Instant::now();
+        p.last_media_ms.store(now_ms(), Ordering::Relaxed);
+        let ts = p.timestamps.extend(timestamp);
+        if video {
+            p.packager.video(ts, data)
+        } else {
+            p.packager.audio(ts, data)
+        }
+    }
+
+    async fn refuse(&mut self, stream_id: u32, code: &str, why: &str) -> Result<bool, IngestError> {
+        tracing::info!(
+            session_key = self.session_key.as_deref().unwrap_or("-"),
+            code,
+            why,
+            "publish refused"
+        );
+        self.session.reject_publish(stream_id, code, why)?;
+        Ok(false)
+    }
+
+    async fn on_publish(
+        &mut self,
+        stream_id: u32,
+        app: &str,
+        stream_key: &str,
+    ) -> Result<bool, IngestError> {
+        if self.publishing.is_some() {
+            return self
+                .refuse(stream_id, DENIED, "This connection is already publishing.")
+                .await;
+        }
+        if app != APP {
+            return self
+                .refuse(
+                    stream_id,
+                    BAD_NAME,
+                    "Unknown application; publish to /live.",
+                )
+                .await;
+        }
+        let hash = liboo_db::hash_secret(stream_key);
+        let Some(channel) = self.inner.db.channel_by_stream_key_hash(&hash).await? else {
+            return self
+                .refuse(stream_id, BAD_NAME, "Unknown stream key.")
+                .await;
+        };
+        self.session_key = Some(channel.session_key.clone());
+        let last_media_ms = Arc::new(AtomicI64::new(now_ms()));
+        let stale_after = self.inner.config.media_timeout.as_millis() as i64;
+        let deadline = Instant::now() + STALE_WAIT;
+        let claim = loop {
+            let claim = self.inner.registry.claim(
+                channel.id,
+                now_ms(),
+                stale_after,
+                (last_media_ms.clone(), self.token.clone()),
+            );
+            match claim {
+                Claim::Stale if Instant::now() < deadline => {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+                Claim::Stale => break Claim::Busy,
+                other => break other,
+            }
+        };
+        let (packager, resumed) = match claim {
+            Claim::Busy | Claim::Stale => {
+                return self
+                    .refuse(stream_id, DENIED, "This stream key is already live.")
+                    .await;
+            }
+            Claim::Resume(mut packager) => {
+                packager.resume(now_ms());
+                (packager, true)
+            }
+            Claim::New => match self.start_broadcast(&channel).await {
+                Ok(p) => (Box::new(p), false),
+                Err(IngestError::Db(DbError::AlreadyLive)) => {
+                    self.inner.registry.remove(channel.id);
+                    return self
+                        .refuse(stream_id, DENIED, "This stream key is already live.")
+                        .await;
+                }
+                Err(e) => {
+                    self.inner.registry.remove(channel.id);
+                    return Err(e);
+                }
+            },
+        };
+        self.inner.registry.set(
+            channel.id,
+            Slot::Live {
+                last_media_ms: last_media_ms.clone(),
+                kick: self.token.clone(),
+            },
+        );
+        tracing::info!(
+            session_key = %channel.session_key,
+            video_id = %packager.info.video_id,
+            resumed,
+            "publish started"
+        );
+        self.session.accept_publish(stream_id)?;
+        self.publishing = Some(Publishing {
+            stream_id,
+            channel_id: channel.id,
+            packager,
+            timestamps: TimestampExtender::default(),
+            last_media: Instant::now(),
+            last_media_ms,
+            last_heartbeat: Instant::now(),
+        });
+        Ok(true)
+    }
+
+    async fn start_broadcast(&self, channel: &liboo_db::Channel) -> Result<Packager, IngestError> {
+        let video_id = format!("{:016x}", rand::random::<u64>());
+        let prefix = format!("live/{}/{video_id}", channel.session_key);
+        let now = now_ms();
+        let b = self
+            .inner
+            .db
+            .start_broadcast(channel.id, &video_id, &prefix, now)
+            .await?;
+        let config = &self.inner.config;
+        Ok(Packager::new(
+            BroadcastInfo {
+                id: b.id,
+                session_key: channel.session_key.clone(),
+                video_id,
+                prefix,
+            },
+            self.inner.media.clone(),
+            config.segment_target.as_millis() as i64,
+            config.live_window,
+            config.upload_queue,
+            now,
+        ))
+    }
+
+    /// The publisher stopped or left: end the broadcast now (at shutdown) or keep it for the
+    /// reconnect grace.
+    async fn release(&mut self, finish_now: bool) {
+        let Some(p) = self.publishing.take() else {
+            return;
+        };
+        if finish_now {
+            self.inner.registry.remove(p.channel_id);
+            crate::finish(&self.inner, *p.packager).await;
+        } else {
+            crate::enter_grace(&self.inner, p.channel_id, p.packager);
+        }
+    }
+}

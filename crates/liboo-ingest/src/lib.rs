@@ -1,0 +1,219 @@
+//! liboo's RTMP ingest: accepts publishers (OBS, ffmpeg) on `rtmp://host/live/{streamKey}`,
+//! remuxes their H.264 and AAC into HLS (RFC 8216) MPEG-TS segments without decoding, and keeps
+//! the broadcast's state in the database.
+//!
+//! Data flows one way: connection task ([`rtmp::ServerSession`] over the socket) -> packager
+//! (`flv` tags -> [`hls::Segmenter`] -> playlists) -> bounded queue -> uploader task -> media
+//! storage. A full queue drops a segment (counted) rather than stall the publisher.
+//!
+//! Storage layout, per broadcast `live/{sessionKey}/{videoId}/`: `seg{N:05}.ts`, the live
+//! `index.m3u8`, and `replay.m3u8` (VOD, every segment with its exact duration) written when the
+//! broadcast ends; plus the channel's stable `live/{sessionKey}/index.m3u8`, which always plays
+//! the current broadcast.
+//!
+//! A publisher that drops keeps its broadcast for [`IngestConfig::reconnect_grace`]; coming back
+//! in time continues it after an `EXT-X-DISCONTINUITY`.
+
+mod connection;
+mod error;
+mod packager;
+mod registry;
+mod timestamp;
+mod uploader;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use liboo_db::Db;
+use liboo_storage::MediaStore;
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+
+pub use error::IngestError;
+
+use connection::{Connection, End};
+use packager::Packager;
+use registry::{Registry, Slot};
+
+/// At most this many RTMP connections at once; a publisher needs one, so this is far above
+/// any real load and only stops a flood of idle sockets.
+const MAX_CONNECTIONS: usize = 512;
+
+/// Ingest settings.
+#[derive(Debug, Clone)]
+pub struct IngestConfig {
+    /// A segment ends at the first keyframe at least this long after its start.
+    pub segment_target: Duration,
+    /// Segments listed in the live playlists.
+    pub live_window: usize,
+    /// How long a dropped publisher's broadcast waits for it to come back.
+    pub reconnect_grace: Duration,
+    /// No data for this long and the publisher is dropped.
+    pub media_timeout: Duration,
+    /// Capacity of the queue between a broadcast's packager and its uploader.
+    pub upload_queue: usize,
+}
+
+impl Default for IngestConfig {
+    fn default() -> Self {
+        IngestConfig {
+            segment_target: Duration::from_secs(2),
+            live_window: 6,
+            reconnect_grace: Duration::from_secs(10),
+            media_timeout: Duration::from_secs(10),
+            upload_queue: 64,
+        }
+    }
+}
+
+/// The RTMP ingest service. Cheap to clone.
+#[derive(Clone)]
+pub struct Ingest {
+    inner: Arc<Inner>,
+}
+
+pub(crate) struct Inner {
+    pub(crate) db: Db,
+    pub(crate) media: MediaStore,
+    pub(crate) config: IngestConfig,
+    pub(crate) registry: Registry,
+    /// Fired when `serve`'s token fires: connections and grace timers end their broadcasts.
+    pub(crate) shutdown: CancellationToken,
+    /// Connections and grace timers, so shutdown waits for every broadcast to be finished.
+    pub(crate) tasks: TaskTracker,
+    next_id: AtomicU64,
+}
+
+impl Ingest {
+    pub fn new(db: Db, media: MediaStore, config: IngestConfig) -> Ingest {
+        Ingest {
+            inner: Arc::new(Inner {
+                db,
+                media,
+                config,
+                registry: Registry::default(),
+                shutdown: CancellationToken::new(),
+                tasks: TaskTracker::new(),
+                next_id: AtomicU64::new(1),
+            }),
+        }
+    }
+
+    /// Accepts RTMP connections until `cancel` fires; on cancel, ends every live broadcast
+    /// cleanly (flush partial segment, write ENDLIST playlists and replay, end_broadcast in DB)
+    /// before returning.
+    pub async fn serve(self, listener: TcpListener, cancel: CancellationToken) {
+        let inner = self.inner;
+        let permits = Arc::new(Semaphore::new(MAX_CONNECTIONS));
+        let mut backoff = Duration::from_millis(10);
+        loop {
+            let permit = tokio::select! {
+                _ = cancel.cancelled() => break,
+                p = permits.clone().acquire_owned() => p.expect("semaphore never closed"),
+            };
+            let (socket, peer) = tokio::select! {
+                _ = cancel.cancelled() => break,
+                r = listener.accept() => match r {
+                    Ok(accepted) => {
+                        backoff = Duration::from_millis(10);
+                        accepted
+                    }
+                    Err(e) => {
+                        // Usually out of file descriptors: wait for some to free up.
+                        tracing::warn!(error = %e, ?backoff, "accept failed");
+                        tokio::select! {
+                            _ = cancel.cancelled() => break,
+                            _ = tokio::time::sleep(backoff) => {}
+                        }
+                        backoff = (backoff * 2).min(Duration::from_secs(1));
+                        continue;
+                    }
+                },
+            };
+            let _ = socket.set_nodelay(true);
+            let inner = inner.clone();
+            inner.clone().tasks.spawn(async move {
+                serve_connection(inner, socket, peer.to_string()).await;
+                drop(permit);
+            });
+        }
+        inner.shutdown.cancel();
+        inner.tasks.close();
+        inner.tasks.wait().await;
+        tracing::info!("ingest stopped");
+    }
+}
+
+/// Runs one connection and logs one line about how it ended.
+async fn serve_connection<S: AsyncRead + AsyncWrite + Unpin>(
+    inner: Arc<Inner>,
+    stream: S,
+    peer: String,
+) {
+    let id = inner.next_id.fetch_add(1, Ordering::Relaxed);
+    let token = inner.shutdown.child_token();
+    let mut conn = Connection::new(inner, stream, token);
+    let result = conn.run().await;
+    let session_key = conn.session_key.as_deref().unwrap_or("-");
+    match result {
+        Ok(End::HangUp) => {
+            tracing::info!(conn = id, %peer, session_key, "connection closed by peer")
+        }
+        Ok(End::Refused) => {
+            tracing::info!(conn = id, %peer, session_key, "connection closed: publish refused")
+        }
+        Ok(End::Shutdown) => {
+            tracing::info!(conn = id, %peer, session_key, "connection closed: shutting down")
+        }
+        Ok(End::Replaced) => {
+            tracing::warn!(conn = id, %peer, session_key, "connection closed: stale publisher replaced")
+        }
+        Err(e) if e.is_disconnect() => {
+            tracing::info!(conn = id, %peer, session_key, reason = %e, "connection closed by peer")
+        }
+        Err(e) => {
+            tracing::warn!(conn = id, %peer, session_key, error = %e, "connection closed: fault")
+        }
+    }
+}
+
+/// Keeps a publisher's broadcast for the reconnect grace, then ends it unless resumed.
+pub(crate) fn enter_grace(inner: &Arc<Inner>, channel_id: i64, packager: Box<Packager>) {
+    let generation = inner.next_id.fetch_add(1, Ordering::Relaxed);
+    inner.registry.set(
+        channel_id,
+        Slot::Grace {
+            packager,
+            generation,
+        },
+    );
+    let inner2 = inner.clone();
+    inner.tasks.spawn(async move {
+        tokio::select! {
+            _ = inner2.shutdown.cancelled() => {}
+            _ = tokio::time::sleep(inner2.config.reconnect_grace) => {}
+        }
+        if let Some(packager) = inner2.registry.take_expired(channel_id, generation) {
+            finish(&inner2, *packager).await;
+        }
+    });
+}
+
+/// Ends a broadcast, logging rather than returning failures: nobody is left to tell.
+pub(crate) async fn finish(inner: &Inner, packager: Packager) {
+    let video_id = packager.info.video_id.clone();
+    if let Err(e) = packager.finish(&inner.db, now_ms()).await {
+        tracing::error!(%video_id, error = %e, "ending the broadcast failed");
+    }
+}
+
+/// Wall clock, Unix milliseconds.
+pub(crate) fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
+}

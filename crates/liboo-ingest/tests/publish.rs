@@ -1,0 +1,255 @@
+//! Real peers: ffmpeg publishes the fixture into a running ingest; ffprobe and ffmpeg check the
+//! segments and playlists it stored.
+
+mod support;
+
+use std::time::Duration;
+
+use support::{Server, plays, probe, segments};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+const GRACE: Duration = Duration::from_millis(500);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ffmpeg_publish_becomes_live_then_a_replay() {
+    let server = Server::start(GRACE).await;
+    server.channel("host1", "key-one").await;
+    let mut ffmpeg = server.publish("key-one", true);
+    let live = server.wait_live("host1").await;
+    assert_eq!(live.media_prefix, format!("live/host1/{}", live.video_id));
+    assert_eq!(live.video_id.len(), 16);
+    assert!(
+        live.video_id
+            .chars()
+            .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
+    );
+    assert!(ffmpeg.wait().await.unwrap().success(), "ffmpeg failed");
+    let ended = server.wait_ended(live.id).await;
+
+    let folder = server.path(&live.media_prefix);
+    let replay = std::fs::read_to_string(folder.join("replay.m3u8")).unwrap();
+    assert!(replay.contains("#EXT-X-PLAYLIST-TYPE:VOD") && replay.ends_with("#EXT-X-ENDLIST\n"));
+    let segs = segments(&replay);
+    assert!(segs.len() >= 3, "{replay}");
+    for (uri, _) in &segs {
+        let (codecs, keyframe_first) = probe(&folder.join(uri));
+        assert_eq!(codecs, ["aac", "h264"], "{uri}");
+        assert!(keyframe_first, "{uri}: first video frame is not a keyframe");
+    }
+    let total: f64 = segs.iter().map(|(_, d)| d).sum();
+    assert!(
+        (total - 6.0).abs() <= 0.1,
+        "EXTINF sum {total} s, fixture 6 s"
+    );
+    assert!(
+        (ended.duration_ms as f64 / 1000.0 - total).abs() < 0.01,
+        "duration_ms {} vs EXTINF sum {total}",
+        ended.duration_ms
+    );
+    plays(&folder.join("replay.m3u8")).expect("replay plays");
+
+    let own = std::fs::read_to_string(folder.join("index.m3u8")).unwrap();
+    assert!(own.ends_with("#EXT-X-ENDLIST\n"), "{own}");
+    let channel = std::fs::read_to_string(server.path("live/host1/index.m3u8")).unwrap();
+    assert!(channel.ends_with("#EXT-X-ENDLIST\n"), "{channel}");
+    assert!(channel.contains("#EXT-X-PROGRAM-DATE-TIME:"), "{channel}");
+    let uris = segments(&channel);
+    assert!(!uris.is_empty());
+    for (uri, _) in uris {
+        assert!(uri.starts_with(&format!("{}/seg", live.video_id)), "{uri}");
+        assert!(server.path(&format!("live/host1/{uri}")).exists(), "{uri}");
+    }
+    plays(&server.path("live/host1/index.m3u8")).expect("channel playlist plays");
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unknown_key_is_refused_and_the_server_keeps_serving() {
+    let server = Server::start(GRACE).await;
+    let channel = server.channel("host2", "good-key").await;
+    let status = server.publish("wrong-key", false).wait().await.unwrap();
+    assert!(!status.success(), "ffmpeg published with an unknown key");
+    assert!(server.db.live_broadcasts(0, 10).await.unwrap().is_empty());
+    assert!(
+        server
+            .db
+            .last_broadcast_of(channel)
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    let mut ffmpeg = server.publish("good-key", false);
+    let live = server.wait_live("host2").await;
+    assert!(ffmpeg.wait().await.unwrap().success());
+    let ended = server.wait_ended(live.id).await;
+    assert!(ended.duration_ms > 5000, "{}", ended.duration_ms);
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn second_publisher_on_a_live_key_is_refused() {
+    let server = Server::start(GRACE).await;
+    server.channel("host3", "key-three").await;
+    let mut first = server.publish("key-three", true);
+    let live = server.wait_live("host3").await;
+    let second = server.publish("key-three", false).wait().await.unwrap();
+    assert!(!second.success(), "a second publisher was accepted");
+    assert!(
+        first.wait().await.unwrap().success(),
+        "the first publisher was disturbed"
+    );
+    let ended = server.wait_ended(live.id).await;
+    let replay =
+        std::fs::read_to_string(server.path(&format!("{}/replay.m3u8", live.media_prefix)))
+            .unwrap();
+    let total: f64 = segments(&replay).iter().map(|(_, d)| d).sum();
+    assert!((total - 6.0).abs() <= 0.1, "EXTINF sum {total}");
+    assert_eq!(ended.duration_ms, (total * 1000.0).round() as i64);
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reconnect_within_grace_continues_the_broadcast() {
+    let server = Server::start(Duration::from_secs(3)).await;
+    let channel = server.channel("host4", "key-four").await;
+    let mut first = server.publish("key-four", true);
+    let live = server.wait_live("host4").await;
+    // Long enough for at least one segment of the first connection.
+    tokio::time::sleep(Duration::from_millis(2600)).await;
+    first.kill().await.unwrap();
+
+    let mut again = server.publish("key-four", false);
+    assert!(again.wait().await.unwrap().success());
+    let ended = server.wait_ended(live.id).await;
+    let last = server.db.last_broadcast_of(channel).await.unwrap().unwrap();
+    assert_eq!(last.video_id, live.video_id, "a new broadcast was started");
+    let replay_key = format!("{}/replay.m3u8", live.media_prefix);
+    let replay = std::fs::read_to_string(server.path(&replay_key)).unwrap();
+    assert!(replay.contains("#EXT-X-DISCONTINUITY\n"), "{replay}");
+    let total: f64 = segments(&replay).iter().map(|(_, d)| d).sum();
+    assert!(
+        total > 7.0,
+        "both connections' media are in the replay: {total} s"
+    );
+    assert_eq!(ended.duration_ms, (total * 1000.0).round() as i64);
+    plays(&server.path(&replay_key)).expect("replay plays across the discontinuity");
+
+    // After the grace, a new publish is a new broadcast and the old replay stays as it was.
+    let mut next = server.publish("key-four", false);
+    let live2 = server.wait_live("host4").await;
+    assert_ne!(live2.video_id, live.video_id);
+    assert!(next.wait().await.unwrap().success());
+    server.wait_ended(live2.id).await;
+    assert_eq!(
+        std::fs::read_to_string(server.path(&replay_key)).unwrap(),
+        replay
+    );
+    let channel_playlist = std::fs::read_to_string(server.path("live/host4/index.m3u8")).unwrap();
+    assert!(channel_playlist.contains(&format!("{}/seg", live2.video_id)));
+    server.stop().await;
+}
+
+/// Reads until the server closes the connection (EOF or reset); false on timeout.
+async fn closed_by_server(sock: &mut tokio::net::TcpStream) -> bool {
+    let mut buf = [0u8; 4096];
+    let wait = async {
+        loop {
+            match sock.read(&mut buf).await {
+                Ok(0) | Err(_) => return,
+                Ok(_) => {}
+            }
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(5), wait)
+        .await
+        .is_ok()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn garbage_ends_that_connection_only() {
+    let server = Server::start(GRACE).await;
+    server.channel("host5", "key-five").await;
+    let addr = ("127.0.0.1", server.port);
+
+    // Not RTMP at all.
+    let mut sock = tokio::net::TcpStream::connect(addr).await.unwrap();
+    sock.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        .await
+        .unwrap();
+    assert!(closed_by_server(&mut sock).await, "HTTP request left open");
+
+    // A valid plain handshake (C1 with a zero version field), then random chunk bytes. The
+    // first byte is a type 1 chunk header on a chunk stream with no previous header.
+    let mut sock = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let mut c0c1 = vec![3u8];
+    c0c1.extend((0..1536).map(|i| {
+        if (4..8).contains(&i) {
+            0
+        } else {
+            rand::random::<u8>()
+        }
+    }));
+    sock.write_all(&c0c1).await.unwrap();
+    let mut s0s1s2 = vec![0u8; 1 + 1536 * 2];
+    sock.read_exact(&mut s0s1s2).await.unwrap();
+    assert_eq!(s0s1s2[0], 3);
+    sock.write_all(&s0s1s2[1..1537]).await.unwrap();
+    let mut garbage = vec![0x43u8];
+    garbage.extend((0..8192).map(|_| rand::random::<u8>()));
+    sock.write_all(&garbage).await.unwrap();
+    assert!(
+        closed_by_server(&mut sock).await,
+        "garbage after the handshake left open"
+    );
+
+    let mut ffmpeg = server.publish("key-five", false);
+    let live = server.wait_live("host5").await;
+    assert!(ffmpeg.wait().await.unwrap().success());
+    server.wait_ended(live.id).await;
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shutdown_ends_live_broadcasts_cleanly() {
+    let server = Server::start(Duration::from_secs(30)).await;
+    server.channel("host6", "key-six").await;
+    let mut ffmpeg = server.publish("key-six", true);
+    let live = server.wait_live("host6").await;
+    tokio::time::sleep(Duration::from_millis(3000)).await;
+    let db = server.db.clone();
+    let folder = server.path(&live.media_prefix);
+    let channel_playlist = server.path("live/host6/index.m3u8");
+    let dir = server.stop_keep_files().await;
+    let _ = ffmpeg.wait().await;
+
+    // No grace at shutdown: the broadcast is over once serve returns.
+    let ended = db.broadcast_by_id(live.id).await.unwrap().unwrap();
+    assert!(!ended.is_live);
+    let replay = std::fs::read_to_string(folder.join("replay.m3u8")).unwrap();
+    let total: f64 = segments(&replay).iter().map(|(_, d)| d).sum();
+    assert!(total >= 2.0, "the partial segment was flushed: {replay}");
+    assert_eq!(ended.duration_ms, (total * 1000.0).round() as i64);
+    plays(&folder.join("replay.m3u8")).expect("replay plays");
+    let channel = std::fs::read_to_string(channel_playlist).unwrap();
+    assert!(channel.ends_with("#EXT-X-ENDLIST\n"), "{channel}");
+    drop(dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mp3_audio_is_refused() {
+    let server = Server::start(Duration::from_secs(30)).await;
+    server.channel("host7", "key-seven").await;
+    let mut ffmpeg =
+        server.publish_with("key-seven", true, &["-c:v", "copy", "-c:a", "libmp3lame"]);
+    let live = server.wait_live("host7").await;
+    let status = tokio::time::timeout(Duration::from_secs(5), ffmpeg.wait())
+        .await
+        .expect("the server closed the MP3 publisher")
+        .unwrap();
+    assert!(!status.success());
+    // Ended at once, not after the 30 s grace, and with no broken segments.
+    let ended = server.wait_ended(live.id).await;
+    assert_eq!(ended.duration_ms, 0);
+    server.stop().await;
+}
