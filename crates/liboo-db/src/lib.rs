@@ -300,8 +300,7 @@ impl Db {
         now_ms: i64,
     ) -> Result<Broadcast, DbError> {
         let mut tx = self.pool.begin().await?;
-        let insert =
-            "INSERT INTO broadcasts (video_id, channel_id, session_key, title, host_name, notice, \
+        let insert = "INSERT INTO broadcasts (video_id, channel_id, session_key, title, host_name, notice, \
              category, tags, thumbnail_key, media_prefix, is_live, start_ms, heartbeat_ms) \
              SELECT ?, id, session_key, title, host_name, notice, category, tags, thumbnail_key, \
              ?, 1, ?, ? FROM channels WHERE id = ?";

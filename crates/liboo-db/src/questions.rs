@@ -124,4 +124,45 @@ impl Db {
             .await?;
         row.map(|r| question_from_row(&r)).transpose()
     }
+
+    /// Counts one upvote of a question by a user; a second vote by the same user counts
+    /// nothing. Returns the question's upvotes, or `None` if the broadcast has no such
+    /// question.
+    pub async fn upvote_question(
+        &self,
+        broadcast_id: i64,
+        question_id: i64,
+        user_hash: &str,
+    ) -> Result<Option<i64>, DbError> {
+        let mut tx = self.pool.begin().await?;
+        let exists = sqlx::query("SELECT id FROM questions WHERE id = ? AND broadcast_id = ?")
+            .bind(question_id)
+            .bind(broadcast_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if exists.is_none() {
+            return Ok(None);
+        }
+        let sql = format!(
+            "{} INTO question_votes (question_id, user_hash) VALUES (?, ?)",
+            self.insert_ignore()
+        );
+        let inserted = sqlx::query(AssertSqlSafe(sql))
+            .bind(question_id)
+            .bind(user_hash)
+            .execute(&mut *tx)
+            .await?;
+        if inserted.rows_affected() == 1 {
+            sqlx::query("UPDATE questions SET upvotes = upvotes + 1 WHERE id = ?")
+                .bind(question_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let row = sqlx::query("SELECT upvotes FROM questions WHERE id = ?")
+            .bind(question_id)
+            .fetch_one(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(Some(row.try_get("upvotes")?))
+    }
 }

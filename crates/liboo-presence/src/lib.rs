@@ -38,7 +38,7 @@ pub struct Presence {
 
 #[derive(Clone)]
 enum Inner {
-    Local(Arc<Mutex<HashMap<String, i64>>>),
+    Local(Arc<Mutex<LocalState>>),
     Redis {
         conn: ConnectionManager,
         prefix: Arc<str>,
@@ -56,6 +56,12 @@ impl std::fmt::Debug for Presence {
             .field("node_id", &self.node_id)
             .finish()
     }
+}
+
+#[derive(Default)]
+struct LocalState {
+    viewers: HashMap<String, i64>,
+    sockets: HashMap<String, String>,
 }
 
 fn now_ms() -> i64 {
@@ -155,8 +161,8 @@ impl Presence {
     /// returns the room's count over all live nodes.
     pub async fn add_viewers(&self, room: &str, delta: i64) -> Result<i64, PresenceError> {
         match &self.inner {
-            Inner::Local(map) => {
-                let mut map = map.lock().expect("presence map poisoned");
+            Inner::Local(state) => {
+                let map = &mut state.lock().expect("presence map poisoned").viewers;
                 let count = map.entry(room.to_owned()).or_insert(0);
                 *count = (*count + delta).max(0);
                 let now = *count;
@@ -185,8 +191,8 @@ impl Presence {
     /// Viewer counts of several rooms in one round trip, in the order given.
     pub async fn viewers_many(&self, rooms: &[&str]) -> Result<Vec<i64>, PresenceError> {
         match &self.inner {
-            Inner::Local(map) => {
-                let map = map.lock().expect("presence map poisoned");
+            Inner::Local(state) => {
+                let map = &state.lock().expect("presence map poisoned").viewers;
                 Ok(rooms
                     .iter()
                     .map(|r| map.get(*r).copied().unwrap_or(0))
@@ -226,6 +232,63 @@ impl Presence {
                     .collect())
             }
         }
+    }
+}
+
+impl Presence {
+    /// Records whose socket `socket_id` is (an opaque identity hash), so a host on any
+    /// node can ban the person behind a socket id seen in chat.
+    pub async fn register_socket(
+        &self,
+        socket_id: &str,
+        identity: &str,
+    ) -> Result<(), PresenceError> {
+        match &self.inner {
+            Inner::Local(state) => {
+                let mut state = state.lock().expect("presence map poisoned");
+                state
+                    .sockets
+                    .insert(socket_id.to_owned(), identity.to_owned());
+            }
+            Inner::Redis { conn, prefix } => {
+                let mut conn = conn.clone();
+                let key = format!("{prefix}socket:{socket_id}");
+                // A day bounds what a crashed node leaves behind.
+                let _: () = conn.set_ex(key, identity, 86_400).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The identity behind a socket id, on whichever node the socket is.
+    pub async fn socket_identity(&self, socket_id: &str) -> Result<Option<String>, PresenceError> {
+        match &self.inner {
+            Inner::Local(state) => {
+                let state = state.lock().expect("presence map poisoned");
+                Ok(state.sockets.get(socket_id).cloned())
+            }
+            Inner::Redis { conn, prefix } => {
+                let mut conn = conn.clone();
+                Ok(conn.get(format!("{prefix}socket:{socket_id}")).await?)
+            }
+        }
+    }
+
+    pub async fn unregister_socket(&self, socket_id: &str) -> Result<(), PresenceError> {
+        match &self.inner {
+            Inner::Local(state) => {
+                state
+                    .lock()
+                    .expect("presence map poisoned")
+                    .sockets
+                    .remove(socket_id);
+            }
+            Inner::Redis { conn, prefix } => {
+                let mut conn = conn.clone();
+                let _: () = conn.del(format!("{prefix}socket:{socket_id}")).await?;
+            }
+        }
+        Ok(())
     }
 }
 

@@ -131,6 +131,18 @@ pub struct ServeArgs {
     /// [default: 10].
     #[arg(long, env = "LIBOO_RECONNECT_GRACE", value_name = "SECONDS")]
     pub reconnect_grace: Option<f64>,
+
+    /// Chat messages one user may send per window, 0 for no limit [default: 5].
+    #[arg(long, env = "LIBOO_CHAT_RATE_LIMIT", value_name = "COUNT")]
+    pub chat_rate_limit: Option<u32>,
+
+    /// The chat rate limit's window in seconds [default: 5].
+    #[arg(long, env = "LIBOO_CHAT_RATE_WINDOW", value_name = "SECONDS")]
+    pub chat_rate_window: Option<f64>,
+
+    /// Open chat connections per client IP, 0 for no limit [default: 50].
+    #[arg(long, env = "LIBOO_CHAT_MAX_CONNECTIONS_PER_IP", value_name = "COUNT")]
+    pub chat_max_connections_per_ip: Option<u32>,
 }
 
 /// The TOML file: the same settings, all optional.
@@ -154,6 +166,9 @@ struct FileConfig {
     log_format: Option<LogFormat>,
     segment_seconds: Option<f64>,
     reconnect_grace: Option<f64>,
+    chat_rate_limit: Option<u32>,
+    chat_rate_window: Option<f64>,
+    chat_max_connections_per_ip: Option<u32>,
     /// The server secret may be kept in the file instead of the environment.
     secret: Option<String>,
 }
@@ -178,6 +193,9 @@ pub struct Config {
     pub log_format: LogFormat,
     pub segment_target: Duration,
     pub reconnect_grace: Duration,
+    /// Messages per window per user; `None`: no limit.
+    pub chat_rate_limit: Option<(u32, Duration)>,
+    pub chat_max_connections_per_ip: Option<u32>,
     /// From `LIBOO_SECRET` or the file; otherwise kept in the data dir.
     pub secret: Option<String>,
 }
@@ -286,6 +304,24 @@ impl ServeArgs {
                 0.0,
                 600.0,
             )?,
+            chat_rate_limit: {
+                let count = self.chat_rate_limit.or(file.chat_rate_limit).unwrap_or(5);
+                let window = seconds(
+                    self.chat_rate_window
+                        .or(file.chat_rate_window)
+                        .unwrap_or(5.0),
+                    "--chat-rate-window",
+                    0.1,
+                    3600.0,
+                )?;
+                (count > 0).then_some((count, window))
+            },
+            chat_max_connections_per_ip: Some(
+                self.chat_max_connections_per_ip
+                    .or(file.chat_max_connections_per_ip)
+                    .unwrap_or(50),
+            )
+            .filter(|n| *n > 0),
             secret: std::env::var("LIBOO_SECRET")
                 .ok()
                 .filter(|s| !s.is_empty())

@@ -209,7 +209,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         );
         liboo_api::router(state)
     });
-    let app = http::router(
+    let mut app = http::router(
         &config,
         http::HttpState {
             db: db.clone(),
@@ -219,6 +219,32 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         },
         api,
     );
+    if config.has(Role::Chat) {
+        let keys = KeyDeriver::new(secret.as_bytes());
+        let chat_config = liboo_chat::ChatConfig {
+            rate_limit: config.chat_rate_limit,
+            max_connections_per_ip: config.chat_max_connections_per_ip,
+            ..liboo_chat::ChatConfig::default()
+        };
+        app = liboo_chat::attach(
+            app,
+            db.clone(),
+            presence.clone(),
+            std::sync::Arc::new(move |user_id: &str| keys.session_key(user_id)),
+            chat_config,
+            config.redis_url.as_deref(),
+        )
+        .await
+        .with_context(|| "cannot start chat on Redis (--redis-url / LIBOO_REDIS_URL)")?;
+    }
+    let rtmp_listener = if config.has(Role::Ingest) {
+        let listener = tokio::net::TcpListener::bind(config.rtmp_addr)
+            .await
+            .with_context(|| format!("cannot listen on {} (--rtmp-addr)", config.rtmp_addr))?;
+        Some(listener)
+    } else {
+        None
+    };
 
     let http_listener = tokio::net::TcpListener::bind(config.http_addr)
         .await
@@ -228,6 +254,15 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     let cancel = CancellationToken::new();
     let tasks = TaskTracker::new();
     tasks.spawn(presence.clone().run_heartbeat(cancel.clone()));
+    if let Some(listener) = rtmp_listener {
+        let ingest_config = liboo_ingest::IngestConfig {
+            segment_target: config.segment_target,
+            reconnect_grace: config.reconnect_grace,
+            ..liboo_ingest::IngestConfig::default()
+        };
+        let ingest = liboo_ingest::Ingest::new(db.clone(), media.clone(), ingest_config);
+        tasks.spawn(ingest.serve(listener, cancel.clone()));
+    }
     {
         let cancel = cancel.clone();
         tasks.spawn(async move {

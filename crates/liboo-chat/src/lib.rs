@@ -1,0 +1,791 @@
+//! liboo's chat and Q&A: LiBoo's socket.io events at `/chat/socket.io`, on socketioxide.
+//!
+//! A socket joins one broadcast's room (the host's `sessionKey`) with its `userId`. The
+//! host is whoever joins with the `userId` that derives to the room's session key, not
+//! the first joiner as in LiBoo. Normal messages go to their room only; questions are
+//! stored in the database before anyone sees them, so a question a client saw survives
+//! the chat node; bans are kept per channel in the database and hold on every node and
+//! in the host's later broadcasts. Bad payloads, senders over the rate limit and banned
+//! users get an `exception` event and the socket stays connected.
+//!
+//! With Redis, socketioxide-redis carries room broadcasts between chat nodes and
+//! presence keeps viewer counts and socket identities; without it all of this runs in
+//! this process.
+
+use std::collections::{HashMap, VecDeque};
+use std::net::{IpAddr, SocketAddr};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use axum::Router;
+use axum::extract::ConnectInfo;
+use liboo_db::{Db, NewQuestion, Question, hash_secret};
+use liboo_presence::Presence;
+use serde::Serialize;
+use serde_json::Value;
+use socketioxide::SocketIo;
+use socketioxide::adapter::Adapter;
+use socketioxide::extract::{SocketRef, State, TryData};
+
+mod names;
+
+/// Derives a room's session key from a `userId` (the API's key derivation).
+pub type SessionKeyOf = Arc<dyn Fn(&str) -> String + Send + Sync>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ChatError {
+    #[error("Redis adapter: {0}")]
+    Redis(String),
+}
+
+/// Limits of the chat service.
+#[derive(Clone, Debug)]
+pub struct ChatConfig {
+    /// At most this many messages per window per user; `None` switches it off.
+    pub rate_limit: Option<(u32, Duration)>,
+    /// Open sockets per client IP; `None` switches it off.
+    pub max_connections_per_ip: Option<u32>,
+    /// Longest message, in characters after trimming.
+    pub max_message_chars: usize,
+}
+
+impl Default for ChatConfig {
+    fn default() -> Self {
+        ChatConfig {
+            rate_limit: Some((5, Duration::from_secs(5))),
+            max_connections_per_ip: Some(50),
+            max_message_chars: 150,
+        }
+    }
+}
+
+/// Shared by every handler.
+#[derive(Clone)]
+struct Chat(Arc<ChatInner>);
+
+struct ChatInner {
+    db: Db,
+    presence: Presence,
+    session_key_of: SessionKeyOf,
+    config: ChatConfig,
+    rate: Mutex<HashMap<String, VecDeque<Instant>>>,
+    per_ip: Mutex<HashMap<IpAddr, u32>>,
+}
+
+/// What a socket is, once it has joined a room.
+#[derive(Clone, Debug)]
+struct Member {
+    room: String,
+    channel_id: i64,
+    user_hash: String,
+    is_host: bool,
+}
+
+/// Who a socket is from its first event on.
+#[derive(Clone, Debug)]
+struct Persona {
+    nickname: String,
+    color: String,
+    entry_time: String,
+    ip: Option<IpAddr>,
+}
+
+/// Adds chat at `/chat/socket.io` to `router`. With `redis_url`, rooms span every chat
+/// node on that Redis.
+pub async fn attach(
+    router: Router,
+    db: Db,
+    presence: Presence,
+    session_key_of: SessionKeyOf,
+    config: ChatConfig,
+    redis_url: Option<&str>,
+) -> Result<Router, ChatError> {
+    let chat = Chat(Arc::new(ChatInner {
+        db,
+        presence,
+        session_key_of,
+        config,
+        rate: Mutex::default(),
+        per_ip: Mutex::default(),
+    }));
+    let builder = SocketIo::builder()
+        .req_path("/chat/socket.io")
+        .max_payload(64 * 1024)
+        .with_state(chat);
+    match redis_url {
+        None => {
+            let (layer, io) = builder.build_layer();
+            io.ns("/", on_connect::<socketioxide::adapter::LocalAdapter>);
+            Ok(router.layer(layer))
+        }
+        Some(url) => {
+            let url = with_resp3(url);
+            let client =
+                redis::Client::open(url.as_str()).map_err(|e| ChatError::Redis(e.to_string()))?;
+            let adapter = socketioxide_redis::RedisAdapterCtr::new_with_redis(&client)
+                .await
+                .map_err(|e| ChatError::Redis(e.to_string()))?;
+            let (layer, io) = builder
+                .with_adapter::<socketioxide_redis::RedisAdapter<_>>(adapter)
+                .build_layer();
+            io.ns("/", on_connect::<socketioxide_redis::RedisAdapter<_>>)
+                .await
+                .map_err(|e| ChatError::Redis(e.to_string()))?;
+            Ok(router.layer(layer))
+        }
+    }
+}
+
+/// socketioxide-redis speaks RESP3 (Redis 7+).
+fn with_resp3(url: &str) -> String {
+    if url.contains("protocol=") {
+        url.to_owned()
+    } else if url.contains('?') {
+        format!("{url}&protocol=resp3")
+    } else {
+        format!("{url}?protocol=resp3")
+    }
+}
+
+fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+fn iso_now() -> String {
+    humantime_ms(now_ms())
+}
+
+fn humantime_ms(ms: i64) -> String {
+    let t = UNIX_EPOCH + Duration::from_millis(ms.max(0) as u64);
+    humantime::format_rfc3339_millis(t).to_string()
+}
+
+/// The `exception` event.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Exception<'a> {
+    status_code: u16,
+    message: &'a str,
+    room_id: Option<&'a str>,
+}
+
+fn exception<A: Adapter>(socket: &SocketRef<A>, status: u16, message: &str, room: Option<&str>) {
+    let _ = socket.emit(
+        "exception",
+        &Exception {
+            status_code: status,
+            message,
+            room_id: room,
+        },
+    );
+}
+
+/// A chat message as LiBoo's client renders it.
+#[derive(Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ChatMessage {
+    room_id: String,
+    nickname: String,
+    color: String,
+    entry_time: String,
+    msg_time: String,
+    msg: String,
+    msg_type: &'static str,
+    owner: &'static str,
+    socket_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    question_id: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    question_done: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    upvotes: Option<i64>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct QuestionView {
+    room_id: String,
+    question_id: i64,
+    nickname: String,
+    msg: String,
+    msg_time: String,
+    msg_type: &'static str,
+    owner: &'static str,
+    question_done: bool,
+    upvotes: i64,
+}
+
+fn question_view(room: &str, q: &Question) -> QuestionView {
+    QuestionView {
+        room_id: room.to_owned(),
+        question_id: q.id,
+        nickname: q.nickname.clone(),
+        msg: q.msg.clone(),
+        msg_time: humantime_ms(q.asked_ms),
+        msg_type: "question",
+        owner: "user",
+        question_done: q.done,
+        upvotes: q.upvotes,
+    }
+}
+
+fn persona<A: Adapter>(socket: &SocketRef<A>) -> Persona {
+    if let Some(p) = socket.extensions.get::<Persona>() {
+        return p;
+    }
+    let ip = socket
+        .req_parts()
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip());
+    let p = Persona {
+        nickname: names::nickname(),
+        color: names::bright_color(),
+        entry_time: iso_now(),
+        ip,
+    };
+    socket.extensions.insert(p.clone());
+    p
+}
+
+async fn on_connect<A: Adapter>(socket: SocketRef<A>, State(chat): State<Chat>) {
+    let p = persona(&socket);
+    if let (Some(ip), Some(limit)) = (p.ip, chat.0.config.max_connections_per_ip) {
+        let over = {
+            let mut per_ip = chat.0.per_ip.lock().expect("per-ip map poisoned");
+            let n = per_ip.entry(ip).or_insert(0);
+            *n += 1;
+            *n > limit
+        };
+        if over {
+            exception(&socket, 429, "too many connections from your address", None);
+            release_ip(&chat, ip);
+            socket.extensions.remove::<Persona>();
+            let _ = socket.disconnect();
+            return;
+        }
+    }
+    socket.on("join_room", on_join::<A>);
+    socket.on("leave_room", on_leave::<A>);
+    socket.on("send_normal_chat", on_normal_chat::<A>);
+    socket.on("send_question", on_question::<A>);
+    socket.on("send_notice", on_notice::<A>);
+    socket.on("send_question_done", on_question_done::<A>);
+    socket.on("send_question_upvote", on_question_upvote::<A>);
+    socket.on("ban_user", on_ban::<A>);
+    socket.on_disconnect(on_disconnect::<A>);
+}
+
+fn release_ip(chat: &Chat, ip: IpAddr) {
+    let mut per_ip = chat.0.per_ip.lock().expect("per-ip map poisoned");
+    if let Some(n) = per_ip.get_mut(&ip) {
+        *n = n.saturating_sub(1);
+        if *n == 0 {
+            per_ip.remove(&ip);
+        }
+    }
+}
+
+/// Reads a string field of an event payload.
+fn field<'a>(data: &'a Value, name: &str) -> Result<&'a str, String> {
+    match data.get(name) {
+        Some(Value::String(s)) if !s.is_empty() => Ok(s),
+        Some(Value::String(_)) | None | Some(Value::Null) => Err(format!("{name} is required")),
+        Some(_) => Err(format!("{name} must be a string")),
+    }
+}
+
+/// Parses a payload, answering malformed ones with an exception (400).
+fn payload<A: Adapter>(socket: &SocketRef<A>, data: TryData<Value>) -> Option<Value> {
+    match data.0 {
+        Ok(v @ Value::Object(_)) => Some(v),
+        Ok(_) | Err(_) => {
+            exception(socket, 400, "the payload must be a JSON object", None);
+            None
+        }
+    }
+}
+
+async fn on_join<A: Adapter>(socket: SocketRef<A>, State(chat): State<Chat>, data: TryData<Value>) {
+    let Some(data) = payload(&socket, data) else {
+        return;
+    };
+    let (room, user_id) = match (field(&data, "roomId"), field(&data, "userId")) {
+        (Ok(r), Ok(u)) => (r.to_owned(), u.to_owned()),
+        (Err(e), _) | (_, Err(e)) => return exception(&socket, 400, &e, None),
+    };
+    let channel = match chat.0.db.channel_by_session_key(&room).await {
+        Ok(Some(c)) => c,
+        Ok(None) => return exception(&socket, 404, "no such room", Some(&room)),
+        Err(e) => return internal(&socket, &e, Some(&room)),
+    };
+    if let Some(previous) = socket.extensions.get::<Member>() {
+        if previous.room == room {
+            return send_init_data(&socket, &chat, &room).await;
+        }
+        leave(&socket, &chat, &previous).await;
+    }
+    let member = Member {
+        is_host: (chat.0.session_key_of)(&user_id) == room,
+        room: room.clone(),
+        channel_id: channel.id,
+        user_hash: hash_secret(&user_id),
+    };
+    socket.join(room.clone());
+    socket.extensions.insert(member.clone());
+    if let Err(e) = chat
+        .0
+        .presence
+        .register_socket(&socket.id.to_string(), &member.user_hash)
+        .await
+    {
+        tracing::warn!(error = %e, "could not record the socket's identity");
+    }
+    if !member.is_host {
+        if let Ok(Some(live)) = chat.0.db.live_broadcast_of(&room).await {
+            if let Err(e) = chat.0.db.add_live_viewer(live.id, &member.user_hash).await {
+                tracing::warn!(error = %e, "could not count a live viewer");
+            }
+        }
+        update_viewers(&socket, &chat, &room, 1).await;
+    }
+    send_init_data(&socket, &chat, &room).await;
+}
+
+async fn send_init_data<A: Adapter>(socket: &SocketRef<A>, chat: &Chat, room: &str) {
+    let questions = match chat.0.db.live_broadcast_of(room).await {
+        Ok(Some(live)) => match chat.0.db.open_questions(live.id).await {
+            Ok(q) => q,
+            Err(e) => return internal(socket, &e, Some(room)),
+        },
+        Ok(None) => Vec::new(),
+        Err(e) => return internal(socket, &e, Some(room)),
+    };
+    let list: Vec<QuestionView> = questions.iter().map(|q| question_view(room, q)).collect();
+    let _ = socket.emit(
+        "receive_init_data",
+        &serde_json::json!({ "roomId": room, "questionList": list }),
+    );
+}
+
+async fn update_viewers<A: Adapter>(socket: &SocketRef<A>, chat: &Chat, room: &str, delta: i64) {
+    match chat.0.presence.add_viewers(room, delta).await {
+        Ok(count) => {
+            let _ = socket
+                .within(room.to_owned())
+                .emit(
+                    "receive_viewer_count",
+                    &serde_json::json!({ "roomId": room, "count": count }),
+                )
+                .await;
+        }
+        Err(e) => tracing::warn!(error = %e, room, "could not update the viewer count"),
+    }
+}
+
+async fn leave<A: Adapter>(socket: &SocketRef<A>, chat: &Chat, member: &Member) {
+    socket.leave(member.room.clone());
+    socket.extensions.remove::<Member>();
+    if !member.is_host {
+        update_viewers(socket, chat, &member.room, -1).await;
+    }
+}
+
+async fn on_leave<A: Adapter>(
+    socket: SocketRef<A>,
+    State(chat): State<Chat>,
+    data: TryData<Value>,
+) {
+    let Some(data) = payload(&socket, data) else {
+        return;
+    };
+    let Some(member) = socket.extensions.get::<Member>() else {
+        return;
+    };
+    if field(&data, "roomId").ok() == Some(member.room.as_str()) {
+        leave(&socket, &chat, &member).await;
+    }
+}
+
+async fn on_disconnect<A: Adapter>(socket: SocketRef<A>, State(chat): State<Chat>) {
+    if let Some(member) = socket.extensions.get::<Member>() {
+        leave(&socket, &chat, &member).await;
+    }
+    let _ = chat
+        .0
+        .presence
+        .unregister_socket(&socket.id.to_string())
+        .await;
+    if let Some(ip) = socket.extensions.get::<Persona>().and_then(|p| p.ip) {
+        release_ip(&chat, ip);
+    }
+}
+
+fn internal<A: Adapter>(socket: &SocketRef<A>, error: &dyn std::fmt::Display, room: Option<&str>) {
+    tracing::error!(%error, "chat request failed");
+    exception(
+        socket,
+        503,
+        "the chat service is unavailable; try again shortly",
+        room,
+    );
+}
+
+/// What every sending event checks: joined to that room as that user, not banned, under
+/// the rate limit. Returns the member and the trimmed message, if the event has one.
+async fn sender<A: Adapter>(
+    socket: &SocketRef<A>,
+    chat: &Chat,
+    data: &Value,
+    with_msg: bool,
+) -> Option<(Member, String)> {
+    let room = match field(data, "roomId") {
+        Ok(r) => r,
+        Err(e) => {
+            exception(socket, 400, &e, None);
+            return None;
+        }
+    };
+    let member = match socket.extensions.get::<Member>() {
+        Some(m) if m.room == room => m,
+        _ => {
+            exception(
+                socket,
+                400,
+                "join the room before sending to it",
+                Some(room),
+            );
+            return None;
+        }
+    };
+    match field(data, "userId") {
+        Ok(u) if hash_secret(u) == member.user_hash => {}
+        Ok(_) => {
+            exception(socket, 400, "invalid user", Some(room));
+            return None;
+        }
+        Err(e) => {
+            exception(socket, 400, &e, Some(room));
+            return None;
+        }
+    }
+    let msg = if with_msg {
+        let msg = match data.get("msg") {
+            Some(Value::String(s)) => s.trim().to_owned(),
+            Some(Value::Null) | None => String::new(),
+            Some(_) => {
+                exception(socket, 400, "msg must be a string", Some(room));
+                return None;
+            }
+        };
+        if msg.is_empty() {
+            exception(socket, 400, "the message is empty", Some(room));
+            return None;
+        }
+        if msg.chars().count() > chat.0.config.max_message_chars {
+            let text = format!(
+                "the message is longer than {} characters",
+                chat.0.config.max_message_chars
+            );
+            exception(socket, 406, &text, Some(room));
+            return None;
+        }
+        msg
+    } else {
+        String::new()
+    };
+    match chat
+        .0
+        .db
+        .is_banned(member.channel_id, &member.user_hash)
+        .await
+    {
+        Ok(false) => {}
+        Ok(true) => {
+            exception(socket, 403, "you are banned from this channel", Some(room));
+            return None;
+        }
+        Err(e) => {
+            internal(socket, &e, Some(room));
+            return None;
+        }
+    }
+    if !chat.allow(&member.user_hash) {
+        exception(
+            socket,
+            429,
+            "too many messages; wait a few seconds",
+            Some(room),
+        );
+        return None;
+    }
+    Some((member, msg))
+}
+
+impl Chat {
+    /// A sliding-window rate limit per user on this node.
+    fn allow(&self, user_hash: &str) -> bool {
+        let Some((max, window)) = self.0.config.rate_limit else {
+            return true;
+        };
+        let now = Instant::now();
+        let mut rate = self.0.rate.lock().expect("rate map poisoned");
+        if rate.len() > 100_000 {
+            rate.retain(|_, q| q.back().is_some_and(|t| now.duration_since(*t) < window));
+        }
+        let sent = rate.entry(user_hash.to_owned()).or_default();
+        while sent
+            .front()
+            .is_some_and(|t| now.duration_since(*t) >= window)
+        {
+            sent.pop_front();
+        }
+        if sent.len() >= max as usize {
+            return false;
+        }
+        sent.push_back(now);
+        true
+    }
+}
+
+fn message<A: Adapter>(
+    socket: &SocketRef<A>,
+    member: &Member,
+    msg: String,
+    msg_type: &'static str,
+) -> ChatMessage {
+    let p = persona(socket);
+    ChatMessage {
+        room_id: member.room.clone(),
+        nickname: p.nickname,
+        color: p.color,
+        entry_time: p.entry_time,
+        msg_time: iso_now(),
+        msg,
+        msg_type,
+        owner: if member.is_host { "host" } else { "user" },
+        socket_id: socket.id.to_string(),
+        question_id: None,
+        question_done: None,
+        upvotes: None,
+    }
+}
+
+/// Sends `event` to the room: `owner: "me"` to the sender (unless the host, who is
+/// `host` for everyone), as is to everyone else.
+async fn to_room<A: Adapter>(socket: &SocketRef<A>, event: &str, msg: ChatMessage) {
+    let room = msg.room_id.clone();
+    let _ = socket.to(room).emit(event, &msg).await;
+    let mine = ChatMessage {
+        owner: if msg.owner == "host" { "host" } else { "me" },
+        ..msg
+    };
+    let _ = socket.emit(event, &mine);
+}
+
+async fn on_normal_chat<A: Adapter>(
+    socket: SocketRef<A>,
+    State(chat): State<Chat>,
+    data: TryData<Value>,
+) {
+    let Some(data) = payload(&socket, data) else {
+        return;
+    };
+    let Some((member, msg)) = sender(&socket, &chat, &data, true).await else {
+        return;
+    };
+    let m = message(&socket, &member, msg, "normal");
+    to_room(&socket, "receive_normal_chat", m).await;
+}
+
+async fn on_question<A: Adapter>(
+    socket: SocketRef<A>,
+    State(chat): State<Chat>,
+    data: TryData<Value>,
+) {
+    let Some(data) = payload(&socket, data) else {
+        return;
+    };
+    let Some((member, msg)) = sender(&socket, &chat, &data, true).await else {
+        return;
+    };
+    let live = match chat.0.db.live_broadcast_of(&member.room).await {
+        Ok(Some(b)) => b,
+        Ok(None) => {
+            return exception(
+                &socket,
+                409,
+                "questions open when the broadcast is live",
+                Some(&member.room),
+            );
+        }
+        Err(e) => return internal(&socket, &e, Some(&member.room)),
+    };
+    let mut m = message(&socket, &member, msg, "question");
+    // Stored before anyone sees it: a question shown is a question kept.
+    let stored = chat
+        .0
+        .db
+        .add_question(&NewQuestion {
+            broadcast_id: live.id,
+            user_hash: &member.user_hash,
+            nickname: &m.nickname,
+            msg: &m.msg,
+            asked_ms: now_ms(),
+        })
+        .await;
+    match stored {
+        Ok(q) => {
+            m.question_id = Some(q.id);
+            m.question_done = Some(false);
+            m.upvotes = Some(0);
+            to_room(&socket, "receive_question", m).await;
+        }
+        Err(e) => internal(&socket, &e, Some(&member.room)),
+    }
+}
+
+async fn host_only<A: Adapter>(
+    socket: &SocketRef<A>,
+    chat: &Chat,
+    data: &Value,
+    with_msg: bool,
+) -> Option<(Member, String)> {
+    let (member, msg) = sender(socket, chat, data, with_msg).await?;
+    if !member.is_host {
+        exception(socket, 403, "only the host may do this", Some(&member.room));
+        return None;
+    }
+    Some((member, msg))
+}
+
+async fn on_notice<A: Adapter>(
+    socket: SocketRef<A>,
+    State(chat): State<Chat>,
+    data: TryData<Value>,
+) {
+    let Some(data) = payload(&socket, data) else {
+        return;
+    };
+    let Some((member, msg)) = host_only(&socket, &chat, &data, true).await else {
+        return;
+    };
+    let m = message(&socket, &member, msg, "notice");
+    let _ = socket
+        .within(member.room.clone())
+        .emit("receive_notice", &m)
+        .await;
+}
+
+fn question_id(socket: &SocketRef<impl Adapter>, data: &Value, room: &str) -> Option<i64> {
+    match data.get("questionId") {
+        Some(Value::Number(n)) if n.as_i64().is_some() => n.as_i64(),
+        Some(Value::String(s)) if s.parse::<i64>().is_ok() => s.parse().ok(),
+        _ => {
+            exception(socket, 400, "questionId must be a number", Some(room));
+            None
+        }
+    }
+}
+
+async fn on_question_done<A: Adapter>(
+    socket: SocketRef<A>,
+    State(chat): State<Chat>,
+    data: TryData<Value>,
+) {
+    let Some(data) = payload(&socket, data) else {
+        return;
+    };
+    let Some((member, _)) = host_only(&socket, &chat, &data, false).await else {
+        return;
+    };
+    let Some(qid) = question_id(&socket, &data, &member.room) else {
+        return;
+    };
+    let live = match chat.0.db.live_broadcast_of(&member.room).await {
+        Ok(Some(b)) => b,
+        Ok(None) => return exception(&socket, 404, "no such question", Some(&member.room)),
+        Err(e) => return internal(&socket, &e, Some(&member.room)),
+    };
+    match chat.0.db.mark_question_done(live.id, qid, now_ms()).await {
+        Ok(Some(q)) => {
+            let _ = socket
+                .within(member.room.clone())
+                .emit("receive_question_done", &question_view(&member.room, &q))
+                .await;
+        }
+        Ok(None) => exception(&socket, 404, "no such question", Some(&member.room)),
+        Err(e) => internal(&socket, &e, Some(&member.room)),
+    }
+}
+
+async fn on_question_upvote<A: Adapter>(
+    socket: SocketRef<A>,
+    State(chat): State<Chat>,
+    data: TryData<Value>,
+) {
+    let Some(data) = payload(&socket, data) else {
+        return;
+    };
+    let Some((member, _)) = sender(&socket, &chat, &data, false).await else {
+        return;
+    };
+    let Some(qid) = question_id(&socket, &data, &member.room) else {
+        return;
+    };
+    let live = match chat.0.db.live_broadcast_of(&member.room).await {
+        Ok(Some(b)) => b,
+        Ok(None) => return exception(&socket, 404, "no such question", Some(&member.room)),
+        Err(e) => return internal(&socket, &e, Some(&member.room)),
+    };
+    match chat
+        .0
+        .db
+        .upvote_question(live.id, qid, &member.user_hash)
+        .await
+    {
+        Ok(Some(upvotes)) => {
+            let body =
+                serde_json::json!({ "roomId": member.room, "questionId": qid, "upvotes": upvotes });
+            let _ = socket
+                .within(member.room.clone())
+                .emit("receive_question_upvote", &body)
+                .await;
+        }
+        Ok(None) => exception(&socket, 404, "no such question", Some(&member.room)),
+        Err(e) => internal(&socket, &e, Some(&member.room)),
+    }
+}
+
+async fn on_ban<A: Adapter>(socket: SocketRef<A>, State(chat): State<Chat>, data: TryData<Value>) {
+    let Some(data) = payload(&socket, data) else {
+        return;
+    };
+    let Some((member, _)) = host_only(&socket, &chat, &data, false).await else {
+        return;
+    };
+    let target = match field(&data, "socketId") {
+        Ok(t) => t.to_owned(),
+        Err(e) => return exception(&socket, 400, &e, Some(&member.room)),
+    };
+    let identity = match chat.0.presence.socket_identity(&target).await {
+        Ok(Some(id)) => id,
+        Ok(None) => return exception(&socket, 404, "no such user in chat", Some(&member.room)),
+        Err(e) => return internal(&socket, &e, Some(&member.room)),
+    };
+    if identity == member.user_hash {
+        return exception(
+            &socket,
+            400,
+            "a host cannot ban themselves",
+            Some(&member.room),
+        );
+    }
+    if let Err(e) = chat.0.db.ban(member.channel_id, &identity, now_ms()).await {
+        return internal(&socket, &e, Some(&member.room));
+    }
+    tracing::info!(room = %member.room, "host banned a chat user");
+}
