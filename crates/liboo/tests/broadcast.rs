@@ -1,0 +1,247 @@
+//! A whole broadcast through the binary: keys from the API, ffmpeg publishes over RTMP,
+//! the API shows it live and its stream plays, then it becomes a replay that plays to
+//! the end.
+
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use liboo_testkit::{free_port, wait_for_port};
+use serde_json::{Value, json};
+
+struct Liboo {
+    child: Child,
+    http: String,
+    rtmp: String,
+}
+
+impl Drop for Liboo {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start(data_dir: &Path) -> Liboo {
+    let http = format!("127.0.0.1:{}", free_port());
+    let rtmp = format!("127.0.0.1:{}", free_port());
+    let child = Command::new(env!("CARGO_BIN_EXE_liboo"))
+        .args([
+            "serve",
+            "--http-addr",
+            &http,
+            "--rtmp-addr",
+            &rtmp,
+            "--reconnect-grace",
+            "0.5",
+        ])
+        .arg("--data-dir")
+        .arg(data_dir)
+        .env_remove("LIBOO_SECRET")
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(data_dir.join("stderr.log")).unwrap())
+        .spawn()
+        .unwrap();
+    assert!(wait_for_port(&http, Duration::from_secs(30)));
+    assert!(wait_for_port(&rtmp, Duration::from_secs(30)));
+    Liboo {
+        child,
+        http: format!("http://{http}"),
+        rtmp,
+    }
+}
+
+fn fixture() -> String {
+    concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/fixtures/testsrc.flv"
+    )
+    .to_owned()
+}
+
+async fn get(url: &str) -> Value {
+    reqwest::get(url).await.unwrap().json().await.unwrap()
+}
+
+/// Runs a media tool and returns its stdout, failing with its stderr.
+fn tool(program: &str, args: &[&str]) -> String {
+    let out = Command::new(program)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| {
+            panic!("{program} is needed for this test ({e}); scripts/test-deps installs it")
+        });
+    assert!(
+        out.status.success(),
+        "{program} {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[tokio::test]
+async fn publish_watch_replay() {
+    let dir = tempfile::tempdir().unwrap();
+    let liboo = start(dir.path());
+    let client = reqwest::Client::new();
+    let keys: Value = client
+        .post(format!("{}/api/host/key", liboo.http))
+        .json(&json!({"userId": "speaker"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let stream_key = keys["streamKey"].as_str().unwrap().to_owned();
+    let session_key = keys["sessionKey"].as_str().unwrap().to_owned();
+    client
+        .post(format!("{}/api/host/update", liboo.http))
+        .json(&json!({"userId": "speaker", "liveTitle": "Remuxing without re-encoding", "hostName": "Speaker"}))
+        .send()
+        .await
+        .unwrap();
+
+    let mut ffmpeg = Command::new("ffmpeg")
+        .args([
+            "-v",
+            "error",
+            "-re",
+            "-i",
+            &fixture(),
+            "-c",
+            "copy",
+            "-f",
+            "flv",
+        ])
+        .arg(format!("rtmp://{}/live/{stream_key}", liboo.rtmp))
+        .stdin(Stdio::null())
+        .spawn()
+        .expect("ffmpeg is needed for this test; scripts/test-deps installs it");
+
+    // Live in the API, with a stream that plays.
+    let started = Instant::now();
+    let live = loop {
+        let live = get(&format!(
+            "{}/api/streams/live?liveId={session_key}",
+            liboo.http
+        ))
+        .await;
+        let exists = get(&format!(
+            "{}/api/streams/existence?sessionKey={session_key}",
+            liboo.http
+        ))
+        .await;
+        let playlist = reqwest::get(live["info"]["streamUrl"].as_str().unwrap())
+            .await
+            .unwrap();
+        if exists["existed"] == true && playlist.status() == 200 {
+            break live;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "never went live: {live}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    assert_eq!(live["info"]["liveTitle"], "Remuxing without re-encoding");
+    assert!(live["info"]["endDate"].is_null());
+    let stream_url = live["info"]["streamUrl"].as_str().unwrap().to_owned();
+    assert!(
+        !stream_url.contains(&stream_key),
+        "the stream key leaked into a URL"
+    );
+    let streams = tool(
+        "ffprobe",
+        &[
+            "-v",
+            "error",
+            "-show_entries",
+            "stream=codec_name",
+            "-of",
+            "csv=p=0",
+            &stream_url,
+        ],
+    );
+    assert!(
+        streams.contains("h264") && streams.contains("aac"),
+        "{streams}"
+    );
+    let latest = get(&format!("{}/api/streams/latest", liboo.http)).await;
+    assert_eq!(latest["info"][0]["liveId"], session_key.as_str());
+
+    assert!(ffmpeg.wait().unwrap().success());
+
+    // After the grace window it is a replay that plays to the end.
+    let started = Instant::now();
+    let replay = loop {
+        let replays = get(&format!("{}/api/replay/latest", liboo.http)).await;
+        if let Some(r) = replays["info"].as_array().and_then(|a| a.first()).cloned() {
+            break r;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "never became a replay"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    assert_eq!(
+        get(&format!(
+            "{}/api/streams/existence?sessionKey={session_key}",
+            liboo.http
+        ))
+        .await["existed"],
+        false
+    );
+    let duration = replay["duration"].as_f64().unwrap();
+    assert!(
+        (duration - 6.0).abs() < 0.5,
+        "replay lasts {duration} s, the input 6 s"
+    );
+    let video_id = replay["videoId"].as_str().unwrap();
+    let one = get(&format!(
+        "{}/api/replay/video?videoId={video_id}",
+        liboo.http
+    ))
+    .await;
+    let replay_url = one["info"]["replayUrl"].as_str().unwrap().to_owned();
+    assert_eq!(one["info"]["readCount"], 1);
+    // Decode every frame of the replay over HTTP.
+    tool(
+        "ffmpeg",
+        &["-v", "error", "-i", &replay_url, "-f", "null", "-"],
+    );
+    let frames = tool(
+        "ffprobe",
+        &[
+            "-v",
+            "error",
+            "-select_streams",
+            "v",
+            "-count_packets",
+            "-show_entries",
+            "stream=nb_read_packets",
+            "-of",
+            "csv=p=0",
+            &replay_url,
+        ],
+    );
+    // HLS input lists the stream once per program too; every line counts the same stream.
+    let frames: u32 = frames
+        .lines()
+        .find_map(|l| l.trim().trim_end_matches(',').parse().ok())
+        .unwrap_or_else(|| panic!("no packet count in {frames:?}"));
+    assert_eq!(
+        frames, 180,
+        "every one of the fixture's 180 video frames is in the replay"
+    );
+    // The channel's stable playlist now ends, pointing into this broadcast's folder.
+    let channel = reqwest::get(&stream_url)
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(channel.contains("#EXT-X-ENDLIST"), "{channel}");
+    assert!(channel.contains(&format!("{video_id}/seg")), "{channel}");
+}
