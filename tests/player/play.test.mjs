@@ -1,0 +1,148 @@
+// A host publishes with ffmpeg; hls.js in headless Chromium plays the live stream and,
+// after the broadcast, the whole replay. Real browser, real player, real publisher.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '../..');
+const LIBOO = process.env.LIBOO_BIN ?? join(root, 'target/debug/liboo');
+const FIXTURE = join(root, 'tests/fixtures/testsrc.flv');
+const HLS_JS = join(here, 'node_modules/hls.js/dist/hls.min.js');
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+
+const children = [];
+let browser;
+let dataDir;
+
+function freePort() {
+  return new Promise((ok, fail) => {
+    const s = createServer();
+    s.once('error', fail);
+    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => ok(port)); });
+  });
+}
+
+function run(cmd, args) {
+  const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d) => { stderr += d; });
+  child.log = () => stderr;
+  children.push(child);
+  return child;
+}
+
+async function until(what, fn, ms = 20000) {
+  const start = Date.now();
+  for (;;) {
+    const value = await fn().catch(() => undefined);
+    if (value) return value;
+    if (Date.now() - start > ms) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+let base; let rtmp;
+before(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'liboo-player-'));
+  const [httpPort, rtmpPort] = [await freePort(), await freePort()];
+  base = `http://127.0.0.1:${httpPort}`;
+  rtmp = `rtmp://127.0.0.1:${rtmpPort}/live`;
+  const liboo = run(LIBOO, ['serve', '--http-addr', `127.0.0.1:${httpPort}`, '--rtmp-addr', `127.0.0.1:${rtmpPort}`,
+    '--data-dir', dataDir, '--public-url', base, '--reconnect-grace', '0.5']);
+  await until('liboo', async () => (await fetch(`${base}/healthz`)).ok).catch((e) => {
+    throw new Error(`${e.message}\n${liboo.log()}`);
+  });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      '--autoplay-policy=no-user-gesture-required'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+/** Opens a page on liboo's origin with a muted video element and hls.js loaded. */
+async function playerPage() {
+  const page = await browser.newPage();
+  await page.goto(`${base}/healthz`);
+  await page.setContent('<video id="v" muted playsinline width="640" height="360"></video>');
+  await page.addScriptTag({ path: HLS_JS });
+  return page;
+}
+
+async function play(page, url) {
+  return page.evaluate((src) => {
+    const v = document.getElementById('v');
+    window.fatal = null;
+    if (!window.Hls || !window.Hls.isSupported()) return 'hls.js unsupported';
+    const hls = new window.Hls({ liveSyncDurationCount: 2 });
+    hls.on(window.Hls.Events.ERROR, (_e, d) => { if (d.fatal) window.fatal = `${d.type}: ${d.details}`; });
+    hls.loadSource(src);
+    hls.attachMedia(v);
+    v.play().catch(() => {});
+    return 'ok';
+  }, url);
+}
+
+const state = (page) => page.evaluate(() => {
+  const v = document.getElementById('v');
+  const q = v.getVideoPlaybackQuality();
+  return { t: v.currentTime, w: v.videoWidth, h: v.videoHeight, frames: q.totalVideoFrames,
+    ended: v.ended, fatal: window.fatal };
+});
+
+test('hls.js plays the live stream, then the whole replay', async () => {
+  const keys = await (await fetch(`${base}/api/host/key`, { method: 'POST',
+    headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId: 'player-host' }) })).json();
+  const publisher = run('ffmpeg', ['-v', 'error', '-re', '-stream_loop', '2', '-i', FIXTURE, '-c', 'copy', '-f', 'flv',
+    `${rtmp}/${keys.streamKey}`]);
+  const live = await until('live', async () => {
+    const r = await (await fetch(`${base}/api/streams/live?liveId=${keys.sessionKey}`)).json();
+    const p = await fetch(r.info.streamUrl);
+    return r.info.startDate && p.ok && (await p.text()).includes('.ts') ? r.info : undefined;
+  });
+
+  const page = await playerPage();
+  assert.equal(await play(page, live.streamUrl), 'ok');
+  const first = await until('live playback', async () => {
+    const s = await state(page);
+    assert.equal(s.fatal, null);
+    return s.t > 0.5 && s.frames > 0 ? s : undefined;
+  });
+  assert.equal(first.w, 640);
+  assert.equal(first.h, 360);
+  await new Promise((r) => setTimeout(r, 3000));
+  const later = await state(page);
+  assert.equal(later.fatal, null);
+  assert.ok(later.t > first.t + 1.5, `live playback advanced ${later.t - first.t} s in 3 s`);
+  assert.ok(later.frames > first.frames, 'frames keep being decoded');
+  await page.close();
+
+  await new Promise((ok) => publisher.on('exit', ok));
+  const replay = await until('replay', async () => {
+    const r = await (await fetch(`${base}/api/replay/latest`)).json();
+    return r.info[0];
+  });
+  assert.ok(Math.abs(replay.duration - 18) < 0.5, `replay lasts ${replay.duration} s of 18`);
+  const vod = await playerPage();
+  await vod.evaluate(() => { document.getElementById('v').playbackRate = 4; });
+  assert.equal(await play(vod, replay.replayUrl), 'ok');
+  const end = await until('the replay to end', async () => {
+    const s = await state(vod);
+    assert.equal(s.fatal, null);
+    return s.ended ? s : undefined;
+  }, 30000);
+  assert.ok(end.t > 17.5, `replay played to ${end.t} s`);
+});
