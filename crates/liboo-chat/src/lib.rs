@@ -434,13 +434,25 @@ fn internal<A: Adapter>(socket: &SocketRef<A>, error: &dyn std::fmt::Display, ro
     );
 }
 
+/// What a sending event carries, which decides what [`sender`] checks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Sending {
+    /// Chat, a question or a notice: a `msg` within the length limit, rate-limited.
+    Message,
+    /// An upvote: rate-limited, since each one is broadcast to the room.
+    Reaction,
+    /// The host answering a question or banning: not rate-limited for the host, who may
+    /// work through a Q&A or a wave of spammers faster than a viewer may chat.
+    Moderation,
+}
+
 /// What every sending event checks: joined to that room as that user, not banned, under
 /// the rate limit. Returns the member and the trimmed message, if the event has one.
 async fn sender<A: Adapter>(
     socket: &SocketRef<A>,
     chat: &Chat,
     data: &Value,
-    with_msg: bool,
+    sending: Sending,
 ) -> Option<(Member, String)> {
     let room = match field(data, "roomId") {
         Ok(r) => r,
@@ -472,7 +484,7 @@ async fn sender<A: Adapter>(
             return None;
         }
     }
-    let msg = if with_msg {
+    let msg = if sending == Sending::Message {
         let msg = match data.get("msg") {
             Some(Value::String(s)) => s.trim().to_owned(),
             Some(Value::Null) | None => String::new(),
@@ -513,7 +525,8 @@ async fn sender<A: Adapter>(
             return None;
         }
     }
-    if !chat.allow(&member.user_hash) {
+    let exempt = sending == Sending::Moderation && member.is_host;
+    if !exempt && !chat.allow(&member.user_hash) {
         exception(
             socket,
             429,
@@ -594,7 +607,7 @@ async fn on_normal_chat<A: Adapter>(
     let Some(data) = payload(&socket, data) else {
         return;
     };
-    let Some((member, msg)) = sender(&socket, &chat, &data, true).await else {
+    let Some((member, msg)) = sender(&socket, &chat, &data, Sending::Message).await else {
         return;
     };
     let m = message(&socket, &member, msg, "normal");
@@ -609,7 +622,7 @@ async fn on_question<A: Adapter>(
     let Some(data) = payload(&socket, data) else {
         return;
     };
-    let Some((member, msg)) = sender(&socket, &chat, &data, true).await else {
+    let Some((member, msg)) = sender(&socket, &chat, &data, Sending::Message).await else {
         return;
     };
     let live = match chat.0.db.live_broadcast_of(&member.room).await {
@@ -652,9 +665,9 @@ async fn host_only<A: Adapter>(
     socket: &SocketRef<A>,
     chat: &Chat,
     data: &Value,
-    with_msg: bool,
+    sending: Sending,
 ) -> Option<(Member, String)> {
-    let (member, msg) = sender(socket, chat, data, with_msg).await?;
+    let (member, msg) = sender(socket, chat, data, sending).await?;
     if !member.is_host {
         exception(socket, 403, "only the host may do this", Some(&member.room));
         return None;
@@ -670,7 +683,7 @@ async fn on_notice<A: Adapter>(
     let Some(data) = payload(&socket, data) else {
         return;
     };
-    let Some((member, msg)) = host_only(&socket, &chat, &data, true).await else {
+    let Some((member, msg)) = host_only(&socket, &chat, &data, Sending::Message).await else {
         return;
     };
     let m = message(&socket, &member, msg, "notice");
@@ -699,7 +712,7 @@ async fn on_question_done<A: Adapter>(
     let Some(data) = payload(&socket, data) else {
         return;
     };
-    let Some((member, _)) = host_only(&socket, &chat, &data, false).await else {
+    let Some((member, _)) = host_only(&socket, &chat, &data, Sending::Moderation).await else {
         return;
     };
     let Some(qid) = question_id(&socket, &data, &member.room) else {
@@ -730,7 +743,7 @@ async fn on_question_upvote<A: Adapter>(
     let Some(data) = payload(&socket, data) else {
         return;
     };
-    let Some((member, _)) = sender(&socket, &chat, &data, false).await else {
+    let Some((member, _)) = sender(&socket, &chat, &data, Sending::Reaction).await else {
         return;
     };
     let Some(qid) = question_id(&socket, &data, &member.room) else {
@@ -764,7 +777,7 @@ async fn on_ban<A: Adapter>(socket: SocketRef<A>, State(chat): State<Chat>, data
     let Some(data) = payload(&socket, data) else {
         return;
     };
-    let Some((member, _)) = host_only(&socket, &chat, &data, false).await else {
+    let Some((member, _)) = host_only(&socket, &chat, &data, Sending::Moderation).await else {
         return;
     };
     let target = match field(&data, "socketId") {
