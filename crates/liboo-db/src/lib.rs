@@ -361,6 +361,41 @@ impl Db {
         Ok(())
     }
 
+    /// Ends the channel's live broadcast if its node has not reported since `before_ms`
+    /// (the node crashed): it ends at its last heartbeat. Returns the ended broadcast's
+    /// id, so ingest can let the host publish again.
+    pub async fn end_abandoned_broadcast(
+        &self,
+        channel_id: i64,
+        before_ms: i64,
+    ) -> Result<Option<i64>, DbError> {
+        let mut tx = self.pool.begin().await?;
+        let row = sqlx::query(
+            "SELECT id FROM broadcasts WHERE channel_id = ? AND is_live = 1 AND heartbeat_ms < ?",
+        )
+        .bind(channel_id)
+        .bind(before_ms)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let id: i64 = row.try_get("id")?;
+        sqlx::query(
+            "UPDATE broadcasts SET is_live = 0, end_ms = heartbeat_ms, \
+             duration_ms = heartbeat_ms - start_ms WHERE id = ? AND is_live = 1",
+        )
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("UPDATE channels SET live_broadcast_id = NULL WHERE live_broadcast_id = ?")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(Some(id))
+    }
+
     /// Records that the node serving a live broadcast is still alive.
     pub async fn heartbeat(&self, broadcast_id: i64, now_ms: i64) -> Result<(), DbError> {
         sqlx::query("UPDATE broadcasts SET heartbeat_ms = ? WHERE id = ? AND is_live = 1")

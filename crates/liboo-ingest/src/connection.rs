@@ -24,6 +24,9 @@ const BAD_NAME: &str = "NetStream.Publish.BadName";
 const DENIED: &str = "NetStream.Publish.Denied";
 /// How often a live broadcast tells the database that this node still serves it.
 const HEARTBEAT_EVERY: Duration = Duration::from_secs(5);
+/// A live broadcast whose node has not reported for this long is taken as abandoned:
+/// six missed heartbeats, far beyond a busy node's hiccup.
+const ABANDONED_AFTER: Duration = Duration::from_secs(30);
 /// How long a new publisher waits for a stale one to leave.
 const STALE_WAIT: Duration = Duration::from_secs(3);
 
@@ -282,7 +285,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
                 packager.resume(now_ms());
                 (packager, true)
             }
-            Claim::New => match self.start_broadcast(&channel).await {
+            Claim::New => match self.start_or_replace_abandoned(&channel).await {
                 Ok(p) => (Box::new(p), false),
                 Err(IngestError::Db(DbError::AlreadyLive)) => {
                     self.inner.registry.remove(channel.id);
@@ -320,6 +323,37 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
             last_heartbeat: Instant::now(),
         });
         Ok(true)
+    }
+
+    /// Starts a broadcast; if the database says the channel is live but the node serving
+    /// it stopped reporting (it crashed), ends that broadcast first so the host is not
+    /// locked out of their own channel.
+    async fn start_or_replace_abandoned(
+        &self,
+        channel: &liboo_db::Channel,
+    ) -> Result<Packager, IngestError> {
+        match self.start_broadcast(channel).await {
+            Err(IngestError::Db(DbError::AlreadyLive)) => {
+                let stale_before = now_ms() - ABANDONED_AFTER.as_millis() as i64;
+                let ended = self
+                    .inner
+                    .db
+                    .end_abandoned_broadcast(channel.id, stale_before)
+                    .await?;
+                match ended {
+                    Some(id) => {
+                        tracing::warn!(
+                            session_key = %channel.session_key,
+                            broadcast_id = id,
+                            "ended a broadcast whose node stopped reporting; publishing anew"
+                        );
+                        self.start_broadcast(channel).await
+                    }
+                    None => Err(IngestError::Db(DbError::AlreadyLive)),
+                }
+            }
+            other => other,
+        }
     }
 
     async fn start_broadcast(&self, channel: &liboo_db::Channel) -> Result<Packager, IngestError> {

@@ -245,3 +245,98 @@ async fn publish_watch_replay() {
     assert!(channel.contains("#EXT-X-ENDLIST"), "{channel}");
     assert!(channel.contains(&format!("{video_id}/seg")), "{channel}");
 }
+
+/// A node that dies mid-broadcast must not lock its host out: after the broadcast's
+/// heartbeat goes stale, publishing again starts a new broadcast.
+#[tokio::test]
+async fn a_crash_does_not_lock_the_host_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut liboo = start(dir.path());
+    let keys: Value = reqwest::Client::new()
+        .post(format!("{}/api/host/key", liboo.http))
+        .json(&json!({"userId": "crash-host"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let (stream_key, session_key) = (
+        keys["streamKey"].as_str().unwrap(),
+        keys["sessionKey"].as_str().unwrap(),
+    );
+    let publish = |rtmp: &str| {
+        Command::new("ffmpeg")
+            .args([
+                "-v",
+                "error",
+                "-re",
+                "-i",
+                &fixture(),
+                "-c",
+                "copy",
+                "-f",
+                "flv",
+            ])
+            .arg(format!("rtmp://{rtmp}/live/{stream_key}"))
+            .stdin(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    let mut first = publish(&liboo.rtmp);
+    let started = Instant::now();
+    while get(&format!(
+        "{}/api/streams/existence?sessionKey={session_key}",
+        liboo.http
+    ))
+    .await["existed"]
+        != true
+    {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "never went live"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    liboo.child.kill().unwrap();
+    liboo.child.wait().unwrap();
+    let _ = first.wait();
+
+    let liboo = start(dir.path());
+    // Still live in the database: nobody ended it.
+    assert_eq!(
+        get(&format!(
+            "{}/api/streams/existence?sessionKey={session_key}",
+            liboo.http
+        ))
+        .await["existed"],
+        true
+    );
+    let started = Instant::now();
+    loop {
+        let mut again = publish(&liboo.rtmp);
+        if again.wait().unwrap().success() {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "the host stayed locked out"
+        );
+        tokio::time::sleep(Duration::from_secs(2)).await;
+    }
+    let started = Instant::now();
+    let replays = loop {
+        let replays = get(&format!("{}/api/replay/latest", liboo.http)).await;
+        if replays["info"].as_array().unwrap().len() == 2 {
+            break replays;
+        }
+        assert!(started.elapsed() < Duration::from_secs(20), "{replays}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    let newest = &replays["info"][0];
+    assert!(
+        (newest["duration"].as_f64().unwrap() - 6.0).abs() < 0.5,
+        "{newest}"
+    );
+}
