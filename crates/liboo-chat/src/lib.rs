@@ -88,6 +88,10 @@ struct Persona {
     color: String,
     entry_time: String,
     ip: Option<IpAddr>,
+    /// Held while the socket joins or leaves a room. socketioxide runs a socket's handlers
+    /// concurrently, and a client that emits `join_room` twice in a row would otherwise
+    /// join twice and leave a phantom viewer in the count after it disconnects.
+    membership: Arc<tokio::sync::Mutex<()>>,
 }
 
 /// Adds chat at `/chat/socket.io` to `router`. With `redis_url`, rooms span every chat
@@ -246,6 +250,7 @@ fn persona<A: Adapter>(socket: &SocketRef<A>) -> Persona {
         color: names::bright_color(),
         entry_time: iso_now(),
         ip,
+        membership: Arc::default(),
     };
     socket.extensions.insert(p.clone());
     p
@@ -322,8 +327,11 @@ async fn on_join<A: Adapter>(socket: SocketRef<A>, State(chat): State<Chat>, dat
         Ok(None) => return exception(&socket, 404, "no such room", Some(&room)),
         Err(e) => return internal(&socket, &e, Some(&room)),
     };
+    let user_hash = hash_secret(&user_id);
+    let membership = persona(&socket).membership;
+    let _turn = membership.lock().await;
     if let Some(previous) = socket.extensions.get::<Member>() {
-        if previous.room == room {
+        if previous.room == room && previous.user_hash == user_hash {
             return send_init_data(&socket, &chat, &room).await;
         }
         leave(&socket, &chat, &previous).await;
@@ -332,7 +340,7 @@ async fn on_join<A: Adapter>(socket: SocketRef<A>, State(chat): State<Chat>, dat
         is_host: (chat.0.session_key_of)(&user_id) == room,
         room: room.clone(),
         channel_id: channel.id,
-        user_hash: hash_secret(&user_id),
+        user_hash,
     };
     socket.join(room.clone());
     socket.extensions.insert(member.clone());
@@ -351,6 +359,18 @@ async fn on_join<A: Adapter>(socket: SocketRef<A>, State(chat): State<Chat>, dat
             }
         }
         update_viewers(&socket, &chat, &room, 1).await;
+    } else {
+        // A viewer's join tells the whole room; the host, who does not count, still
+        // needs the count as it is now.
+        match chat.0.presence.viewers(&room).await {
+            Ok(count) => {
+                let _ = socket.emit(
+                    "receive_viewer_count",
+                    &serde_json::json!({ "roomId": room, "count": count }),
+                );
+            }
+            Err(e) => tracing::warn!(error = %e, room, "could not read the viewer count"),
+        }
     }
     send_init_data(&socket, &chat, &room).await;
 }
@@ -402,6 +422,8 @@ async fn on_leave<A: Adapter>(
     let Some(data) = payload(&socket, data) else {
         return;
     };
+    let membership = persona(&socket).membership;
+    let _turn = membership.lock().await;
     let Some(member) = socket.extensions.get::<Member>() else {
         return;
     };
@@ -411,6 +433,8 @@ async fn on_leave<A: Adapter>(
 }
 
 async fn on_disconnect<A: Adapter>(socket: SocketRef<A>, State(chat): State<Chat>) {
+    let membership = persona(&socket).membership;
+    let _turn = membership.lock().await;
     if let Some(member) = socket.extensions.get::<Member>() {
         leave(&socket, &chat, &member).await;
     }
