@@ -26,6 +26,7 @@ use serde_json::Value;
 use socketioxide::SocketIo;
 use socketioxide::adapter::Adapter;
 use socketioxide::extract::{SocketRef, State, TryData};
+use socketioxide::handler::ConnectHandler;
 
 mod names;
 
@@ -119,7 +120,11 @@ pub async fn attach(
     match redis_url {
         None => {
             let (layer, io) = builder.build_layer();
-            io.ns("/", on_connect::<socketioxide::adapter::LocalAdapter>);
+            io.ns(
+                "/",
+                on_connect::<socketioxide::adapter::LocalAdapter>
+                    .with(admit::<socketioxide::adapter::LocalAdapter>),
+            );
             Ok(router.layer(layer))
         }
         Some(url) => {
@@ -132,9 +137,13 @@ pub async fn attach(
             let (layer, io) = builder
                 .with_adapter::<socketioxide_redis::RedisAdapter<_>>(adapter)
                 .build_layer();
-            io.ns("/", on_connect::<socketioxide_redis::RedisAdapter<_>>)
-                .await
-                .map_err(|e| ChatError::Redis(e.to_string()))?;
+            io.ns(
+                "/",
+                on_connect::<socketioxide_redis::RedisAdapter<_>>
+                    .with(admit::<socketioxide_redis::RedisAdapter<_>>),
+            )
+            .await
+            .map_err(|e| ChatError::Redis(e.to_string()))?;
             Ok(router.layer(layer))
         }
     }
@@ -256,7 +265,20 @@ fn persona<A: Adapter>(socket: &SocketRef<A>) -> Persona {
     p
 }
 
-async fn on_connect<A: Adapter>(socket: SocketRef<A>, State(chat): State<Chat>) {
+/// Why a connection was refused, sent to the client as its `connect_error`.
+#[derive(Debug, thiserror::Error)]
+#[error("too many connections from your address")]
+struct TooManyConnections;
+
+/// Admits a connection and registers its event handlers. This runs as a connect
+/// middleware, before socketioxide sends the client its CONNECT: the connect handler
+/// itself runs as a task spawned after that, and a client that emits `join_room` as soon
+/// as it is connected (LiBoo's does) could otherwise reach a socket with no handlers yet,
+/// and the event would be dropped without a word.
+async fn admit<A: Adapter>(
+    socket: SocketRef<A>,
+    State(chat): State<Chat>,
+) -> Result<(), TooManyConnections> {
     let p = persona(&socket);
     if let (Some(ip), Some(limit)) = (p.ip, chat.0.config.max_connections_per_ip) {
         let over = {
@@ -266,11 +288,9 @@ async fn on_connect<A: Adapter>(socket: SocketRef<A>, State(chat): State<Chat>) 
             *n > limit
         };
         if over {
-            exception(&socket, 429, "too many connections from your address", None);
             release_ip(&chat, ip);
             socket.extensions.remove::<Persona>();
-            let _ = socket.disconnect();
-            return;
+            return Err(TooManyConnections);
         }
     }
     socket.on("join_room", on_join::<A>);
@@ -282,6 +302,12 @@ async fn on_connect<A: Adapter>(socket: SocketRef<A>, State(chat): State<Chat>) 
     socket.on("send_question_upvote", on_question_upvote::<A>);
     socket.on("ban_user", on_ban::<A>);
     socket.on_disconnect(on_disconnect::<A>);
+    Ok(())
+}
+
+/// Everything a connection needs was set up by [`admit`].
+async fn on_connect<A: Adapter>(socket: SocketRef<A>) {
+    tracing::debug!(socket = %socket.id, "chat connection");
 }
 
 fn release_ip(chat: &Chat, ip: IpAddr) {
@@ -353,10 +379,10 @@ async fn on_join<A: Adapter>(socket: SocketRef<A>, State(chat): State<Chat>, dat
         tracing::warn!(error = %e, "could not record the socket's identity");
     }
     if !member.is_host {
-        if let Ok(Some(live)) = chat.0.db.live_broadcast_of(&room).await {
-            if let Err(e) = chat.0.db.add_live_viewer(live.id, &member.user_hash).await {
-                tracing::warn!(error = %e, "could not count a live viewer");
-            }
+        if let Ok(Some(live)) = chat.0.db.live_broadcast_of(&room).await
+            && let Err(e) = chat.0.db.add_live_viewer(live.id, &member.user_hash).await
+        {
+            tracing::warn!(error = %e, "could not count a live viewer");
         }
         update_viewers(&socket, &chat, &room, 1).await;
     } else {
@@ -422,12 +448,16 @@ async fn on_leave<A: Adapter>(
     let Some(data) = payload(&socket, data) else {
         return;
     };
+    let room = match field(&data, "roomId") {
+        Ok(r) => r,
+        Err(e) => return exception(&socket, 400, &e, None),
+    };
     let membership = persona(&socket).membership;
     let _turn = membership.lock().await;
-    let Some(member) = socket.extensions.get::<Member>() else {
-        return;
-    };
-    if field(&data, "roomId").ok() == Some(member.room.as_str()) {
+    // Leaving a room the socket is not in is already done.
+    if let Some(member) = socket.extensions.get::<Member>()
+        && member.room == room
+    {
         leave(&socket, &chat, &member).await;
     }
 }
