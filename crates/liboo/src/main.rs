@@ -254,6 +254,11 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     let cancel = CancellationToken::new();
     let tasks = TaskTracker::new();
     tasks.spawn(presence.clone().run_heartbeat(cancel.clone()));
+    tasks.spawn(sweep_abandoned_broadcasts(
+        db.clone(),
+        ABANDONED_AFTER + config.reconnect_grace,
+        cancel.clone(),
+    ));
     if let Some(listener) = rtmp_listener {
         let ingest_config = liboo_ingest::IngestConfig {
             segment_target: config.segment_target,
@@ -295,6 +300,42 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     db.close().await;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// A live broadcast whose ingest node has not reported for this long (plus the
+/// reconnect grace, during which a node holds a broadcast without media) is abandoned.
+const ABANDONED_AFTER: Duration = Duration::from_secs(30);
+
+/// Ends broadcasts left live by an ingest node that died, so lists stop showing them and
+/// their questions stay with a replay. Every node may run this: each end is a
+/// conditional update, so racing nodes end a broadcast once.
+async fn sweep_abandoned_broadcasts(db: Db, stale_after: Duration, cancel: CancellationToken) {
+    let mut tick = tokio::time::interval(Duration::from_secs(10));
+    loop {
+        tokio::select! {
+            _ = cancel.cancelled() => return,
+            _ = tick.tick() => {}
+        }
+        let before = now_ms() - stale_after.as_millis() as i64;
+        let stale = match db.stale_live_broadcasts(before).await {
+            Ok(stale) => stale,
+            Err(e) => {
+                tracing::warn!(error = %e, "could not look for abandoned broadcasts");
+                continue;
+            }
+        };
+        for b in stale {
+            match db.end_abandoned_broadcast(b.channel_id, before).await {
+                Ok(Some(_)) => tracing::warn!(
+                    session_key = %b.session_key,
+                    video_id = %b.video_id,
+                    "ended a broadcast whose ingest node stopped reporting"
+                ),
+                Ok(None) => {}
+                Err(e) => tracing::warn!(error = %e, "could not end an abandoned broadcast"),
+            }
+        }
+    }
 }
 
 /// What a person needs to start: where to go and what to type into OBS.
