@@ -15,6 +15,7 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use axum::extract::{DefaultBodyLimit, State};
+use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use liboo_db::{Broadcast, Channel, ChannelSettings, Db};
@@ -25,6 +26,7 @@ use serde_json::Value;
 use utoipa::OpenApi;
 use utoipa_scalar::Servable;
 
+mod cache;
 mod error;
 pub mod keys;
 pub mod model;
@@ -59,6 +61,7 @@ struct Inner {
     presence: Presence,
     keys: KeyDeriver,
     media_base: String,
+    lists: cache::ListCache,
 }
 
 impl ApiState {
@@ -77,6 +80,7 @@ impl ApiState {
             presence,
             keys,
             media_base: media_base_url.trim_end_matches('/').to_owned(),
+            lists: cache::ListCache::default(),
         }))
     }
 
@@ -509,12 +513,17 @@ async fn streams_random(State(s): State<ApiState>) -> Result<Json<RandomList>, A
 async fn streams_latest(
     State(s): State<ApiState>,
     QueryParams(p): QueryParams<Paging>,
-) -> Result<Json<LiveList>, ApiError> {
+) -> Result<Response, ApiError> {
     let (offset, limit) = page(p.offset, p.limit)?;
-    let broadcasts = s.0.db.live_broadcasts(offset, limit * 2).await?;
-    let mut info = s.live_infos(&broadcasts).await?;
-    let append_info = info.split_off(info.len().min(limit as usize));
-    Ok(Json(LiveList { info, append_info }))
+    let key = format!("live {offset} {limit}");
+    s.0.lists
+        .json(key, || async {
+            let broadcasts = s.0.db.live_broadcasts(offset, limit * 2).await?;
+            let mut info = s.live_infos(&broadcasts).await?;
+            let append_info = info.split_off(info.len().min(limit as usize));
+            Ok(LiveList { info, append_info })
+        })
+        .await
 }
 
 #[utoipa::path(get, path = "/api/streams/live", tag = "streams", params(LiveIdQuery),
@@ -595,12 +604,17 @@ async fn streams_search(
 async fn replay_latest(
     State(s): State<ApiState>,
     QueryParams(p): QueryParams<Paging>,
-) -> Result<Json<ReplayList>, ApiError> {
+) -> Result<Response, ApiError> {
     let (offset, limit) = page(p.offset, p.limit)?;
-    let broadcasts = s.0.db.replays(offset, limit * 2).await?;
-    let mut info: Vec<ReplayInfo> = broadcasts.iter().map(|b| s.replay_info(b)).collect();
-    let append_info = info.split_off(info.len().min(limit as usize));
-    Ok(Json(ReplayList { info, append_info }))
+    let key = format!("replay {offset} {limit}");
+    s.0.lists
+        .json(key, || async {
+            let broadcasts = s.0.db.replays(offset, limit * 2).await?;
+            let mut info: Vec<ReplayInfo> = broadcasts.iter().map(|b| s.replay_info(b)).collect();
+            let append_info = info.split_off(info.len().min(limit as usize));
+            Ok(ReplayList { info, append_info })
+        })
+        .await
 }
 
 #[utoipa::path(get, path = "/api/replay/video", tag = "replay", params(VideoIdQuery),

@@ -411,3 +411,59 @@ fn help_names_every_setting() {
         assert!(help.contains(flag), "{flag} missing from --help");
     }
 }
+
+#[tokio::test]
+async fn cors_lets_a_configured_client_origin_call_the_api() {
+    let dir = tempfile::tempdir().unwrap();
+    let node = Node::start(
+        dir.path(),
+        &[
+            "--cors-origins",
+            "http://client.example,http://other.example",
+        ],
+        &[],
+    );
+    let client = reqwest::Client::new();
+    let preflight = client
+        .request(
+            reqwest::Method::OPTIONS,
+            format!("{}/api/host/key", node.base),
+        )
+        .header("origin", "http://client.example")
+        .header("access-control-request-method", "POST")
+        .header("access-control-request-headers", "content-type")
+        .send()
+        .await
+        .unwrap();
+    assert!(preflight.status().is_success(), "{}", preflight.status());
+    assert_eq!(
+        preflight.headers()["access-control-allow-origin"],
+        "http://client.example"
+    );
+    let allowed = preflight.headers()["access-control-allow-methods"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(allowed.contains("POST"), "{allowed}");
+    let res = client
+        .get(format!("{}/api/streams/latest", node.base))
+        .header("origin", "http://evil.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(
+        res.headers().get("access-control-allow-origin").is_none(),
+        "an unlisted origin got CORS"
+    );
+    // Without --cors-origins the API answers no cross-origin call.
+    let dir2 = tempfile::tempdir().unwrap();
+    let closed = Node::start(dir2.path(), &[], &[]);
+    let res = client
+        .get(format!("{}/api/streams/latest", closed.base))
+        .header("origin", "http://client.example")
+        .send()
+        .await
+        .unwrap();
+    assert!(res.headers().get("access-control-allow-origin").is_none());
+}
