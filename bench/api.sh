@@ -9,7 +9,8 @@ cd "$(dirname "$0")/.."
 secs=${1:-10}
 command -v wrk >/dev/null && command -v hey >/dev/null || {
   echo "bench/api.sh needs wrk and hey: apt-get install -y wrk hey" >&2; exit 1; }
-cargo build --release --locked -p liboo -p liboo-db --example seed 2>&1 | tail -1
+cargo build --release --locked -p liboo 2>&1 | tail -1
+cargo build --release --locked -p liboo-db --example seed 2>&1 | tail -1
 work=$(mktemp -d)
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }

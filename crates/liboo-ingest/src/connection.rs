@@ -126,11 +126,20 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
         }
     }
 
+    /// Writes what the session has for the peer. A peer that stops reading would block
+    /// this task (and with it the media timeout and a takeover by a new publisher), so a
+    /// write that cannot finish within the media timeout ends the connection.
     async fn flush(&mut self) -> Result<(), IngestError> {
         let out = self.session.take_output();
         if !out.is_empty() {
-            self.stream.write_all(&out).await?;
-            self.stream.flush().await?;
+            let timeout = self.inner.config.media_timeout;
+            let write = async {
+                self.stream.write_all(&out).await?;
+                self.stream.flush().await
+            };
+            tokio::time::timeout(timeout, write)
+                .await
+                .map_err(|_| IngestError::Timeout(timeout))??;
         }
         Ok(())
     }

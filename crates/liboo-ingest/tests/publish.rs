@@ -253,3 +253,95 @@ async fn mp3_audio_is_refused() {
     assert_eq!(ended.duration_ms, 0);
     server.stop().await;
 }
+
+/// A client that floods the server with calls that each want a reply, then never reads:
+/// the server's writes back up. Its connection must end (the write times out) and every
+/// other publisher must go on meanwhile.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_that_stops_reading_is_dropped_alone() {
+    let server = Server::start(GRACE).await;
+    server.channel("host8", "key-eight").await;
+    let addr = ("127.0.0.1", server.port);
+
+    let mut sock = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let mut c0c1 = vec![3u8];
+    c0c1.extend((0..1536).map(|i| {
+        if (4..8).contains(&i) {
+            0
+        } else {
+            rand::random::<u8>()
+        }
+    }));
+    sock.write_all(&c0c1).await.unwrap();
+    let mut s0s1s2 = vec![0u8; 1 + 1536 * 2];
+    sock.read_exact(&mut s0s1s2).await.unwrap();
+    sock.write_all(&s0s1s2[1..1537]).await.unwrap();
+
+    // connect(1, {app: "live"}): calls before connect end the connection at once.
+    let mut connect = vec![0x02, 0x00, 0x07];
+    connect.extend_from_slice(b"connect");
+    connect.push(0x00);
+    connect.extend_from_slice(&1.0f64.to_be_bytes());
+    connect.extend_from_slice(&[0x03, 0x00, 0x03]);
+    connect.extend_from_slice(b"app");
+    connect.extend_from_slice(&[0x02, 0x00, 0x04]);
+    connect.extend_from_slice(b"live");
+    connect.extend_from_slice(&[0x00, 0x00, 0x09]);
+    let mut first = vec![0x03, 0, 0, 0];
+    first.extend_from_slice(&(connect.len() as u32).to_be_bytes()[1..]);
+    first.push(20);
+    first.extend_from_slice(&[0, 0, 0, 0]);
+    first.extend_from_slice(&connect);
+    sock.write_all(&first).await.unwrap();
+    // The connect reply (window, bandwidth, chunk size, _result) proves the session is up.
+    let mut reply = vec![0u8; 64];
+    let n = sock.read(&mut reply).await.unwrap();
+    assert!(n > 0, "no reply to connect");
+
+    // One AMF0 command message per chunk: "nope"(txid, null). Unknown calls with a
+    // transaction id get an `_error` reply, several times larger than the call.
+    let mut call = Vec::new();
+    let mut body = vec![0x02, 0x00, 0x04];
+    body.extend_from_slice(b"nope");
+    body.push(0x00);
+    body.extend_from_slice(&7.0f64.to_be_bytes());
+    body.push(0x05);
+    call.push(0x03); // fmt 0, chunk stream 3
+    call.extend_from_slice(&[0, 0, 0]); // timestamp
+    call.extend_from_slice(&(body.len() as u32).to_be_bytes()[1..]);
+    call.push(20); // AMF0 command
+    call.extend_from_slice(&[0, 0, 0, 0]); // message stream 0
+    call.extend_from_slice(&body);
+    let flood: Vec<u8> = call
+        .iter()
+        .copied()
+        .cycle()
+        .take(call.len() * 400_000)
+        .collect();
+    let (reader, mut writer) = sock.into_split();
+    let flooder = tokio::spawn(async move {
+        // Ends with an error once the server, stuck writing, gives up and closes.
+        writer.write_all(&flood).await.is_err()
+    });
+
+    // Meanwhile another host publishes as usual.
+    let mut ffmpeg = server.publish("key-eight", false);
+    let live = server.wait_live("host8").await;
+    assert!(ffmpeg.wait().await.unwrap().success());
+    server.wait_ended(live.id).await;
+
+    // Without reading anything, the flood's write must fail: the server gave up on the
+    // stalled connection (its write timed out) and closed it. A server stuck writing
+    // would leave the flood blocked forever.
+    let flooded = tokio::time::timeout(Duration::from_secs(40), flooder).await;
+    assert!(
+        flooded.is_ok(),
+        "the server never gave up on a client that stopped reading"
+    );
+    assert!(
+        flooded.unwrap().unwrap(),
+        "the server read every call without replying"
+    );
+    drop(reader);
+    server.stop().await;
+}
