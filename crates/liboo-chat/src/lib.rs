@@ -758,6 +758,28 @@ fn question_id(socket: &SocketRef<impl Adapter>, data: &Value, room: &str) -> Op
     }
 }
 
+/// The live broadcast and question id an event names, or an exception: questions of
+/// an ended broadcast belong to its replay and are no longer answered or voted on.
+async fn question_target<A: Adapter>(
+    socket: &SocketRef<A>,
+    chat: &Chat,
+    data: &Value,
+    member: &Member,
+) -> Option<(i64, i64)> {
+    let qid = question_id(socket, data, &member.room)?;
+    match chat.0.db.live_broadcast_of(&member.room).await {
+        Ok(Some(b)) => Some((b.id, qid)),
+        Ok(None) => {
+            exception(socket, 404, "no such question", Some(&member.room));
+            None
+        }
+        Err(e) => {
+            internal(socket, &e, Some(&member.room));
+            None
+        }
+    }
+}
+
 async fn on_question_done<A: Adapter>(
     socket: SocketRef<A>,
     State(chat): State<Chat>,
@@ -769,15 +791,15 @@ async fn on_question_done<A: Adapter>(
     let Some((member, _)) = host_only(&socket, &chat, &data, Sending::Moderation).await else {
         return;
     };
-    let Some(qid) = question_id(&socket, &data, &member.room) else {
+    let Some((broadcast_id, qid)) = question_target(&socket, &chat, &data, &member).await else {
         return;
     };
-    let live = match chat.0.db.live_broadcast_of(&member.room).await {
-        Ok(Some(b)) => b,
-        Ok(None) => return exception(&socket, 404, "no such question", Some(&member.room)),
-        Err(e) => return internal(&socket, &e, Some(&member.room)),
-    };
-    match chat.0.db.mark_question_done(live.id, qid, now_ms()).await {
+    match chat
+        .0
+        .db
+        .mark_question_done(broadcast_id, qid, now_ms())
+        .await
+    {
         Ok(Some(q)) => {
             let _ = socket
                 .within(member.room.clone())
@@ -800,18 +822,13 @@ async fn on_question_upvote<A: Adapter>(
     let Some((member, _)) = sender(&socket, &chat, &data, Sending::Reaction).await else {
         return;
     };
-    let Some(qid) = question_id(&socket, &data, &member.room) else {
+    let Some((broadcast_id, qid)) = question_target(&socket, &chat, &data, &member).await else {
         return;
-    };
-    let live = match chat.0.db.live_broadcast_of(&member.room).await {
-        Ok(Some(b)) => b,
-        Ok(None) => return exception(&socket, 404, "no such question", Some(&member.room)),
-        Err(e) => return internal(&socket, &e, Some(&member.room)),
     };
     match chat
         .0
         .db
-        .upvote_question(live.id, qid, &member.user_hash)
+        .upvote_question(broadcast_id, qid, &member.user_hash)
         .await
     {
         Ok(Some(upvotes)) => {
