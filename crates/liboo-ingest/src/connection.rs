@@ -77,16 +77,46 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
     /// it at shutdown).
     pub(crate) async fn run(&mut self) -> Result<End, IngestError> {
         let result = self.drive().await;
-        // A codec we cannot remux will not change on reconnect: end the broadcast at once.
-        let unsupported = matches!(
-            result,
-            Err(IngestError::Flv(flv::FlvError::UnsupportedCodec(_)))
-        );
+        // A codec we cannot remux will not change on reconnect: tell the publisher why
+        // and end the broadcast at once.
+        let unsupported = match &result {
+            Err(IngestError::Flv(flv::FlvError::UnsupportedCodec(codec))) => {
+                self.refuse_codec(&codec.to_string()).await;
+                true
+            }
+            _ => false,
+        };
         let shutdown = self.inner.shutdown.is_cancelled();
         self.release(shutdown || unsupported).await;
         match result {
             Ok(_) if shutdown => Ok(End::Shutdown),
             other => other,
+        }
+    }
+
+    /// Sends the publisher an `onStatus` error naming the codec, best effort: the
+    /// connection closes next either way.
+    async fn refuse_codec(&mut self, codec: &str) {
+        let Some(stream_id) = self.publishing.as_ref().map(|p| p.stream_id) else {
+            return;
+        };
+        let description = format!(
+            "liboo takes H.264 video with AAC audio and remuxes them without re-encoding; \
+             this stream sends {codec}. Choose x264 (or another H.264 encoder) and AAC."
+        );
+        if self
+            .session
+            .fail_publish(stream_id, "NetStream.Failed", &description)
+            .is_ok()
+            && self.flush().await.is_ok()
+        {
+            // Publishers read replies only between writes: give this one a moment to see
+            // the status (it hangs up when it does) before the connection closes.
+            let mut sink = vec![0u8; 64 * 1024];
+            let _ = tokio::time::timeout(Duration::from_secs(2), async {
+                while matches!(self.stream.read(&mut sink).await, Ok(n) if n > 0) {}
+            })
+            .await;
         }
     }
 

@@ -240,14 +240,35 @@ async fn shutdown_ends_live_broadcasts_cleanly() {
 async fn mp3_audio_is_refused() {
     let server = Server::start(Duration::from_secs(30)).await;
     server.channel("host7", "key-seven").await;
-    let mut ffmpeg =
-        server.publish_with("key-seven", true, &["-c:v", "copy", "-c:a", "libmp3lame"]);
+    let ffmpeg = tokio::process::Command::new("ffmpeg")
+        .args([
+            "-hide_banner",
+            "-loglevel",
+            "error",
+            "-nostdin",
+            "-re",
+            "-i",
+        ])
+        .arg(support::FIXTURE)
+        .args(["-c:v", "copy", "-c:a", "libmp3lame", "-f", "flv"])
+        .arg(server.url("live", "key-seven"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("ffmpeg is required for these tests");
     let live = server.wait_live("host7").await;
-    let status = tokio::time::timeout(Duration::from_secs(5), ffmpeg.wait())
+    let out = tokio::time::timeout(Duration::from_secs(5), ffmpeg.wait_with_output())
         .await
         .expect("the server closed the MP3 publisher")
         .unwrap();
-    assert!(!status.success());
+    assert!(!out.status.success());
+    // The publisher is told why, in its own log.
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains("H.264") && said.contains("AAC"),
+        "ffmpeg said: {said}"
+    );
     // Ended at once, not after the 30 s grace, and with no broken segments.
     let ended = server.wait_ended(live.id).await;
     assert_eq!(ended.duration_ms, 0);

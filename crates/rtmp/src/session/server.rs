@@ -218,6 +218,26 @@ impl ServerSession {
         Ok(())
     }
 
+    /// Ends an accepted publish with an `onStatus` error, for a stream the owner cannot
+    /// take after all (its media turned out to be in a codec it does not handle). The
+    /// owner should flush the output and close the connection.
+    pub fn fail_publish(
+        &mut self,
+        stream_id: u32,
+        code: &str,
+        description: &str,
+    ) -> Result<(), Error> {
+        if !matches!(
+            self.streams.get(&stream_id),
+            Some(StreamState::Publishing { .. })
+        ) {
+            return Err(Error::InvalidState("no publish in progress on this stream"));
+        }
+        self.send_command(stream_id, Command::on_status("error", code, description));
+        self.streams.insert(stream_id, StreamState::Rejected);
+        Ok(())
+    }
+
     fn no_pending(&self, stream_id: u32) -> Error {
         match self.streams.get(&stream_id) {
             None => Error::UnknownStream(stream_id),
