@@ -1,0 +1,183 @@
+//! Writes small seed corpora under `corpus/<target>/`: a real publish conversation produced by
+//! the rtmp crate's own client and server sessions, AMF0 command encodings, and tags cut from the
+//! committed ffmpeg fixture (`tests/fixtures/testsrc.flv`). Run from the `fuzz/` directory:
+//! `cargo run --example make-seeds`.
+
+use std::path::Path;
+
+use amf0::Value;
+use flv::{FlvReader, Limits, TagType};
+use rtmp::command::Command;
+use rtmp::{ClientConfig, ClientSession, ServerConfig, ServerEvent, ServerSession};
+
+fn write(target: &str, name: &str, bytes: &[u8]) {
+    let dir = Path::new("corpus").join(target);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join(name), bytes).unwrap();
+}
+
+/// The bytes each side sent during a full publish: connect, publish, metadata, one audio and
+/// one video sequence header, a few small frames, unpublish.
+fn conversation(tags: &[flv::FlvTag], chunk_size: u32) -> (Vec<u8>, Vec<u8>) {
+    let mut cfg = ClientConfig::new("live", "rtmp://127.0.0.1/live", "seedkey");
+    cfg.seed = Some(1);
+    cfg.chunk_size = chunk_size;
+    let mut client = ClientSession::new(cfg);
+    let mut server = ServerSession::new(ServerConfig {
+        seed: Some(2),
+        ..ServerConfig::default()
+    });
+    let (mut from_client, mut from_server) = (Vec::new(), Vec::new());
+    let mut pump = |client: &mut ClientSession, server: &mut ServerSession| loop {
+        let c = client.take_output();
+        let s = server.take_output();
+        if c.is_empty() && s.is_empty() {
+            break;
+        }
+        from_client.extend_from_slice(&c);
+        from_server.extend_from_slice(&s);
+        server.feed(&c).unwrap();
+        client.feed(&s).unwrap();
+        while let Some(e) = server.poll_event() {
+            if let ServerEvent::PublishRequested { stream_id, .. } = e {
+                server.accept_publish(stream_id).unwrap();
+            }
+        }
+    };
+    pump(&mut client, &mut server);
+    assert!(client.stream_id().is_some(), "publish did not start");
+    for tag in tags {
+        match tag.tag_type {
+            TagType::Audio => client.send_audio(tag.timestamp, tag.body.clone()).unwrap(),
+            TagType::Video => client.send_video(tag.timestamp, tag.body.clone()).unwrap(),
+            TagType::Script => {
+                let values = amf0::decode_all(&tag.body).unwrap();
+                if let Some(meta) = values.get(1) {
+                    client.send_metadata(meta.clone()).unwrap();
+                }
+            }
+            TagType::Other(_) => {}
+        }
+    }
+    client.unpublish().unwrap();
+    pump(&mut client, &mut server);
+    (from_client, from_server)
+}
+
+fn main() {
+    let fixture = std::fs::read("../tests/fixtures/testsrc.flv").expect("run from fuzz/");
+    let limits = Limits::default();
+    let (_, tags) = FlvReader::read_all(&fixture, limits).unwrap();
+
+    // Script tag, both sequence headers, and the two smallest frames of each kind.
+    let pick = |t: TagType, n: usize| {
+        let mut v: Vec<_> = tags
+            .iter()
+            .filter(|x| x.tag_type == t)
+            .skip(1)
+            .cloned()
+            .collect();
+        v.sort_by_key(|x| x.body.len());
+        v.truncate(n);
+        v
+    };
+    let first = |t: TagType| tags.iter().find(|x| x.tag_type == t).unwrap().clone();
+    let (script, vhdr, ahdr) = (
+        first(TagType::Script),
+        first(TagType::Video),
+        first(TagType::Audio),
+    );
+    let mut media = vec![script.clone(), vhdr.clone(), ahdr.clone()];
+    media.extend(pick(TagType::Video, 2));
+    media.extend(pick(TagType::Audio, 2));
+
+    let handshake = 1 + 2 * liboo_fuzz::HANDSHAKE_PACKET;
+    for (i, chunk_size) in [4096u32, 128].into_iter().enumerate() {
+        let (c, s) = conversation(&media, chunk_size);
+        let after = &c[handshake..];
+        // Leading byte: the piece size used to feed (0 = all at once).
+        let step = [0u8, 7][i];
+        write(
+            "rtmp_server_session",
+            &format!("publish-{chunk_size}"),
+            &[&[step], after].concat(),
+        );
+        write(
+            "rtmp_chunk_reader",
+            &format!("publish-{chunk_size}"),
+            &[&[step], after].concat(),
+        );
+        write(
+            "rtmp_server_raw",
+            &format!("publish-{chunk_size}"),
+            &[&[step], &c[..]].concat(),
+        );
+        write(
+            "rtmp_client_session",
+            &format!("server-{chunk_size}"),
+            &[&[step], &s[..]].concat(),
+        );
+    }
+
+    let mut connect = Vec::new();
+    Command::new(
+        "connect",
+        1.0,
+        Value::Object(vec![
+            ("app".into(), Value::string("live")),
+            ("tcUrl".into(), Value::string("rtmp://127.0.0.1/live")),
+        ]),
+        vec![],
+    )
+    .encode(&mut connect);
+    write("amf0_decode", "connect", &connect);
+    write("amf0_decode", "onmetadata", &script.body);
+    write(
+        "amf0_decode",
+        "scalars",
+        &[
+            0x00, 0x3f, 0xf0, 0, 0, 0, 0, 0, 0, // number 1.0
+            0x01, 0x01, // true
+            0x02, 0x00, 0x02, b'h', b'i', // "hi"
+            0x05, 0x06, // null, undefined
+            0x0a, 0, 0, 0, 1, 0x05, // strict array [null]
+            0x0b, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, // date
+        ],
+    );
+
+    let video_frame = pick(TagType::Video, 1).remove(0);
+    let audio_frame = pick(TagType::Audio, 1).remove(0);
+    write(
+        "flv_tag",
+        "video-seq-header",
+        &[&[0u8], &vhdr.body[..]].concat(),
+    );
+    write(
+        "flv_tag",
+        "video-frame",
+        &[&[0u8], &video_frame.body[..]].concat(),
+    );
+    write(
+        "flv_tag",
+        "audio-seq-header",
+        &[&[1u8], &ahdr.body[..]].concat(),
+    );
+    write(
+        "flv_tag",
+        "audio-frame",
+        &[&[1u8], &audio_frame.body[..]].concat(),
+    );
+    write("flv_tag", "avc-config", &[&[2u8], &vhdr.body[5..]].concat());
+    write("flv_tag", "asc", &[&[3u8], &ahdr.body[2..]].concat());
+
+    // The fixture's first tags, cut at a tag boundary and kept under 16 KiB.
+    let mut end = 13;
+    for tag in &tags {
+        let next = end + 11 + tag.body.len() + 4;
+        if next > 16 * 1024 {
+            break;
+        }
+        end = next;
+    }
+    write("flv_file", "testsrc-head", &fixture[..end]);
+}

@@ -1,0 +1,173 @@
+//! Shared pieces of liboo's fuzz targets: the handshake prefix that gets a server session past
+//! the handshake, and the drivers that push fuzz input through each parser. The targets and the
+//! regression test call the same drivers, so a committed reproducer replays exactly what the
+//! fuzzer ran.
+
+use bytes::Bytes;
+use rtmp::chunk::{ChunkReader, ReaderLimits};
+use rtmp::{ClientConfig, ClientSession, ServerConfig, ServerEvent, ServerSession};
+
+/// Size of C1 and C2 (RTMP 1.0 §5.2.3).
+pub const HANDSHAKE_PACKET: usize = 1536;
+
+/// C0 + C1 + C2 of a plain (non-digest) handshake: version 3, zero time, zero filler. The server
+/// does not check C2, so zeros are as good as an echo of S1.
+pub fn handshake_prefix() -> Vec<u8> {
+    let mut v = Vec::with_capacity(1 + 2 * HANDSHAKE_PACKET);
+    v.push(3);
+    v.resize(1 + 2 * HANDSHAKE_PACKET, 0);
+    v
+}
+
+/// Splits `data` into the pieces in which it is fed: the first byte picks the piece size, so the
+/// fuzzer also explores messages split across reads.
+fn pieces(data: &[u8]) -> (usize, &[u8]) {
+    match data.split_first() {
+        Some((&b, rest)) if b != 0 => (usize::from(b), rest),
+        Some((_, rest)) => (usize::MAX, rest),
+        None => (usize::MAX, data),
+    }
+}
+
+/// The chunk reader alone, with default limits.
+pub fn run_chunk_reader(data: &[u8]) {
+    let (step, data) = pieces(data);
+    let mut reader = ChunkReader::new(ReaderLimits::default());
+    for piece in data.chunks(step) {
+        reader.extend(piece);
+        loop {
+            match reader.read_message() {
+                Ok(Some(_)) => {}
+                Ok(None) => break,
+                Err(_) => return,
+            }
+        }
+    }
+}
+
+/// A server session fed `data`, accepting every publish request so that media reaches the
+/// publishing path.
+pub fn run_server(prefix: &[u8], data: &[u8]) {
+    let (step, data) = pieces(data);
+    let mut server = ServerSession::new(ServerConfig {
+        seed: Some(1),
+        ..ServerConfig::default()
+    });
+    if server.feed(prefix).is_err() {
+        return;
+    }
+    for piece in data.chunks(step) {
+        if server.feed(piece).is_err() {
+            return;
+        }
+        while let Some(event) = server.poll_event() {
+            if let ServerEvent::PublishRequested { stream_id, .. } = event {
+                let _ = server.accept_publish(stream_id);
+            }
+        }
+        let _ = server.take_output();
+    }
+}
+
+/// A client session (the publisher) fed `data` as if it came from a server.
+pub fn run_client(data: &[u8]) {
+    let (step, data) = pieces(data);
+    let mut cfg = ClientConfig::new("live", "rtmp://127.0.0.1/live", "key");
+    cfg.seed = Some(1);
+    let mut client = ClientSession::new(cfg);
+    let _ = client.take_output();
+    for piece in data.chunks(step) {
+        if client.feed(piece).is_err() {
+            return;
+        }
+        while client.poll_event().is_some() {}
+        let _ = client.take_output();
+        if client.stream_id().is_some() {
+            let _ = client.send_video(0, Bytes::from_static(&[0x17, 1, 0, 0, 0]));
+        }
+    }
+}
+
+/// AMF0: a whole-buffer decode, a value-by-value decode with tight limits, and re-encoding of
+/// whatever decoded (the encoder must accept any value the decoder produces).
+pub fn run_amf0(data: &[u8]) {
+    if let Ok(values) = amf0::decode_all(data) {
+        for v in &values {
+            let mut out = Vec::new();
+            amf0::encode(v, &mut out);
+            assert_eq!(
+                out.len(),
+                amf0::encoded_len(v),
+                "encoded_len disagrees with encode"
+            );
+        }
+        amf0::encode_all(&values, &mut Vec::new());
+    }
+    let limits = amf0::Limits {
+        max_depth: 4,
+        ..amf0::Limits::default()
+    };
+    let mut d = amf0::Decoder::with_limits(data, limits);
+    while !d.is_empty() {
+        if d.decode_value().is_err() {
+            break;
+        }
+    }
+}
+
+/// FLV tag bodies: the first byte chooses the parser.
+pub fn run_flv_tag(data: &[u8]) {
+    let Some((&which, rest)) = data.split_first() else {
+        return;
+    };
+    let limits = flv::Limits::default();
+    let body = Bytes::copy_from_slice(rest);
+    match which % 4 {
+        0 => {
+            if let Ok(tag) = flv::VideoTag::parse(body, &limits)
+                && let flv::VideoPacket::Nalus { data, .. } = tag.packet
+            {
+                for size in [1, 2, 4] {
+                    let _ = flv::split_nal_units(&data, size, &limits);
+                }
+            }
+        }
+        1 => {
+            let _ = flv::AudioTag::parse(body);
+        }
+        2 => {
+            if let Ok(cfg) = flv::AvcDecoderConfig::parse(rest, &limits) {
+                let _ = cfg.split_nal_units(&Bytes::copy_from_slice(rest), &limits);
+            }
+        }
+        _ => {
+            if let Ok(asc) = flv::AudioSpecificConfig::parse(rest) {
+                let _ = asc.frame_duration_secs();
+                let _ = asc.adts_header(rest.len());
+                let _ = asc.write_adts(rest, &mut Vec::new());
+            }
+        }
+    }
+}
+
+/// The FLV file reader, whole and incrementally. The input is the file itself, so the piece size
+/// comes from its length rather than from a leading byte.
+pub fn run_flv_file(data: &[u8]) {
+    let limits = flv::Limits {
+        max_tag_size: 1 << 20,
+        ..flv::Limits::default()
+    };
+    let _ = flv::FlvReader::read_all(data, limits);
+    let step = data.len() % 97 + 1;
+    let mut reader = flv::FlvReader::new(limits);
+    for piece in data.chunks(step) {
+        reader.push(piece);
+        loop {
+            match reader.next_tag() {
+                Ok(Some(_)) => {}
+                Ok(None) => break,
+                Err(_) => return,
+            }
+        }
+    }
+}
