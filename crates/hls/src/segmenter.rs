@@ -94,6 +94,8 @@ pub struct Segmenter {
     config: SegmenterConfig,
     muxer: TsMuxer,
     current: Option<OpenSegment>,
+    /// Size of the last finished segment: the next one is about as large.
+    last_segment_len: usize,
     next_sequence: u64,
     /// Added to input timestamps to get output timestamps.
     offset_ms: i64,
@@ -114,6 +116,7 @@ impl Segmenter {
             config,
             muxer: TsMuxer::new(config.muxer),
             current: None,
+            last_segment_len: 0,
             next_sequence: config.first_sequence,
             offset_ms: 0,
             rebase: false,
@@ -246,7 +249,11 @@ impl Segmenter {
     }
 
     fn open(&mut self, start_ms: i64, starts_with_keyframe: bool) {
-        let mut data = Vec::with_capacity(256 * 1024);
+        // Sized like the last segment plus an eighth, so a steady stream never grows (and
+        // doubles) the buffer; a finished segment is held until stored, so waste here is
+        // memory per stream.
+        let capacity = (self.last_segment_len + self.last_segment_len / 8).max(64 * 1024);
+        let mut data = Vec::with_capacity(capacity);
         self.muxer.start_segment(&mut data);
         self.current = Some(OpenSegment {
             sequence: self.next_sequence,
@@ -267,6 +274,10 @@ impl Segmenter {
     fn close(&mut self, end_ms: i64) -> Option<SegmentComplete> {
         let mut seg = self.current.take()?;
         self.muxer.flush(&mut seg.data);
+        self.last_segment_len = seg.data.len();
+        if seg.data.capacity() > seg.data.len() + seg.data.len() / 4 {
+            seg.data.shrink_to_fit();
+        }
         let end_ms = end_ms.max(seg.start_ms + 1);
         self.end_ms = Some(end_ms);
         Some(SegmentComplete {
