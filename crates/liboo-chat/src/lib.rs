@@ -71,7 +71,14 @@ struct ChatInner {
     config: ChatConfig,
     rate: Mutex<HashMap<String, VecDeque<Instant>>>,
     per_ip: Mutex<HashMap<IpAddr, u32>>,
+    /// Rooms with a viewer count push already scheduled.
+    count_pending: Mutex<std::collections::HashSet<String>>,
 }
+
+/// A room's viewer count is pushed at most this often. Pushing on every join sends
+/// N²/2 frames for N joiners (50 million for a room of 10,000), which fills sockets'
+/// buffers and drops frames; one push per interval carries the latest count.
+const VIEWER_COUNT_EVERY: Duration = Duration::from_millis(500);
 
 /// What a socket is, once it has joined a room.
 #[derive(Clone, Debug)]
@@ -111,6 +118,7 @@ pub async fn attach(
         session_key_of,
         config,
         rate: Mutex::default(),
+        count_pending: Mutex::default(),
         per_ip: Mutex::default(),
     }));
     let builder = SocketIo::builder()
@@ -418,18 +426,38 @@ async fn send_init_data<A: Adapter>(socket: &SocketRef<A>, chat: &Chat, room: &s
 }
 
 async fn update_viewers<A: Adapter>(socket: &SocketRef<A>, chat: &Chat, room: &str, delta: i64) {
-    match chat.0.presence.add_viewers(room, delta).await {
-        Ok(count) => {
-            let _ = socket
-                .within(room.to_owned())
-                .emit(
-                    "receive_viewer_count",
-                    &serde_json::json!({ "roomId": room, "count": count }),
-                )
-                .await;
-        }
-        Err(e) => tracing::warn!(error = %e, room, "could not update the viewer count"),
+    if let Err(e) = chat.0.presence.add_viewers(room, delta).await {
+        tracing::warn!(error = %e, room, "could not update the viewer count");
+        return;
     }
+    let first = chat
+        .0
+        .count_pending
+        .lock()
+        .expect("count map poisoned")
+        .insert(room.to_owned());
+    if !first {
+        return;
+    }
+    // The room's members are resolved when the push goes out, not now.
+    let to_room = socket.within(room.to_owned());
+    let (chat, room) = (chat.clone(), room.to_owned());
+    tokio::spawn(async move {
+        tokio::time::sleep(VIEWER_COUNT_EVERY).await;
+        // Cleared before reading, so a change from here on schedules another push.
+        chat.0
+            .count_pending
+            .lock()
+            .expect("count map poisoned")
+            .remove(&room);
+        match chat.0.presence.viewers(&room).await {
+            Ok(count) => {
+                let body = serde_json::json!({ "roomId": room, "count": count });
+                let _ = to_room.emit("receive_viewer_count", &body).await;
+            }
+            Err(e) => tracing::warn!(error = %e, room, "could not read the viewer count"),
+        }
+    });
 }
 
 async fn leave<A: Adapter>(socket: &SocketRef<A>, chat: &Chat, member: &Member) {

@@ -38,8 +38,8 @@ test('viewer counts follow joins and leaves', async (t) => {
   await v2.join(room);
   const v3 = await user(t, node.base, 'viewer3');
   await v3.join(room);
+  // Pushes are coalesced (at most one per room every 500 ms): quick joins may skip 2.
   for (const u of [h, v1]) {
-    await u.next('receive_viewer_count', isCount(2));
     await u.next('receive_viewer_count', isCount(3));
   }
   await v3.next('receive_viewer_count', isCount(3));
