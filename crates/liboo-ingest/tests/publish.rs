@@ -151,6 +151,35 @@ async fn reconnect_within_grace_continues_the_broadcast() {
 }
 
 /// Reads until the server closes the connection (EOF or reset); false on timeout.
+/// Connects and completes a plain RTMP handshake (C1 with a zero version field).
+async fn plain_handshake(addr: (&str, u16)) -> tokio::net::TcpStream {
+    let mut sock = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let mut c0c1 = vec![3u8];
+    c0c1.extend((0..1536).map(|i| {
+        if (4..8).contains(&i) {
+            0
+        } else {
+            rand::random::<u8>()
+        }
+    }));
+    sock.write_all(&c0c1).await.unwrap();
+    let mut s0s1s2 = vec![0u8; 1 + 1536 * 2];
+    sock.read_exact(&mut s0s1s2).await.unwrap();
+    assert_eq!(s0s1s2[0], 3);
+    sock.write_all(&s0s1s2[1..1537]).await.unwrap();
+    sock
+}
+
+/// One AMF0 command message in a single type 0 chunk on chunk stream 3, stream 0.
+fn command_chunk(body: &[u8]) -> Vec<u8> {
+    let mut chunk = vec![0x03, 0, 0, 0];
+    chunk.extend_from_slice(&(body.len() as u32).to_be_bytes()[1..]);
+    chunk.push(20);
+    chunk.extend_from_slice(&[0, 0, 0, 0]);
+    chunk.extend_from_slice(body);
+    chunk
+}
+
 async fn closed_by_server(sock: &mut tokio::net::TcpStream) -> bool {
     let mut buf = [0u8; 4096];
     let wait = async {
@@ -181,20 +210,7 @@ async fn garbage_ends_that_connection_only() {
 
     // A valid plain handshake (C1 with a zero version field), then random chunk bytes. The
     // first byte is a type 1 chunk header on a chunk stream with no previous header.
-    let mut sock = tokio::net::TcpStream::connect(addr).await.unwrap();
-    let mut c0c1 = vec![3u8];
-    c0c1.extend((0..1536).map(|i| {
-        if (4..8).contains(&i) {
-            0
-        } else {
-            rand::random::<u8>()
-        }
-    }));
-    sock.write_all(&c0c1).await.unwrap();
-    let mut s0s1s2 = vec![0u8; 1 + 1536 * 2];
-    sock.read_exact(&mut s0s1s2).await.unwrap();
-    assert_eq!(s0s1s2[0], 3);
-    sock.write_all(&s0s1s2[1..1537]).await.unwrap();
+    let mut sock = plain_handshake(addr).await;
     let mut garbage = vec![0x43u8];
     garbage.extend((0..8192).map(|_| rand::random::<u8>()));
     sock.write_all(&garbage).await.unwrap();
@@ -284,19 +300,7 @@ async fn a_client_that_stops_reading_is_dropped_alone() {
     server.channel("host8", "key-eight").await;
     let addr = ("127.0.0.1", server.port);
 
-    let mut sock = tokio::net::TcpStream::connect(addr).await.unwrap();
-    let mut c0c1 = vec![3u8];
-    c0c1.extend((0..1536).map(|i| {
-        if (4..8).contains(&i) {
-            0
-        } else {
-            rand::random::<u8>()
-        }
-    }));
-    sock.write_all(&c0c1).await.unwrap();
-    let mut s0s1s2 = vec![0u8; 1 + 1536 * 2];
-    sock.read_exact(&mut s0s1s2).await.unwrap();
-    sock.write_all(&s0s1s2[1..1537]).await.unwrap();
+    let mut sock = plain_handshake(addr).await;
 
     // connect(1, {app: "live"}): calls before connect end the connection at once.
     let mut connect = vec![0x02, 0x00, 0x07];
@@ -308,12 +312,7 @@ async fn a_client_that_stops_reading_is_dropped_alone() {
     connect.extend_from_slice(&[0x02, 0x00, 0x04]);
     connect.extend_from_slice(b"live");
     connect.extend_from_slice(&[0x00, 0x00, 0x09]);
-    let mut first = vec![0x03, 0, 0, 0];
-    first.extend_from_slice(&(connect.len() as u32).to_be_bytes()[1..]);
-    first.push(20);
-    first.extend_from_slice(&[0, 0, 0, 0]);
-    first.extend_from_slice(&connect);
-    sock.write_all(&first).await.unwrap();
+    sock.write_all(&command_chunk(&connect)).await.unwrap();
     // The connect reply (window, bandwidth, chunk size, _result) proves the session is up.
     let mut reply = vec![0u8; 64];
     let n = sock.read(&mut reply).await.unwrap();
@@ -321,18 +320,12 @@ async fn a_client_that_stops_reading_is_dropped_alone() {
 
     // One AMF0 command message per chunk: "nope"(txid, null). Unknown calls with a
     // transaction id get an `_error` reply, several times larger than the call.
-    let mut call = Vec::new();
     let mut body = vec![0x02, 0x00, 0x04];
     body.extend_from_slice(b"nope");
     body.push(0x00);
     body.extend_from_slice(&7.0f64.to_be_bytes());
     body.push(0x05);
-    call.push(0x03); // fmt 0, chunk stream 3
-    call.extend_from_slice(&[0, 0, 0]); // timestamp
-    call.extend_from_slice(&(body.len() as u32).to_be_bytes()[1..]);
-    call.push(20); // AMF0 command
-    call.extend_from_slice(&[0, 0, 0, 0]); // message stream 0
-    call.extend_from_slice(&body);
+    let call = command_chunk(&body);
     let flood: Vec<u8> = call
         .iter()
         .copied()
