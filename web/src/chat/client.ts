@@ -1,0 +1,125 @@
+// A tab's way into chat: through the browser's SharedWorker when it has one (one socket
+// per room for all tabs), else through a hub in the tab itself.
+
+import { RoomHub, connectToLiboo, type HubMessage, type Listener } from './hub';
+import type { ClientEvent, ServerEvent } from './protocol';
+
+/** What a tab sends to the worker. */
+export type PortRequest =
+  | { t: 'attach'; roomId: string; userId: string }
+  | { t: 'detach'; roomId: string }
+  | { t: 'emit'; roomId: string; event: ClientEvent; payload: Record<string, unknown> }
+  | { t: 'ping' }
+  | { t: 'bye' };
+
+const PING_MS = 10_000;
+
+export interface ChatConnection {
+  /** Sends an event; `roomId` and `userId` are added. */
+  emit(event: ClientEvent, payload?: Record<string, unknown>): void;
+  close(): void;
+}
+
+export interface ChatHandlers {
+  onEvent(event: ServerEvent, data: unknown): void;
+  onStatus(connected: boolean): void;
+}
+
+interface Transport {
+  attach(roomId: string, userId: string, listener: Listener): void;
+  detach(roomId: string, listener: Listener): void;
+  emit(roomId: string, listener: Listener, event: ClientEvent, payload: Record<string, unknown>): void;
+  shared: boolean;
+}
+
+let transport: Transport | null = null;
+
+function workerTransport(): Transport | null {
+  if (typeof SharedWorker === 'undefined') return null;
+  // What is attached, so that a worker that fails to start hands over to a tab hub.
+  const attached: { roomId: string; userId: string; listener: Listener }[] = [];
+  let fallback: Transport | null = null;
+  let worker: SharedWorker;
+  try {
+    worker = new SharedWorker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'liboo-chat' });
+  } catch {
+    return null;
+  }
+  const port = worker.port;
+  // One port per tab; the tab's listeners for each room sit behind it.
+  const byRoom = new Map<string, Set<Listener>>();
+  port.onmessage = (e: MessageEvent<HubMessage>) => {
+    for (const l of byRoom.get(e.data.roomId) ?? []) l(e.data);
+  };
+  worker.onerror = () => {
+    if (fallback) return;
+    fallback = tabTransport();
+    transport = fallback;
+    for (const a of attached) fallback.attach(a.roomId, a.userId, a.listener);
+  };
+  port.start();
+  const send = (r: PortRequest) => port.postMessage(r);
+  setInterval(() => send({ t: 'ping' }), PING_MS);
+  window.addEventListener('pagehide', () => send({ t: 'bye' }));
+  return {
+    shared: true,
+    attach(roomId, userId, listener) {
+      if (fallback) return fallback.attach(roomId, userId, listener);
+      attached.push({ roomId, userId, listener });
+      let set = byRoom.get(roomId);
+      if (!set) byRoom.set(roomId, (set = new Set()));
+      set.add(listener);
+      if (set.size === 1) send({ t: 'attach', roomId, userId });
+    },
+    detach(roomId, listener) {
+      if (fallback) return fallback.detach(roomId, listener);
+      const i = attached.findIndex((a) => a.roomId === roomId && a.listener === listener);
+      if (i >= 0) attached.splice(i, 1);
+      const set = byRoom.get(roomId);
+      if (!set || !set.delete(listener)) return;
+      if (set.size === 0) {
+        byRoom.delete(roomId);
+        send({ t: 'detach', roomId });
+      }
+    },
+    emit(roomId, listener, event, payload) {
+      if (fallback) return fallback.emit(roomId, listener, event, payload);
+      send({ t: 'emit', roomId, event, payload });
+    },
+  };
+}
+
+function tabTransport(): Transport {
+  const hub = new RoomHub(connectToLiboo(location.origin));
+  return {
+    shared: false,
+    attach: (roomId, userId, listener) => void hub.attach(roomId, userId, listener),
+    detach: (roomId, listener) => hub.detach(roomId, listener),
+    emit: (roomId, listener, event, payload) => hub.emit(roomId, listener, event, payload),
+  };
+}
+
+function getTransport(): Transport {
+  transport ??= workerTransport() ?? tabTransport();
+  return transport;
+}
+
+/** Whether chat goes through a SharedWorker in this tab. */
+export function chatIsShared(): boolean {
+  return getTransport().shared;
+}
+
+/** Joins `roomId` as `userId`; events and connection changes go to `handlers`. */
+export function openChat(roomId: string, userId: string, handlers: ChatHandlers): ChatConnection {
+  const t = getTransport();
+  // The worker transport may hand over to a tab hub later; it forwards to it itself.
+  const listener: Listener = (m) => {
+    if (m.t === 'status') handlers.onStatus(m.connected);
+    else handlers.onEvent(m.event, m.data);
+  };
+  t.attach(roomId, userId, listener);
+  return {
+    emit: (event, payload = {}) => t.emit(roomId, listener, event, payload),
+    close: () => t.detach(roomId, listener),
+  };
+}

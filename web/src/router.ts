@@ -1,0 +1,63 @@
+// Client-side routes on the History API. liboo answers every unknown GET path with
+// index.html, so a reload or a shared link lands on the right page.
+
+import { useEffect, useState } from 'preact/hooks';
+
+export type Route =
+  | { page: 'home' }
+  | { page: 'live'; id: string }
+  | { page: 'replay'; id: string }
+  | { page: 'host' }
+  | { page: 'notFound' };
+
+const ID = '([A-Za-z0-9_-]{1,128})';
+
+export function parseRoute(pathname: string): Route {
+  const path = pathname.replace(/\/+$/, '') || '/';
+  if (path === '/') return { page: 'home' };
+  if (path === '/host') return { page: 'host' };
+  let m = new RegExp(`^/live/${ID}$`).exec(path);
+  if (m) return { page: 'live', id: m[1] };
+  m = new RegExp(`^/replay/${ID}$`).exec(path);
+  if (m) return { page: 'replay', id: m[1] };
+  return { page: 'notFound' };
+}
+
+const listeners = new Set<() => void>();
+
+export function navigate(to: string): void {
+  if (to === location.pathname + location.search) return;
+  history.pushState(null, '', to);
+  window.scrollTo(0, 0);
+  for (const l of listeners) l();
+}
+
+if (typeof window !== 'undefined') {
+  window.addEventListener('popstate', () => {
+    for (const l of listeners) l();
+  });
+}
+
+/** The current path; re-renders on navigation. */
+export function usePath(): string {
+  const [path, setPath] = useState(location.pathname);
+  useEffect(() => {
+    const l = () => setPath(location.pathname);
+    listeners.add(l);
+    return () => {
+      listeners.delete(l);
+    };
+  }, []);
+  return path;
+}
+
+/** Follows a same-origin link without reloading, unless the user asked for a new tab. */
+export function onLinkClick(e: MouseEvent): void {
+  const a = (e.currentTarget as HTMLAnchorElement) ?? null;
+  if (!a || e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+  if (a.target && a.target !== '_self') return;
+  const url = new URL(a.href);
+  if (url.origin !== location.origin) return;
+  e.preventDefault();
+  navigate(url.pathname + url.search);
+}
