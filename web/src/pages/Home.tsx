@@ -1,0 +1,275 @@
+// The main page: a hero player over up to four random live broadcasts, the grid of
+// live broadcasts (or search results), and the grid of replays.
+
+import { useEffect, useState } from 'preact/hooks';
+import { api, type LiveInfo, type Page, type ReplayInfo } from '../api';
+import { LiveCard, ReplayCard, SkeletonGrid } from '../components/Cards';
+import { Link } from '../components/Link';
+import { Thumbnail } from '../components/Thumbnail';
+import { count } from '../format';
+import { useI18n } from '../i18n';
+import { Player } from '../player/Player';
+
+const PAGE = 8;
+/** Live lists and counts are refreshed this often while the page is open. */
+const REFRESH_MS = 20_000;
+
+interface Paged<T> {
+  items: T[];
+  visible: number;
+  loading: boolean;
+  error: boolean;
+  hasMore: boolean;
+  more(): void;
+  less(): void;
+  reload(): void;
+}
+
+/** A list shown PAGE at a time; "more" shows the next page, fetching ahead of it. */
+function usePaged<T>(
+  fetchPage: (offset: number, limit: number) => Promise<Page<T>>,
+  keyOf: (item: T) => string,
+  key: string,
+  refresh = 0,
+): Paged<T> {
+  const [items, setItems] = useState<T[]>([]);
+  const [visible, setVisible] = useState(PAGE);
+  const [loading, setLoading] = useState(true);
+  const [error, setError] = useState(false);
+  const [exhausted, setExhausted] = useState(false);
+  const [tick, setTick] = useState(0);
+
+  // (Re)load the pages shown so far.
+  useEffect(() => {
+    let live = true;
+    setError(false);
+    fetchPage(0, Math.max(visible, PAGE))
+      .then((p) => {
+        if (!live) return;
+        const all = [...p.info, ...(p.appendInfo ?? [])];
+        setItems(all);
+        setExhausted((p.appendInfo ?? []).length < Math.max(visible, PAGE));
+      })
+      .catch(() => live && setError(true))
+      .finally(() => live && setLoading(false));
+    return () => {
+      live = false;
+    };
+    // `visible` is read on purpose only when the key or tick changes.
+  }, [key, tick]);
+
+  useEffect(() => {
+    setVisible(PAGE);
+    setLoading(true);
+  }, [key]);
+
+  useEffect(() => {
+    if (!refresh) return;
+    const id = setInterval(() => setTick((x) => x + 1), refresh);
+    return () => clearInterval(id);
+  }, [refresh]);
+
+  return {
+    items,
+    visible,
+    loading,
+    error,
+    hasMore: items.length > visible,
+    more() {
+      const next = visible + PAGE;
+      setVisible(next);
+      if (!exhausted && items.length < next + PAGE) {
+        fetchPage(items.length, PAGE)
+          .then((p) => {
+            const add = [...p.info, ...(p.appendInfo ?? [])];
+            setItems((old) => {
+              const seen = new Set(old.map(keyOf));
+              return [...old, ...add.filter((x) => !seen.has(keyOf(x)))];
+            });
+            if ((p.appendInfo ?? []).length < PAGE) setExhausted(true);
+          })
+          .catch(() => setError(true));
+      }
+    },
+    less() {
+      setVisible(PAGE);
+    },
+    reload() {
+      setLoading(true);
+      setTick((x) => x + 1);
+    },
+  };
+}
+
+function MoreLess({ list, id }: { list: Paged<unknown>; id: string }) {
+  const { t } = useI18n();
+  if (!list.hasMore && list.visible <= PAGE) return null;
+  return (
+    <div class="more-less">
+      {list.hasMore && (
+        <button type="button" class="button secondary" onClick={list.more} data-testid={`more-${id}`}>
+          {t('home.more')}
+        </button>
+      )}
+      {list.visible > PAGE && (
+        <button type="button" class="button secondary" onClick={list.less} data-testid={`less-${id}`}>
+          {t('home.less')}
+        </button>
+      )}
+    </div>
+  );
+}
+
+function Hero() {
+  const { lang, t } = useI18n();
+  const [lives, setLives] = useState<LiveInfo[] | null>(null);
+  const [index, setIndex] = useState(0);
+  useEffect(() => {
+    api
+      .random()
+      .then((r) => setLives(r.info))
+      .catch(() => setLives([]));
+  }, []);
+  if (lives === null) return <section class="hero loading" aria-busy="true" aria-label={t('home.hero')} />;
+  if (!lives.length) {
+    return (
+      <section class="hero empty" data-testid="hero-empty">
+        <p>{t('home.heroEmpty')}</p>
+        <Link href="/host" class="button">
+          {t('nav.studio')}
+        </Link>
+      </section>
+    );
+  }
+  const live = lives[Math.min(index, lives.length - 1)];
+  return (
+    <section class="hero" aria-label={t('home.hero')} data-testid="hero">
+      <div class="hero-stage">
+        <Player key={live.liveId} src={live.streamUrl} mode="preview" title={live.liveTitle} testid="hero-player" />
+        <div class="hero-info">
+          <span class="badge live-badge">{t('common.live')}</span>
+          <h2 data-testid="hero-title">{live.liveTitle}</h2>
+          <p>
+            {live.channel.channelName} · {t('common.viewers', { n: count(live.concurrentUserCount, lang) })}
+          </p>
+          <Link href={`/live/${live.liveId}`} class="button" data-testid="hero-watch">
+            {t('home.watch')}
+          </Link>
+        </div>
+      </div>
+      {lives.length > 1 && (
+        <ul class="hero-strip">
+          {lives.map((l, i) => (
+            <li key={l.liveId}>
+              <button
+                type="button"
+                class={i === index ? 'selected' : ''}
+                aria-pressed={i === index}
+                aria-label={l.liveTitle}
+                data-testid="hero-thumb"
+                onMouseEnter={() => setIndex(i)}
+                onFocus={() => setIndex(i)}
+                onClick={() => setIndex(i)}
+              >
+                <Thumbnail src={l.liveImageUrl ?? l.defaultThumbnailImageUrl} title={l.liveTitle} />
+                <span class="strip-title">{l.liveTitle}</span>
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+function matches(r: ReplayInfo, q: string): boolean {
+  const needle = q.toLowerCase();
+  return [r.videoTitle, r.channel.channelName, r.category, ...r.tags].some((s) => s.toLowerCase().includes(needle));
+}
+
+export function Home() {
+  const { t } = useI18n();
+  const [input, setInput] = useState(() => new URLSearchParams(location.search).get('q') ?? '');
+  const [query, setQuery] = useState(input.trim());
+  useEffect(() => {
+    const id = setTimeout(() => setQuery(input.trim().slice(0, 100)), 300);
+    return () => clearTimeout(id);
+  }, [input]);
+  useEffect(() => {
+    const url = query ? `/?q=${encodeURIComponent(query)}` : '/';
+    history.replaceState(null, '', url);
+  }, [query]);
+
+  const lives = usePaged<LiveInfo>(
+    (offset, limit) => (query ? api.search(query, offset, limit) : api.latest(offset, limit)),
+    (l) => l.liveId,
+    `live:${query}`,
+    REFRESH_MS,
+  );
+  const replays = usePaged<ReplayInfo>((offset, limit) => api.replays(offset, limit), (r) => r.videoId, 'replays');
+  const shownReplays = query ? replays.items.filter((r) => matches(r, query)) : replays.items;
+
+  return (
+    <div class="home">
+      <Hero />
+      <form class="search" role="search" onSubmit={(e) => (e.preventDefault(), setQuery(input.trim()))}>
+        <label for="search" class="sr-only">
+          {t('home.searchLabel')}
+        </label>
+        <input
+          id="search"
+          type="search"
+          value={input}
+          maxLength={100}
+          placeholder={t('home.search')}
+          data-testid="search-input"
+          onInput={(e) => setInput((e.target as HTMLInputElement).value)}
+        />
+      </form>
+
+      <section aria-labelledby="live-heading" data-testid="live-section">
+        <h2 id="live-heading">{query ? t('home.results', { q: query }) : t('home.live')}</h2>
+        {lives.loading ? (
+          <SkeletonGrid />
+        ) : lives.error && !lives.items.length ? (
+          <p class="empty">
+            {t('common.error')}{' '}
+            <button type="button" class="button secondary" onClick={lives.reload}>
+              {t('common.retry')}
+            </button>
+          </p>
+        ) : !lives.items.length ? (
+          <p class="empty" data-testid="live-empty">
+            {query ? t('home.noResults', { q: query }) : t('home.liveEmpty')}
+          </p>
+        ) : (
+          <ul class="grid" data-testid="live-grid">
+            {lives.items.slice(0, lives.visible).map((l) => (
+              <LiveCard key={l.liveId} live={l} />
+            ))}
+          </ul>
+        )}
+        <MoreLess list={lives as Paged<unknown>} id="live" />
+      </section>
+
+      <section aria-labelledby="replay-heading" data-testid="replay-section">
+        <h2 id="replay-heading">{t('home.replays')}</h2>
+        {replays.loading ? (
+          <SkeletonGrid />
+        ) : !shownReplays.length ? (
+          <p class="empty" data-testid="replay-empty">
+            {t('home.replaysEmpty')}
+          </p>
+        ) : (
+          <ul class="grid" data-testid="replay-grid">
+            {shownReplays.slice(0, replays.visible).map((r) => (
+              <ReplayCard key={r.videoId} replay={r} />
+            ))}
+          </ul>
+        )}
+        {!query && <MoreLess list={replays as Paged<unknown>} id="replays" />}
+      </section>
+    </div>
+  );
+}
+

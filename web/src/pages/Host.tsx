@@ -1,0 +1,424 @@
+// The host's studio: the keys and the encoder setup, whether the channel is on air with
+// a preview of it, the channel settings, and the host's side of the chat.
+
+import type { JSX } from 'preact';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { ApiError, api, type LiveInfo } from '../api';
+import { ChatPanel } from '../chat/ChatPanel';
+import { Link } from '../components/Link';
+import { useI18n, type Key, type T } from '../i18n';
+import { userId } from '../identity';
+import { Player } from '../player/Player';
+import { save } from '../storage';
+import { HOST_SESSION_KEY } from './Live';
+import { useTitle } from './title';
+import { validateSettings, validTag, MAX_TAGS, MAX_IMAGE_BYTES, IMAGE_TYPES, type Form, type FieldErrors } from './settings';
+
+/** How often the studio asks whether the channel is on air. */
+const STATE_POLL_MS = 3000;
+
+async function copy(text: string): Promise<void> {
+  try {
+    await navigator.clipboard.writeText(text);
+  } catch {
+    // No clipboard API outside secure contexts: the old way.
+    const el = document.createElement('textarea');
+    el.value = text;
+    el.setAttribute('readonly', '');
+    el.style.position = 'fixed';
+    el.style.opacity = '0';
+    document.body.appendChild(el);
+    el.select();
+    document.execCommand('copy');
+    el.remove();
+  }
+}
+
+function CopyButton({ text, label, testid }: { text: string; label: string; testid: string }) {
+  const { t } = useI18n();
+  const [done, setDone] = useState(false);
+  return (
+    <button
+      type="button"
+      class="button secondary small"
+      data-testid={testid}
+      aria-label={`${t('common.copy')}: ${label}`}
+      onClick={() =>
+        copy(text).then(() => {
+          setDone(true);
+          setTimeout(() => setDone(false), 1500);
+        })
+      }
+    >
+      {done ? t('common.copied') : t('common.copy')}
+    </button>
+  );
+}
+
+function SetupGuide({ streamKey }: { streamKey: string }) {
+  const { t } = useI18n();
+  const [shown, setShown] = useState(false);
+  // RTMP ingest listens on the standard port of the host this page came from.
+  const server = `rtmp://${location.hostname}:1935/live`;
+  return (
+    <section class="panel" aria-labelledby="guide-heading" data-testid="setup-guide">
+      <h2 id="guide-heading">{t('host.guide')}</h2>
+      <dl class="keys">
+        <dt>{t('host.server')}</dt>
+        <dd>
+          <code data-testid="rtmp-url">{server}</code>
+          <CopyButton text={server} label={t('host.server')} testid="copy-url" />
+        </dd>
+        <dt>{t('host.key')}</dt>
+        <dd>
+          <code data-testid="stream-key" data-shown={shown ? 'true' : 'false'} aria-label={shown ? undefined : t('host.keyHidden')}>
+            {shown ? streamKey : '•'.repeat(20)}
+          </code>
+          <button type="button" class="button secondary small" aria-pressed={shown} onClick={() => setShown(!shown)} data-testid="stream-key-toggle">
+            {shown ? t('host.hide') : t('host.show')}
+          </button>
+          <CopyButton text={streamKey} label={t('host.key')} testid="copy-key" />
+        </dd>
+      </dl>
+      <p class="hint">{t('host.keySecret')}</p>
+      <h3>{t('host.obs')}</h3>
+      <ul class="obs">
+        <li>{t('host.obs4')}</li>
+        <li>{t('host.obs1')}</li>
+        <li>{t('host.obs2')}</li>
+        <li>{t('host.obs3')}</li>
+      </ul>
+    </section>
+  );
+}
+
+function Field(props: { name: string; label: string; error?: string; hint?: string; children: JSX.Element }) {
+  return (
+    <div class={`field${props.error ? ' has-error' : ''}`}>
+      <label for={`f-${props.name}`}>{props.label}</label>
+      {props.children}
+      {props.hint && (
+        <p class="hint" id={`hint-${props.name}`}>
+          {props.hint}
+        </p>
+      )}
+      {props.error && (
+        <p class="field-error" id={`error-${props.name}`} data-testid={`error-${props.name}`} role="alert">
+          {props.error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+const describedBy = (name: string, error?: string, hint?: boolean) =>
+  [hint ? `hint-${name}` : '', error ? `error-${name}` : ''].filter(Boolean).join(' ') || undefined;
+
+function localized(t: T, errors: FieldErrors): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [field, e] of Object.entries(errors)) out[field] = t(e.key as Key, e.vars);
+  return out;
+}
+
+function SettingsForm({ sessionKey }: { sessionKey: string }) {
+  const { t } = useI18n();
+  const [form, setForm] = useState<Form | null>(null);
+  const [imageUrl, setImageUrl] = useState<string | null>(null);
+  const [newImage, setNewImage] = useState<string | null>(null);
+  const [tagText, setTagText] = useState('');
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [saving, setSaving] = useState(false);
+  const [result, setResult] = useState<'saved' | 'failed' | null>(null);
+  const fileInput = useRef<HTMLInputElement>(null);
+
+  useEffect(() => {
+    Promise.all([api.live(sessionKey), api.notice(sessionKey)])
+      .then(([live, notice]) => {
+        const i: LiveInfo = live.info;
+        setForm({ liveTitle: i.liveTitle, hostName: i.channel.channelName, category: i.category, tags: i.tags, notice: notice.notice });
+        setImageUrl(i.defaultThumbnailImageUrl ?? null);
+      })
+      .catch(() => setForm({ liveTitle: '', hostName: '', category: '', tags: [], notice: '' }));
+  }, [sessionKey]);
+
+  if (!form) return <p class="page-status">{t('common.loading')}</p>;
+
+  const set = (patch: Partial<Form>) => {
+    setForm({ ...form, ...patch });
+    setResult(null);
+    const cleared = { ...errors };
+    for (const k of Object.keys(patch)) delete cleared[k];
+    setErrors(cleared);
+  };
+
+  const addTag = (raw: string): boolean => {
+    const tag = raw.trim().replace(/^#/, '');
+    if (!tag) return true;
+    if (form.tags.includes(tag)) {
+      setTagText('');
+      return true;
+    }
+    if (!validTag(tag)) {
+      setErrors({ ...errors, tags: t('valid.tag') });
+      return false;
+    }
+    if (form.tags.length >= MAX_TAGS) {
+      setErrors({ ...errors, tags: t('valid.tooManyTags') });
+      return false;
+    }
+    set({ tags: [...form.tags, tag] });
+    setTagText('');
+    return true;
+  };
+
+  const onTagKey = (e: KeyboardEvent) => {
+    if (e.isComposing || e.keyCode === 229) return;
+    if (e.key === 'Enter' || e.key === ',') {
+      e.preventDefault();
+      addTag(tagText);
+    } else if (e.key === 'Backspace' && !tagText && form.tags.length) {
+      set({ tags: form.tags.slice(0, -1) });
+    }
+  };
+
+  const onFile = () => {
+    const file = fileInput.current?.files?.[0];
+    if (!file) return;
+    if (!IMAGE_TYPES.includes(file.type) || file.size > MAX_IMAGE_BYTES) {
+      setErrors({ ...errors, defaultThumbnailImageUrl: t('valid.image') });
+      return;
+    }
+    const reader = new FileReader();
+    reader.onload = () => {
+      setNewImage(String(reader.result));
+      setResult(null);
+      const cleared = { ...errors };
+      delete cleared.defaultThumbnailImageUrl;
+      setErrors(cleared);
+    };
+    reader.readAsDataURL(file);
+  };
+
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    let tags = form.tags;
+    if (tagText.trim()) {
+      const tag = tagText.trim().replace(/^#/, '');
+      if (!validTag(tag)) {
+        setErrors({ ...errors, tags: t('valid.tag') });
+        setResult('failed');
+        return;
+      }
+      if (!tags.includes(tag)) tags = [...tags, tag];
+      setTagText('');
+    }
+    const next = { ...form, tags };
+    setForm(next);
+    const local = validateSettings(next);
+    if (Object.keys(local).length) {
+      setErrors(localized(t, local));
+      setResult('failed');
+      return;
+    }
+    setSaving(true);
+    setResult(null);
+    try {
+      const r = await api.hostUpdate(userId(), { ...next, defaultThumbnailImageUrl: newImage ?? '' });
+      setImageUrl(r.data.defaultThumbnailImageUrl ?? imageUrl);
+      setNewImage(null);
+      if (fileInput.current) fileInput.current.value = '';
+      setErrors({});
+      setResult('saved');
+    } catch (err) {
+      setErrors(err instanceof ApiError && Object.keys(err.fields).length ? err.fields : { form: err instanceof Error ? err.message : t('common.error') });
+      setResult('failed');
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  const preview = newImage ?? imageUrl;
+  return (
+    <form class="panel settings" onSubmit={submit} noValidate data-testid="settings-form" aria-labelledby="settings-heading">
+      <h2 id="settings-heading">{t('host.settings')}</h2>
+      <Field name="liveTitle" label={t('host.liveTitle')} error={errors.liveTitle}>
+        <input
+          id="f-liveTitle"
+          value={form.liveTitle}
+          required
+          data-testid="field-liveTitle"
+          aria-invalid={!!errors.liveTitle}
+          aria-describedby={describedBy('liveTitle', errors.liveTitle)}
+          onInput={(e) => set({ liveTitle: (e.target as HTMLInputElement).value })}
+        />
+      </Field>
+      <Field name="hostName" label={t('host.hostName')} error={errors.hostName}>
+        <input
+          id="f-hostName"
+          value={form.hostName}
+          required
+          data-testid="field-hostName"
+          aria-invalid={!!errors.hostName}
+          aria-describedby={describedBy('hostName', errors.hostName)}
+          onInput={(e) => set({ hostName: (e.target as HTMLInputElement).value })}
+        />
+      </Field>
+      <Field name="category" label={t('host.category')} error={errors.category}>
+        <input
+          id="f-category"
+          value={form.category}
+          data-testid="field-category"
+          aria-invalid={!!errors.category}
+          aria-describedby={describedBy('category', errors.category)}
+          onInput={(e) => set({ category: (e.target as HTMLInputElement).value })}
+        />
+      </Field>
+      <Field name="tags" label={t('host.tags')} error={errors.tags} hint={t('host.tagsHint')}>
+        <div class="chips-input">
+          <ul class="chips" data-testid="tag-chips">
+            {form.tags.map((tag) => (
+              <li key={tag} class="chip" data-testid="tag-chip">
+                #{tag}
+                <button type="button" aria-label={t('host.removeTag', { tag })} onClick={() => set({ tags: form.tags.filter((x) => x !== tag) })}>
+                  ×
+                </button>
+              </li>
+            ))}
+          </ul>
+          <input
+            id="f-tags"
+            value={tagText}
+            data-testid="field-tags"
+            aria-invalid={!!errors.tags}
+            aria-describedby={describedBy('tags', errors.tags, true)}
+            onInput={(e) => {
+              setTagText((e.target as HTMLInputElement).value);
+              if (errors.tags) {
+                const cleared = { ...errors };
+                delete cleared.tags;
+                setErrors(cleared);
+              }
+            }}
+            onKeyDown={onTagKey}
+            onBlur={() => tagText.trim() && addTag(tagText)}
+          />
+        </div>
+      </Field>
+      <Field name="notice" label={t('host.notice')} error={errors.notice}>
+        <textarea
+          id="f-notice"
+          rows={3}
+          value={form.notice}
+          data-testid="field-notice"
+          aria-invalid={!!errors.notice}
+          aria-describedby={describedBy('notice', errors.notice)}
+          onInput={(e) => set({ notice: (e.target as HTMLTextAreaElement).value })}
+        />
+      </Field>
+      <Field name="defaultThumbnailImageUrl" label={t('host.thumbnail')} error={errors.defaultThumbnailImageUrl} hint={t('host.thumbnailHint')}>
+        <div class="thumb-field">
+          <input
+            id="f-defaultThumbnailImageUrl"
+            ref={fileInput}
+            type="file"
+            accept={IMAGE_TYPES.join(',')}
+            data-testid="field-thumbnail"
+            aria-describedby={describedBy('defaultThumbnailImageUrl', errors.defaultThumbnailImageUrl, true)}
+            onChange={onFile}
+          />
+          {preview && <img class="thumb-preview" src={preview} alt={t('host.thumbnailPreview')} data-testid="thumbnail-preview" />}
+        </div>
+      </Field>
+      {errors.form && (
+        <p class="field-error" role="alert">
+          {errors.form}
+        </p>
+      )}
+      <div class="form-actions">
+        <button type="submit" class="button" disabled={saving} data-testid="save-settings">
+          {saving ? t('host.saving') : t('host.save')}
+        </button>
+        <span role="status" data-testid="save-status" data-result={result ?? ''} class={result === 'failed' ? 'status-bad' : 'status-good'}>
+          {result === 'saved' ? t('host.saved') : result === 'failed' ? t('host.saveFailed') : ''}
+        </span>
+      </div>
+    </form>
+  );
+}
+
+function OnAir({ sessionKey }: { sessionKey: string }) {
+  const { t } = useI18n();
+  const [live, setLive] = useState<boolean | null>(null);
+  const [streamUrl, setStreamUrl] = useState<string | null>(null);
+  useEffect(() => {
+    let stop = false;
+    const poll = () =>
+      api
+        .hostState(sessionKey)
+        .then((s) => !stop && setLive(s.state))
+        .catch(() => {});
+    poll();
+    api
+      .live(sessionKey)
+      .then((r) => !stop && setStreamUrl(r.info.streamUrl))
+      .catch(() => {});
+    const id = setInterval(poll, STATE_POLL_MS);
+    return () => {
+      stop = true;
+      clearInterval(id);
+    };
+  }, [sessionKey]);
+  return (
+    <section class="panel on-air" aria-labelledby="state-heading">
+      <h2 id="state-heading">{t('host.state')}</h2>
+      <p class={`state ${live ? 'online' : 'offline'}`} data-testid="host-state" data-live={live ? 'true' : 'false'} role="status">
+        <span class="dot" aria-hidden="true" /> {live === null ? t('common.loading') : live ? t('host.online') : t('host.offline')}
+      </p>
+      {live && streamUrl ? (
+        <div class="host-preview" data-testid="host-preview" aria-label={t('host.preview')}>
+          <Player src={streamUrl} mode="preview" testid="host-player" />
+        </div>
+      ) : (
+        <div class="host-preview empty">{t('host.offlineHint')}</div>
+      )}
+      <Link href={`/live/${sessionKey}`} data-testid="viewer-page-link">
+        {t('host.viewPage')}
+      </Link>
+    </section>
+  );
+}
+
+export function HostPage() {
+  const { t } = useI18n();
+  const [keys, setKeys] = useState<{ streamKey: string; sessionKey: string } | null>(null);
+  const [failed, setFailed] = useState(false);
+  useTitle(t('host.title'));
+  useEffect(() => {
+    api
+      .hostKey(userId())
+      .then((k) => {
+        save(HOST_SESSION_KEY, k.sessionKey);
+        setKeys(k);
+      })
+      .catch(() => setFailed(true));
+  }, []);
+  if (failed) return <p class="page-status">{t('host.keyError')}</p>;
+  if (!keys) return <p class="page-status">{t('common.loading')}</p>;
+  return (
+    <div class="studio" data-testid="studio" data-session-key={keys.sessionKey}>
+      <h1>{t('host.title')}</h1>
+      <div class="studio-grid">
+        <div class="studio-main">
+          <OnAir sessionKey={keys.sessionKey} />
+          <SettingsForm sessionKey={keys.sessionKey} />
+        </div>
+        <div class="studio-side">
+          <SetupGuide streamKey={keys.streamKey} />
+          <div class="panel studio-chat">
+            <ChatPanel roomId={keys.sessionKey} isHost />
+          </div>
+        </div>
+      </div>
+    </div>
+  );
+}

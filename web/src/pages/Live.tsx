@@ -1,0 +1,139 @@
+// A live broadcast: the player, what is on, the viewer count and the chat; a clear page
+// when the broadcast has ended (with its replay) or the channel does not exist.
+
+import { useEffect, useState } from 'preact/hooks';
+import { ApiError, api, findReplay, type LiveInfo, type ReplayInfo } from '../api';
+import { ChatPanel, useNow } from '../chat/ChatPanel';
+import { Tags } from '../components/Cards';
+import { Link } from '../components/Link';
+import { clock, count } from '../format';
+import { useI18n } from '../i18n';
+import { Player } from '../player/Player';
+import { load } from '../storage';
+import { useTitle } from './title';
+
+/** How often the page asks whether the broadcast is still on (or has started). */
+const POLL_MS = 5000;
+export const HOST_SESSION_KEY = 'liboo.sessionKey';
+
+type Status = 'loading' | 'missing' | 'error' | 'ok';
+
+export function isOnAir(info: LiveInfo): boolean {
+  return info.id > 0 && !!info.startDate && !info.endDate;
+}
+
+export function LivePage({ id }: { id: string }) {
+  const { lang, t } = useI18n();
+  const [status, setStatus] = useState<Status>('loading');
+  const [info, setInfo] = useState<LiveInfo | null>(null);
+  const [viewers, setViewers] = useState<number | null>(null);
+  const [replay, setReplay] = useState<ReplayInfo | null>(null);
+  const now = useNow(1000);
+
+  useEffect(() => {
+    let stop = false;
+    setStatus('loading');
+    setInfo(null);
+    setViewers(null);
+    setReplay(null);
+    const poll = async () => {
+      try {
+        const r = await api.live(id);
+        if (stop) return;
+        setInfo((old) => (old && JSON.stringify(old) === JSON.stringify(r.info) ? old : r.info));
+        setStatus('ok');
+        if (r.info.endDate && r.info.id > 0) {
+          const found = await findReplay(id, r.info.id).catch(() => null);
+          if (!stop && found) setReplay(found);
+        }
+      } catch (e) {
+        if (!stop) setStatus(e instanceof ApiError && e.status === 404 ? 'missing' : (s) => (s === 'ok' ? s : 'error'));
+      }
+    };
+    poll();
+    const timer = setInterval(poll, POLL_MS);
+    return () => {
+      stop = true;
+      clearInterval(timer);
+    };
+  }, [id]);
+
+  useTitle(info?.liveTitle);
+
+  if (status === 'loading') return <p class="page-status">{t('common.loading')}</p>;
+  if (status === 'missing') {
+    return (
+      <div class="notice-page" data-testid="live-missing">
+        <h1>{t('live.missing')}</h1>
+        <Link href="/" class="button">
+          {t('live.home')}
+        </Link>
+      </div>
+    );
+  }
+  if (status === 'error' || !info) return <p class="page-status">{t('common.error')}</p>;
+
+  if (!isOnAir(info)) {
+    const ended = !!info.endDate;
+    return (
+      <div class="notice-page" data-testid={ended ? 'live-ended' : 'live-offline'}>
+        <h1 data-testid="live-title">{info.liveTitle}</h1>
+        <p class="host-line">{info.channel.channelName}</p>
+        {ended ? (
+          <>
+            <p class="ended-text">{t('live.ended')}</p>
+            {replay ? (
+              <Link href={`/replay/${replay.videoId}`} class="button" data-testid="replay-link">
+                {t('live.endedReplay')}
+              </Link>
+            ) : (
+              <p>{t('live.replayPending')}</p>
+            )}
+          </>
+        ) : (
+          <p>{t('live.offline', { host: info.channel.channelName })}</p>
+        )}
+        <Link href="/" class="button secondary">
+          {t('live.home')}
+        </Link>
+      </div>
+    );
+  }
+
+  const started = info.startDate ? Date.parse(info.startDate) : now;
+  const shownViewers = viewers ?? info.concurrentUserCount;
+  return (
+    <div class="watch">
+      <div class="watch-main">
+        <Player
+          key={`${info.liveId}:${info.id}`}
+          src={info.streamUrl}
+          mode="live"
+          title={info.liveTitle}
+          poster={info.liveImageUrl}
+          pageKeys
+        />
+        <div class="watch-info">
+          <h1 data-testid="live-title">{info.liveTitle}</h1>
+          <p class="watch-meta">
+            <span class="badge live-badge">{t('common.live')}</span>
+            <span data-testid="live-host">{info.channel.channelName}</span>
+            {info.category && (
+              <span class="category" data-testid="live-category">
+                {info.category}
+              </span>
+            )}
+            <span data-testid="viewer-count" data-count={shownViewers}>
+              👁 {t('common.viewers', { n: count(shownViewers, lang) })}
+            </span>
+            <span data-testid="live-elapsed">⏱ {t('live.startedAgo', { t: clock((now - started) / 1000) })}</span>
+          </p>
+          <Tags tags={info.tags} />
+        </div>
+      </div>
+      <aside class="watch-chat">
+        <ChatPanel roomId={info.liveId} isHost={load(HOST_SESSION_KEY) === info.liveId} onViewers={setViewers} />
+      </aside>
+    </div>
+  );
+}

@@ -1,0 +1,110 @@
+// A replay: the player with a seek bar, what it was, and the questions asked during the
+// broadcast, each a link to the moment it was asked.
+
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { ApiError, api, type ReplayInfo, type ReplayQuestion } from '../api';
+import { Tags } from '../components/Cards';
+import { Link } from '../components/Link';
+import { clock, count, date } from '../format';
+import { useI18n } from '../i18n';
+import { Player } from '../player/Player';
+import { useTitle } from './title';
+
+type Status = 'loading' | 'missing' | 'error' | 'ok';
+
+export function ReplayPage({ id }: { id: string }) {
+  const { lang, t } = useI18n();
+  const [status, setStatus] = useState<Status>('loading');
+  const [info, setInfo] = useState<ReplayInfo | null>(null);
+  const [questions, setQuestions] = useState<ReplayQuestion[]>([]);
+  const video = useRef<HTMLVideoElement | null>(null);
+
+  useEffect(() => {
+    let stop = false;
+    setStatus('loading');
+    api
+      .replay(id)
+      .then((r) => {
+        if (stop) return;
+        setInfo(r.info);
+        setStatus('ok');
+      })
+      .catch((e) => !stop && setStatus(e instanceof ApiError && e.status === 404 ? 'missing' : 'error'));
+    api
+      .questions(id)
+      .then((r) => !stop && setQuestions(r.questions))
+      .catch(() => {});
+    return () => {
+      stop = true;
+    };
+  }, [id]);
+
+  useTitle(info?.videoTitle);
+
+  if (status === 'loading') return <p class="page-status">{t('common.loading')}</p>;
+  if (status === 'missing') {
+    return (
+      <div class="notice-page" data-testid="replay-missing">
+        <h1>{t('replay.missing')}</h1>
+        <Link href="/" class="button">
+          {t('live.home')}
+        </Link>
+      </div>
+    );
+  }
+  if (status === 'error' || !info) return <p class="page-status">{t('common.error')}</p>;
+
+  const seek = (at: number) => {
+    const v = video.current;
+    if (!v) return;
+    v.currentTime = Math.max(0, at);
+    v.play().catch(() => {});
+    v.closest('[data-testid=player]')?.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
+  };
+
+  return (
+    <div class="watch replay">
+      <div class="watch-main">
+        <Player src={info.replayUrl} mode="vod" title={info.videoTitle} poster={info.thumbnailImageUrl} onVideo={(v) => (video.current = v)} pageKeys />
+        <div class="watch-info">
+          <h1 data-testid="replay-title">{info.videoTitle}</h1>
+          <p class="watch-meta">
+            <span data-testid="replay-host">{info.channel.channelName}</span>
+            {info.category && <span class="category">{info.category}</span>}
+            <span data-testid="replay-views">{t('replay.views', { n: count(info.readCount, lang) })}</span>
+            <time data-testid="replay-date" dateTime={info.startDate}>
+              {date(info.startDate, lang)}
+            </time>
+            <span>{t('replay.duration', { t: clock(info.duration) })}</span>
+          </p>
+          <Tags tags={info.tags} />
+        </div>
+      </div>
+      <aside class="watch-chat replay-questions" aria-labelledby="questions-heading">
+        <h2 id="questions-heading">{t('replay.questions')}</h2>
+        {questions.length === 0 ? (
+          <p class="empty">{t('replay.noQuestions')}</p>
+        ) : (
+          <ol class="question-timeline" data-testid="replay-questions">
+            {questions.map((q) => (
+              <li key={q.questionId} class="question" data-testid="replay-question">
+                <button type="button" class="time-link" onClick={() => seek(q.askedAt)} aria-label={t('replay.jump', { t: clock(q.askedAt) })} data-testid="replay-question-seek" data-at={q.askedAt}>
+                  {clock(q.askedAt)}
+                </button>
+                <div>
+                  <p class="question-text" data-testid="replay-question-text">
+                    {q.msg}
+                  </p>
+                  <p class="question-meta">
+                    <span class="nick">{q.nickname}</span> · ▲ {q.upvotes}
+                    {q.questionDone && <span class="done-mark"> · ✓ {t('replay.answered')}</span>}
+                  </p>
+                </div>
+              </li>
+            ))}
+          </ol>
+        )}
+      </aside>
+    </div>
+  );
+}
