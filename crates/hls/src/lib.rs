@@ -13,6 +13,6 @@ mod playlist;
 mod segmenter;
 mod time;
 
-pub use playlist::{Playlist, PlaylistEntry, PlaylistError};
+pub use playlist::{ParseError, Playlist, PlaylistEntry, PlaylistError};
 pub use segmenter::{HlsError, SegmentComplete, Segmenter, SegmenterConfig};
 pub use time::format_program_date_time;

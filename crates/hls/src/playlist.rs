@@ -31,6 +31,42 @@ pub enum PlaylistError {
     Ended,
 }
 
+/// Inputs [`Playlist::parse`] refuses to read whole.
+const MAX_PARSE_BYTES: usize = 16 << 20;
+const MAX_PARSE_ENTRIES: usize = 200_000;
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ParseError {
+    #[error("not a playlist: #EXTM3U must come first")]
+    NotAPlaylist,
+    #[error("playlist too large to read")]
+    TooLarge,
+    #[error("bad or missing EXT-X-{0}")]
+    BadTag(&'static str),
+    #[error("a URI without #EXTINF before it")]
+    UriWithoutExtinf,
+    #[error(transparent)]
+    Invalid(PlaylistError),
+}
+
+/// `"2.033"` -> 2033; at most millisecond precision, as liboo writes.
+fn parse_millis(s: &str) -> Option<i64> {
+    let (whole, frac) = s.split_once('.').unwrap_or((s, ""));
+    if whole.is_empty() || whole.len() > 9 || frac.len() > 3 {
+        return None;
+    }
+    if !whole
+        .bytes()
+        .chain(frac.bytes())
+        .all(|b| b.is_ascii_digit())
+    {
+        return None;
+    }
+    let whole: i64 = whole.parse().ok()?;
+    let frac: i64 = format!("{frac:0<3}").parse().ok()?;
+    Some(whole * 1000 + frac)
+}
+
 /// A media playlist. Live when built with [`Playlist::live`], VOD with [`Playlist::vod`].
 #[derive(Debug, Clone)]
 pub struct Playlist {
@@ -58,6 +94,13 @@ impl Playlist {
             ended: true,
             ..Self::new(target_duration_secs, None)
         }
+    }
+
+    /// A playlist that keeps every segment and grows while the broadcast runs
+    /// (`EXT-X-PLAYLIST-TYPE:EVENT`); [`Playlist::finish`] turns it into VOD. Stored as it
+    /// grows, it makes a broadcast whose ingest node died replayable up to that point.
+    pub fn event(target_duration_secs: u32) -> Self {
+        Self::new(target_duration_secs, None)
     }
 
     fn new(target_duration: u32, window: Option<usize>) -> Self {
@@ -122,6 +165,100 @@ impl Playlist {
         Ok(())
     }
 
+    /// Whether `EXT-X-ENDLIST` is written.
+    pub fn is_ended(&self) -> bool {
+        self.ended
+    }
+
+    /// Sequence number the next entry must have, once one has been added.
+    pub fn next_sequence(&self) -> Option<u64> {
+        self.next_sequence
+    }
+
+    /// Reads back a media playlist as [`Playlist::render`] writes it (with no URI
+    /// prefix, or with the prefix kept in each URI). A `VOD` or `EVENT` playlist comes
+    /// back keeping every segment, any other as a live one with a window of its length.
+    /// Unknown tags are skipped; anything that breaks an invariant is an error.
+    pub fn parse(text: &str) -> Result<Playlist, ParseError> {
+        if text.len() > MAX_PARSE_BYTES {
+            return Err(ParseError::TooLarge);
+        }
+        let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
+        if lines.next() != Some("#EXTM3U") {
+            return Err(ParseError::NotAPlaylist);
+        }
+        let mut target = None;
+        let mut media_sequence = 0u64;
+        let mut discontinuity_sequence = 0u64;
+        let mut keep_all = false;
+        let mut ended = false;
+        let mut entries = Vec::new();
+        let mut pending_duration: Option<i64> = None;
+        let mut pending_pdt = None;
+        let mut pending_discontinuity = false;
+        for line in lines {
+            if let Some(v) = line.strip_prefix("#EXT-X-TARGETDURATION:") {
+                target = Some(
+                    v.parse::<u32>()
+                        .map_err(|_| ParseError::BadTag("TARGETDURATION"))?,
+                );
+            } else if let Some(v) = line.strip_prefix("#EXT-X-MEDIA-SEQUENCE:") {
+                media_sequence = v
+                    .parse()
+                    .map_err(|_| ParseError::BadTag("MEDIA-SEQUENCE"))?;
+            } else if let Some(v) = line.strip_prefix("#EXT-X-DISCONTINUITY-SEQUENCE:") {
+                discontinuity_sequence = v
+                    .parse()
+                    .map_err(|_| ParseError::BadTag("DISCONTINUITY-SEQUENCE"))?;
+            } else if let Some(v) = line.strip_prefix("#EXT-X-PLAYLIST-TYPE:") {
+                keep_all = matches!(v, "VOD" | "EVENT");
+            } else if line == "#EXT-X-DISCONTINUITY" {
+                pending_discontinuity = true;
+            } else if let Some(v) = line.strip_prefix("#EXT-X-PROGRAM-DATE-TIME:") {
+                pending_pdt = Some(
+                    crate::time::parse_program_date_time(v)
+                        .ok_or(ParseError::BadTag("PROGRAM-DATE-TIME"))?,
+                );
+            } else if let Some(v) = line.strip_prefix("#EXTINF:") {
+                let seconds = v.split(',').next().unwrap_or("");
+                pending_duration = Some(parse_millis(seconds).ok_or(ParseError::BadTag("EXTINF"))?);
+            } else if line == "#EXT-X-ENDLIST" {
+                ended = true;
+            } else if line.starts_with('#') {
+                continue;
+            } else {
+                let duration_ms = pending_duration
+                    .take()
+                    .ok_or(ParseError::UriWithoutExtinf)?;
+                if entries.len() >= MAX_PARSE_ENTRIES {
+                    return Err(ParseError::TooLarge);
+                }
+                let sequence = media_sequence
+                    .checked_add(entries.len() as u64)
+                    .ok_or(ParseError::BadTag("MEDIA-SEQUENCE"))?;
+                entries.push(PlaylistEntry {
+                    sequence,
+                    duration_ms,
+                    uri: line.to_owned(),
+                    program_date_time_ms: pending_pdt.take(),
+                    discontinuity: std::mem::take(&mut pending_discontinuity),
+                });
+            }
+        }
+        let target = target.ok_or(ParseError::BadTag("TARGETDURATION"))?;
+        let window = (!keep_all).then_some(entries.len().max(3));
+        let mut playlist = Playlist::new(target, window);
+        playlist.discontinuity_sequence = discontinuity_sequence;
+        if entries.is_empty() {
+            playlist.next_sequence = Some(media_sequence);
+        }
+        for e in entries {
+            playlist.push(e).map_err(ParseError::Invalid)?;
+        }
+        playlist.ended = ended;
+        Ok(playlist)
+    }
+
     /// Ends a live playlist (`EXT-X-ENDLIST`); no segments may follow.
     pub fn finish(&mut self) {
         self.ended = true;
@@ -133,7 +270,11 @@ impl Playlist {
         let mut s = String::with_capacity(128 + self.entries.len() * 96);
         s.push_str("#EXTM3U\n#EXT-X-VERSION:3\n");
         if self.window.is_none() {
-            s.push_str("#EXT-X-PLAYLIST-TYPE:VOD\n");
+            s.push_str(if self.ended {
+                "#EXT-X-PLAYLIST-TYPE:VOD\n"
+            } else {
+                "#EXT-X-PLAYLIST-TYPE:EVENT\n"
+            });
         }
         let _ = writeln!(s, "#EXT-X-TARGETDURATION:{}", self.target_duration);
         let _ = writeln!(s, "#EXT-X-MEDIA-SEQUENCE:{}", self.media_sequence());
@@ -265,6 +406,106 @@ mod tests {
                 playlist.finish();
             }
             assert_eq!(playlist.render(prefix), want, "{name}");
+        }
+    }
+
+    #[test]
+    fn event_grows_then_becomes_vod() {
+        let mut p = Playlist::event(3);
+        p.push(entry(0, 2000, false)).unwrap();
+        assert!(p.render("").contains("#EXT-X-PLAYLIST-TYPE:EVENT\n"));
+        assert!(!p.render("").contains("ENDLIST"));
+        p.finish();
+        p.push(entry(1, 1000, false)).unwrap();
+        let text = p.render("");
+        assert!(text.contains("#EXT-X-PLAYLIST-TYPE:VOD\n"));
+        assert!(text.ends_with("seg00001.ts\n#EXT-X-ENDLIST\n"));
+    }
+
+    #[test]
+    fn parse_reads_back_what_render_writes() {
+        let with_pdt = |mut e: PlaylistEntry, ms| {
+            e.program_date_time_ms = Some(ms);
+            e
+        };
+        let mut live = Playlist::live(3, 3);
+        let mut event = Playlist::event(2);
+        for i in 0..5 {
+            let e = with_pdt(
+                entry(i, 1900 + i as i64, i == 1 || i == 4),
+                1_764_150_000_123 + 2000 * i as i64,
+            );
+            live.push(e.clone()).unwrap();
+            event.push(e).unwrap();
+        }
+        let mut ended = live.clone();
+        ended.finish();
+        for (name, p, prefix) in [
+            ("live window", live, ""),
+            ("event", event.clone(), ""),
+            ("ended live, prefixed", ended, "v1/"),
+        ] {
+            let text = p.render(prefix);
+            let back = Playlist::parse(&text).unwrap();
+            assert_eq!(back.render(""), text, "{name}");
+        }
+        let mut vod = event;
+        vod.finish();
+        let back = Playlist::parse(&vod.render("")).unwrap();
+        assert!(back.is_ended());
+        assert_eq!(back.next_sequence(), Some(5));
+    }
+
+    #[test]
+    fn parse_refusals_table() {
+        let cases: &[(&str, &str, ParseError)] = &[
+            ("empty", "", ParseError::NotAPlaylist),
+            (
+                "no header",
+                "#EXTINF:1.0,\na.ts\n",
+                ParseError::NotAPlaylist,
+            ),
+            (
+                "no target",
+                "#EXTM3U\n#EXTINF:1.000,\na.ts\n",
+                ParseError::BadTag("TARGETDURATION"),
+            ),
+            (
+                "uri alone",
+                "#EXTM3U\n#EXT-X-TARGETDURATION:2\na.ts\n",
+                ParseError::UriWithoutExtinf,
+            ),
+            (
+                "bad extinf",
+                "#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXTINF:x,\na.ts\n",
+                ParseError::BadTag("EXTINF"),
+            ),
+            (
+                "negative",
+                "#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXTINF:-1.0,\na.ts\n",
+                ParseError::BadTag("EXTINF"),
+            ),
+            (
+                "bad date",
+                "#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXT-X-PROGRAM-DATE-TIME:yesterday\n",
+                ParseError::BadTag("PROGRAM-DATE-TIME"),
+            ),
+            (
+                "over target",
+                "#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXTINF:9.000,\na.ts\n",
+                ParseError::Invalid(PlaylistError::ExceedsTargetDuration {
+                    duration_ms: 9000,
+                    target: 2,
+                }),
+            ),
+            (
+                "sequence overflow",
+                "#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXT-X-MEDIA-SEQUENCE:18446744073709551615\n#EXTINF:1.0,\na.ts\n#EXTINF:1.0,\nb.ts\n",
+                ParseError::BadTag("MEDIA-SEQUENCE"),
+            ),
+        ];
+        for (name, text, want) in cases {
+            assert_eq!(Playlist::parse(text).err().as_ref(), Some(want), "{name}");
         }
     }
 

@@ -25,6 +25,48 @@ pub(crate) fn write_program_date_time(out: &mut String, unix_ms: i64) {
     );
 }
 
+/// Reads `YYYY-MM-DDTHH:MM:SS[.mmm]Z` (the form written above) back to Unix ms.
+pub(crate) fn parse_program_date_time(s: &str) -> Option<i64> {
+    let s = s.strip_suffix('Z')?;
+    let (date, time) = s.split_once('T')?;
+    let mut d = date.splitn(3, '-');
+    let (y, m, day): (i64, u32, u32) = (
+        d.next()?.parse().ok()?,
+        d.next()?.parse().ok()?,
+        d.next()?.parse().ok()?,
+    );
+    let (hms, ms) = time.split_once('.').unwrap_or((time, "0"));
+    let mut t = hms.splitn(3, ':');
+    let (h, min, sec): (i64, i64, i64) = (
+        t.next()?.parse().ok()?,
+        t.next()?.parse().ok()?,
+        t.next()?.parse().ok()?,
+    );
+    if !(1..=12).contains(&m) || !(1..=31).contains(&day) || h > 23 || min > 59 || sec > 60 {
+        return None;
+    }
+    if ms.is_empty() || ms.len() > 3 || !ms.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    if !(0..=9999).contains(&y) {
+        return None;
+    }
+    let ms: i64 = format!("{ms:0<3}").parse().ok()?;
+    let days = days_from_civil(y, m, day);
+    Some(days * 86_400_000 + ((h * 60 + min) * 60 + sec) * 1000 + ms)
+}
+
+/// The inverse of `civil_from_days` (Howard Hinnant's `days_from_civil`).
+fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let mp = i64::from(if m > 2 { m - 3 } else { m + 9 });
+    let doy = (153 * mp + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
 /// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's `civil_from_days`):
 /// shift the epoch to 0000-03-01 so leap days fall at the end of each 400-year era.
 fn civil_from_days(z: i64) -> (i64, u32, u32) {
@@ -73,6 +115,19 @@ mod tests {
         ];
         for (name, ms, want) in cases {
             assert_eq!(format_program_date_time(*ms), *want, "{name}");
+            if *ms >= 0 {
+                assert_eq!(parse_program_date_time(want), Some(*ms), "{name} read back");
+            }
+        }
+        for bad in [
+            "",
+            "2025-11-26",
+            "2025-13-01T00:00:00.000Z",
+            "2025-11-26T24:00:00Z",
+            "2025-11-26T09:40:00.1234Z",
+            "x-y-zT1:2:3Z",
+        ] {
+            assert_eq!(parse_program_date_time(bad), None, "{bad}");
         }
     }
 }

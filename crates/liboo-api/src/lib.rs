@@ -16,7 +16,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use axum::extract::{DefaultBodyLimit, State};
 use axum::response::Response;
-use axum::routing::{get, post};
+use axum::routing::{any, get, post};
 use axum::{Json, Router};
 use liboo_db::{Broadcast, Channel, ChannelSettings, Db};
 use liboo_presence::Presence;
@@ -256,9 +256,15 @@ pub fn router(state: ApiState) -> Router {
             "/api/docs",
             serde_json::from_str::<Value>(doc).expect("valid JSON"),
         ))
-        .fallback(|| async { ApiError::NotFound("no such API endpoint".to_owned()) })
+        // Not a router fallback: the web app answers every path outside /api.
+        .route("/api", any(no_such_endpoint))
+        .route("/api/{*rest}", any(no_such_endpoint))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .with_state(state)
+}
+
+async fn no_such_endpoint() -> ApiError {
+    ApiError::NotFound("no such API endpoint; see /api/docs".to_owned())
 }
 
 fn check_user_id(user_id: &str) -> Result<(), ApiError> {

@@ -363,15 +363,16 @@ impl Db {
 
     /// Ends the channel's live broadcast if its node has not reported since `before_ms`
     /// (the node crashed): it ends at its last heartbeat. Returns the ended broadcast's
-    /// id, so ingest can let the host publish again.
+    /// id and video id, so ingest can make its replay and let the host publish again.
     pub async fn end_abandoned_broadcast(
         &self,
         channel_id: i64,
         before_ms: i64,
-    ) -> Result<Option<i64>, DbError> {
+    ) -> Result<Option<(i64, String)>, DbError> {
         let mut tx = self.pool.begin().await?;
         let row = sqlx::query(
-            "SELECT id FROM broadcasts WHERE channel_id = ? AND is_live = 1 AND heartbeat_ms < ?",
+            "SELECT id, video_id FROM broadcasts \
+             WHERE channel_id = ? AND is_live = 1 AND heartbeat_ms < ?",
         )
         .bind(channel_id)
         .bind(before_ms)
@@ -381,6 +382,7 @@ impl Db {
             return Ok(None);
         };
         let id: i64 = row.try_get("id")?;
+        let video_id: String = row.try_get("video_id")?;
         sqlx::query(
             "UPDATE broadcasts SET is_live = 0, end_ms = heartbeat_ms, \
              duration_ms = heartbeat_ms - start_ms WHERE id = ? AND is_live = 1",
@@ -393,7 +395,7 @@ impl Db {
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
-        Ok(Some(id))
+        Ok(Some((id, video_id)))
     }
 
     /// Records that the node serving a live broadcast is still alive.
@@ -407,6 +409,16 @@ impl Db {
     }
 
     /// Live broadcasts whose node last reported before `before_ms` (a crashed node).
+    /// Sets an ended broadcast's length, once its replay has been salvaged.
+    pub async fn set_broadcast_duration(&self, id: i64, duration_ms: i64) -> Result<(), DbError> {
+        sqlx::query("UPDATE broadcasts SET duration_ms = ? WHERE id = ? AND is_live = 0")
+            .bind(duration_ms)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     pub async fn stale_live_broadcasts(&self, before_ms: i64) -> Result<Vec<Broadcast>, DbError> {
         let sql = format!(
             "SELECT {BROADCAST_COLS} FROM broadcasts WHERE is_live = 1 AND heartbeat_ms < ?"

@@ -143,6 +143,11 @@ pub struct ServeArgs {
     /// Open chat connections per client IP, 0 for no limit [default: 50].
     #[arg(long, env = "LIBOO_CHAT_MAX_CONNECTIONS_PER_IP", value_name = "COUNT")]
     pub chat_max_connections_per_ip: Option<u32>,
+
+    /// Serve the web app from this folder (a `vite build` of web/) instead of the copy
+    /// built into the binary; for working on the app [default: the built-in copy].
+    #[arg(long, env = "LIBOO_WEB_DIR", value_name = "DIR")]
+    pub web_dir: Option<PathBuf>,
 }
 
 /// The TOML file: the same settings, all optional.
@@ -169,6 +174,7 @@ struct FileConfig {
     chat_rate_limit: Option<u32>,
     chat_rate_window: Option<f64>,
     chat_max_connections_per_ip: Option<u32>,
+    web_dir: Option<PathBuf>,
     /// The server secret may be kept in the file instead of the environment.
     secret: Option<String>,
 }
@@ -196,6 +202,7 @@ pub struct Config {
     /// Messages per window per user; `None`: no limit.
     pub chat_rate_limit: Option<(u32, Duration)>,
     pub chat_max_connections_per_ip: Option<u32>,
+    pub web_dir: Option<PathBuf>,
     /// From `LIBOO_SECRET` or the file; otherwise kept in the data dir.
     pub secret: Option<String>,
 }
@@ -322,6 +329,13 @@ impl ServeArgs {
                     .unwrap_or(50),
             )
             .filter(|n| *n > 0),
+            web_dir: match self.web_dir.or(file.web_dir) {
+                Some(dir) if !dir.join("index.html").is_file() => bail!(
+                    "--web-dir {} has no index.html; run `npm run build` in web/ first",
+                    dir.display()
+                ),
+                dir => dir,
+            },
             secret: std::env::var("LIBOO_SECRET")
                 .ok()
                 .filter(|s| !s.is_empty())

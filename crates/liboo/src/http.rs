@@ -1,4 +1,5 @@
-//! liboo's HTTP server: `/api`, `/media`, `/healthz`, `/readyz`, `/metrics`.
+//! liboo's HTTP server: the web app at `/`, `/api`, `/media`, `/healthz`, `/readyz`,
+//! `/metrics`.
 
 use std::time::Instant;
 
@@ -16,7 +17,7 @@ use liboo_storage::{ByteRange, MediaStore, StorageError};
 use metrics_exporter_prometheus::PrometheusHandle;
 use tower_http::cors::{AllowOrigin, Any, CorsLayer};
 
-use crate::config::Config;
+use crate::config::{Config, Role};
 
 /// What the non-API routes need.
 #[derive(Clone)]
@@ -50,6 +51,13 @@ pub fn router(config: &Config, state: HttpState, api: Option<Router>) -> Router 
             None => api,
         };
         app = app.merge(api);
+    }
+    if config.has(Role::Web) {
+        app = app.merge(liboo_web::router(liboo_web::WebOptions {
+            dir: config.web_dir.clone(),
+            public_url: config.public_url.clone(),
+            media_public_url: config.media_public_url.clone(),
+        }));
     }
     app.layer(middleware::from_fn(count_requests))
 }

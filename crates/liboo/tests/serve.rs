@@ -98,6 +98,22 @@ async fn embedded_defaults_serve_health_media_and_api() {
     let dir = tempfile::tempdir().unwrap();
     let node = Node::start(dir.path(), &[], &[]);
     assert_eq!(node.get("/healthz").await.status(), 200);
+    // The web app at / and its routes, with its policy; /api keeps JSON errors.
+    for path in ["/", "/live/abc", "/host"] {
+        let page = node.get(path).await;
+        assert_eq!(page.status(), 200, "{path}");
+        assert!(
+            page.headers()["content-security-policy"]
+                .to_str()
+                .unwrap()
+                .contains("script-src 'self'")
+        );
+        assert!(page.text().await.unwrap().contains("<html"), "{path}");
+    }
+    let missing = node.get("/api/no/such/thing").await;
+    assert_eq!(missing.status(), 404);
+    let error: Value = missing.json().await.unwrap();
+    assert_eq!(error["statusCode"], 404);
     let ready: Value = node.get("/readyz").await.json().await.unwrap();
     assert_eq!(ready["database"], "ok");
     assert_eq!(ready["storage"], "ok");
