@@ -374,20 +374,17 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
         match self.start_broadcast(channel).await {
             Err(IngestError::Db(DbError::AlreadyLive)) => {
                 let stale_before = now_ms() - ABANDONED_AFTER.as_millis() as i64;
-                let ended = self
-                    .inner
-                    .db
-                    .end_abandoned_broadcast(channel.id, stale_before)
-                    .await?;
+                let inner = &self.inner;
+                let ended = crate::end_abandoned(
+                    &inner.db,
+                    &inner.media,
+                    channel.id,
+                    &channel.session_key,
+                    stale_before,
+                )
+                .await?;
                 match ended {
-                    Some(id) => {
-                        tracing::warn!(
-                            session_key = %channel.session_key,
-                            broadcast_id = id,
-                            "ended a broadcast whose node stopped reporting; publishing anew"
-                        );
-                        self.start_broadcast(channel).await
-                    }
+                    Some(_) => self.start_broadcast(channel).await,
                     None => Err(IngestError::Db(DbError::AlreadyLive)),
                 }
             }

@@ -18,6 +18,7 @@ mod connection;
 mod error;
 mod packager;
 mod registry;
+mod salvage;
 mod timestamp;
 mod uploader;
 
@@ -38,6 +39,7 @@ pub use error::IngestError;
 use connection::{Connection, End};
 use packager::Packager;
 use registry::{Registry, Slot};
+pub use salvage::{end_abandoned, salvage_replay};
 
 /// At most this many RTMP connections at once; a publisher needs one, so this is far above
 /// any real load and only stops a flood of idle sockets.

@@ -14,6 +14,14 @@ use tokio::task::JoinHandle;
 use crate::IngestError;
 use crate::uploader::{self, Upload};
 
+/// Stored segments between two writes of the growing replay playlist (fewer with a live
+/// window this small), so the window always holds every segment the stored replay lacks.
+pub(crate) const REPLAY_EVERY: u64 = 5;
+
+pub(crate) fn replay_key(prefix: &str) -> String {
+    format!("{prefix}/replay.m3u8")
+}
+
 /// Who a broadcast belongs to and where its media goes.
 #[derive(Debug, Clone)]
 pub(crate) struct BroadcastInfo {
@@ -46,6 +54,8 @@ pub(crate) struct Packager {
     /// segment after it: `EXT-X-PROGRAM-DATE-TIME` = wall + (segment start - media).
     anchor_wall_ms: i64,
     anchor_media_ms: Option<i64>,
+    /// Stored segments between two writes of the growing replay.
+    replay_every: u64,
     uploads: mpsc::Sender<Upload>,
     uploader: JoinHandle<()>,
 }
@@ -72,7 +82,7 @@ impl Packager {
             limits: flv::Limits::default(),
             segmenter: Segmenter::new(config),
             live: Playlist::live(target, live_window),
-            vod: Playlist::vod(target),
+            vod: Playlist::event(target),
             avc: None,
             asc: None,
             adts: Vec::new(),
@@ -81,6 +91,7 @@ impl Packager {
             duration_ms: 0,
             anchor_wall_ms: now_ms,
             anchor_media_ms: None,
+            replay_every: (live_window.max(3) as u64 - 1).min(REPLAY_EVERY),
             uploads,
             uploader,
         }
@@ -196,6 +207,14 @@ impl Packager {
         for (key, body) in self.live_playlists() {
             let _ = self.uploads.try_send(Upload { key, data: body });
         }
+        // The growing replay, every few segments: if this node dies, it and the live
+        // window (which holds more than the segments since) make the replay whole.
+        if self.next_sequence.is_multiple_of(self.replay_every) {
+            let _ = self.uploads.try_send(Upload {
+                key: replay_key(&self.info.prefix),
+                data: Bytes::from(self.vod.render("")),
+            });
+        }
     }
 
     /// The broadcast's own live playlist and the channel's stable one.
@@ -223,9 +242,10 @@ impl Packager {
             self.store(seg);
         }
         self.live.finish();
+        self.vod.finish();
         let mut finals: Vec<(String, Bytes)> = self.live_playlists().into();
         finals.push((
-            format!("{}/replay.m3u8", self.info.prefix),
+            replay_key(&self.info.prefix),
             Bytes::from(self.vod.render("")),
         ));
         for (key, data) in finals {

@@ -256,6 +256,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     tasks.spawn(presence.clone().run_heartbeat(cancel.clone()));
     tasks.spawn(sweep_abandoned_broadcasts(
         db.clone(),
+        media.clone(),
         ABANDONED_AFTER + config.reconnect_grace,
         cancel.clone(),
     ));
@@ -309,7 +310,12 @@ const ABANDONED_AFTER: Duration = Duration::from_secs(30);
 /// Ends broadcasts left live by an ingest node that died, so lists stop showing them and
 /// their questions stay with a replay. Every node may run this: each end is a
 /// conditional update, so racing nodes end a broadcast once.
-async fn sweep_abandoned_broadcasts(db: Db, stale_after: Duration, cancel: CancellationToken) {
+async fn sweep_abandoned_broadcasts(
+    db: Db,
+    media: MediaStore,
+    stale_after: Duration,
+    cancel: CancellationToken,
+) {
     let mut tick = tokio::time::interval(Duration::from_secs(10));
     loop {
         tokio::select! {
@@ -325,14 +331,10 @@ async fn sweep_abandoned_broadcasts(db: Db, stale_after: Duration, cancel: Cance
             }
         };
         for b in stale {
-            match db.end_abandoned_broadcast(b.channel_id, before).await {
-                Ok(Some(_)) => tracing::warn!(
-                    session_key = %b.session_key,
-                    video_id = %b.video_id,
-                    "ended a broadcast whose ingest node stopped reporting"
-                ),
-                Ok(None) => {}
-                Err(e) => tracing::warn!(error = %e, "could not end an abandoned broadcast"),
+            if let Err(e) =
+                liboo_ingest::end_abandoned(&db, &media, b.channel_id, &b.session_key, before).await
+            {
+                tracing::warn!(error = %e, "could not end an abandoned broadcast");
             }
         }
     }

@@ -247,7 +247,8 @@ async fn publish_watch_replay() {
 }
 
 /// A node that dies mid-broadcast must not lock its host out: after the broadcast's
-/// heartbeat goes stale, publishing again starts a new broadcast.
+/// heartbeat goes stale, publishing again starts a new broadcast. The dead broadcast
+/// becomes a replay that plays to the last segment that was stored.
 #[tokio::test]
 async fn a_crash_does_not_lock_the_host_out() {
     let dir = tempfile::tempdir().unwrap();
@@ -265,12 +266,14 @@ async fn a_crash_does_not_lock_the_host_out() {
         keys["streamKey"].as_str().unwrap(),
         keys["sessionKey"].as_str().unwrap(),
     );
-    let publish = |rtmp: &str| {
+    let publish = |rtmp: &str, loops: &str| {
         Command::new("ffmpeg")
             .args([
                 "-v",
                 "error",
                 "-re",
+                "-stream_loop",
+                loops,
                 "-i",
                 &fixture(),
                 "-c",
@@ -284,21 +287,26 @@ async fn a_crash_does_not_lock_the_host_out() {
             .spawn()
             .unwrap()
     };
-    let mut first = publish(&liboo.rtmp);
+    let mut first = publish(&liboo.rtmp, "3");
+    // Past the first write of the growing replay (every 5 segments) and then some, so
+    // the salvaged replay needs both it and the live window.
+    let live_playlist = format!("{}/media/live/{session_key}/index.m3u8", liboo.http);
     let started = Instant::now();
-    while get(&format!(
-        "{}/api/streams/existence?sessionKey={session_key}",
-        liboo.http
-    ))
-    .await["existed"]
-        != true
-    {
+    loop {
+        let text = match reqwest::get(&live_playlist).await {
+            Ok(r) if r.status().is_success() => r.text().await.unwrap(),
+            _ => String::new(),
+        };
+        if text.matches("#EXTINF").count() >= 6 && text.contains("seg00006.ts") {
+            break;
+        }
         assert!(
-            started.elapsed() < Duration::from_secs(20),
-            "never went live"
+            started.elapsed() < Duration::from_secs(40),
+            "never reached 7 segments: {text}"
         );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
+    // SIGKILL: nothing of liboo's runs after this.
     liboo.child.kill().unwrap();
     liboo.child.wait().unwrap();
     let _ = first.wait();
@@ -315,7 +323,7 @@ async fn a_crash_does_not_lock_the_host_out() {
     );
     let started = Instant::now();
     loop {
-        let mut again = publish(&liboo.rtmp);
+        let mut again = publish(&liboo.rtmp, "0");
         if again.wait().unwrap().success() {
             break;
         }
@@ -338,5 +346,32 @@ async fn a_crash_does_not_lock_the_host_out() {
     assert!(
         (newest["duration"].as_f64().unwrap() - 6.0).abs() < 0.5,
         "{newest}"
+    );
+    let crashed = &replays["info"][1];
+    let replay_url = crashed["replayUrl"].as_str().unwrap();
+    let replay = reqwest::get(replay_url)
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(replay.contains("#EXT-X-PLAYLIST-TYPE:VOD"), "{replay}");
+    assert!(replay.ends_with("#EXT-X-ENDLIST\n"), "{replay}");
+    let segments = replay.matches("#EXTINF").count();
+    assert!(segments >= 7, "{segments} segments salvaged: {replay}");
+    assert!(replay.contains("seg00000.ts"), "{replay}");
+    // Its length is what the replay holds, and the whole replay decodes.
+    let listed: f64 = replay
+        .lines()
+        .filter_map(|l| l.strip_prefix("#EXTINF:"))
+        .map(|l| l.trim_end_matches(',').parse::<f64>().unwrap())
+        .sum();
+    assert!(
+        (crashed["duration"].as_f64().unwrap() - listed).abs() < 0.01,
+        "{crashed} vs {listed}"
+    );
+    tool(
+        "ffmpeg",
+        &["-v", "error", "-i", replay_url, "-f", "null", "-"],
     );
 }
