@@ -96,13 +96,25 @@ impl ApiState {
         settings.thumbnail_key.as_deref().map(|k| self.media_url(k))
     }
 
+    /// The latest frame ingest stored of a broadcast, its time making the URL new
+    /// whenever the frame is.
+    fn frame_url(&self, b: &Broadcast) -> Option<String> {
+        b.frame_ms.map(|ms| {
+            format!(
+                "{}?v={ms}",
+                self.media_url(&format!("{}/frame.jpg", b.media_prefix))
+            )
+        })
+    }
+
     fn live_info(&self, b: &Broadcast, viewers: i64) -> LiveInfo {
         let thumbnail = self.thumbnail_url(&b.settings);
+        let frame = if b.is_live { self.frame_url(b) } else { None };
         LiveInfo {
             id: b.id,
             live_id: b.session_key.clone(),
             live_title: b.settings.title.clone(),
-            live_image_url: thumbnail.clone(),
+            live_image_url: frame.or_else(|| thumbnail.clone()),
             default_thumbnail_image_url: thumbnail,
             stream_url: self.stream_url(&b.session_key),
             concurrent_user_count: if b.is_live { viewers } else { 0 },
@@ -146,7 +158,10 @@ impl ApiState {
             video_title: b.settings.title.clone(),
             start_date: iso(b.start_ms),
             end_date: b.end_ms.map(iso),
-            thumbnail_image_url: self.thumbnail_url(&b.settings),
+            // The host's picture, else the last frame of the broadcast.
+            thumbnail_image_url: self
+                .thumbnail_url(&b.settings)
+                .or_else(|| self.frame_url(b)),
             trailer_url: replay_url.clone(),
             duration: b.duration_ms as f64 / 1000.0,
             read_count: b.read_count,

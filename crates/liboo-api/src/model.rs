@@ -135,6 +135,8 @@ pub struct LiveInfo {
     /// The channel's session key.
     pub live_id: String,
     pub live_title: String,
+    /// A frame of the live stream, renewed every 10 s (with ffmpeg on the ingest node),
+    /// else the host's thumbnail.
     pub live_image_url: Option<String>,
     pub default_thumbnail_image_url: Option<String>,
     /// The channel's stable HLS playlist.
@@ -178,6 +180,7 @@ pub struct ReplayInfo {
     pub video_title: String,
     pub start_date: String,
     pub end_date: Option<String>,
+    /// The host's thumbnail, else the last frame of the broadcast.
     pub thumbnail_image_url: Option<String>,
     /// A playable preview: the replay playlist.
     pub trailer_url: String,

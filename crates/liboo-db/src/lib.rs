@@ -82,6 +82,8 @@ pub struct Broadcast {
     pub duration_ms: i64,
     pub read_count: i64,
     pub live_pr: i64,
+    /// When ingest last stored a frame of this broadcast (`{media_prefix}/frame.jpg`).
+    pub frame_ms: Option<i64>,
 }
 
 /// A pool on SQLite or MySQL/MariaDB with liboo's schema.
@@ -95,7 +97,7 @@ const CHANNEL_COLS: &str = "id, session_key, title, host_name, notice, category,
      thumbnail_key, live_broadcast_id, created_ms, updated_ms";
 const BROADCAST_COLS: &str = "id, video_id, channel_id, session_key, title, host_name, notice, \
      category, tags, thumbnail_key, media_prefix, is_live, start_ms, end_ms, duration_ms, \
-     read_count, live_pr";
+     read_count, live_pr, frame_ms";
 
 impl Db {
     /// Connects and brings the schema up to date.
@@ -409,6 +411,16 @@ impl Db {
     }
 
     /// Live broadcasts whose node last reported before `before_ms` (a crashed node).
+    /// Notes that a new frame of a broadcast was stored.
+    pub async fn set_broadcast_frame(&self, id: i64, frame_ms: i64) -> Result<(), DbError> {
+        sqlx::query("UPDATE broadcasts SET frame_ms = ? WHERE id = ?")
+            .bind(frame_ms)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     /// Sets an ended broadcast's length, once its replay has been salvaged.
     pub async fn set_broadcast_duration(&self, id: i64, duration_ms: i64) -> Result<(), DbError> {
         sqlx::query("UPDATE broadcasts SET duration_ms = ? WHERE id = ? AND is_live = 0")
@@ -720,6 +732,7 @@ fn broadcast_from_row(row: &AnyRow) -> Result<Broadcast, DbError> {
         duration_ms: row.try_get("duration_ms")?,
         read_count: row.try_get("read_count")?,
         live_pr: row.try_get("live_pr")?,
+        frame_ms: row.try_get("frame_ms")?,
     })
 }
 

@@ -401,7 +401,6 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
             .db
             .start_broadcast(channel.id, &video_id, &prefix, now)
             .await?;
-        let config = &self.inner.config;
         Ok(Packager::new(
             BroadcastInfo {
                 id: b.id,
@@ -410,9 +409,8 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
                 prefix,
             },
             self.inner.media.clone(),
-            config.segment_target.as_millis() as i64,
-            config.live_window,
-            config.upload_queue,
+            &self.inner.config,
+            self.inner.frames.clone(),
             now,
         ))
     }

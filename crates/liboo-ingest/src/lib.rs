@@ -16,6 +16,7 @@
 
 mod connection;
 mod error;
+mod frames;
 mod packager;
 mod registry;
 mod salvage;
@@ -58,6 +59,9 @@ pub struct IngestConfig {
     pub media_timeout: Duration,
     /// Capacity of the queue between a broadcast's packager and its uploader.
     pub upload_queue: usize,
+    /// Media time between two frame thumbnails of a live broadcast (made with ffmpeg,
+    /// when it is installed); zero for none.
+    pub frame_interval: Duration,
 }
 
 impl Default for IngestConfig {
@@ -68,6 +72,7 @@ impl Default for IngestConfig {
             reconnect_grace: Duration::from_secs(10),
             media_timeout: Duration::from_secs(10),
             upload_queue: 64,
+            frame_interval: Duration::from_secs(10),
         }
     }
 }
@@ -83,6 +88,7 @@ pub(crate) struct Inner {
     pub(crate) media: MediaStore,
     pub(crate) config: IngestConfig,
     pub(crate) registry: Registry,
+    pub(crate) frames: Option<Arc<frames::Frames>>,
     /// Fired when `serve`'s token fires: connections and grace timers end their broadcasts.
     pub(crate) shutdown: CancellationToken,
     /// Connections and grace timers, so shutdown waits for every broadcast to be finished.
@@ -92,8 +98,14 @@ pub(crate) struct Inner {
 
 impl Ingest {
     pub fn new(db: Db, media: MediaStore, config: IngestConfig) -> Ingest {
+        let frames = if config.frame_interval.is_zero() {
+            None
+        } else {
+            frames::Frames::new(db.clone(), media.clone())
+        };
         Ingest {
             inner: Arc::new(Inner {
+                frames,
                 db,
                 media,
                 config,

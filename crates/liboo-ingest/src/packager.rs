@@ -11,7 +11,10 @@ use mpegts::{AudioFrame, VideoFrame};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
+use std::sync::Arc;
+
 use crate::IngestError;
+use crate::frames::Frames;
 use crate::uploader::{self, Upload};
 
 /// Stored segments between two writes of the growing replay playlist (fewer with a live
@@ -56,6 +59,10 @@ pub(crate) struct Packager {
     anchor_media_ms: Option<i64>,
     /// Stored segments between two writes of the growing replay.
     replay_every: u64,
+    /// Frame thumbnails, when ffmpeg is there: one per `frame_every_ms` of media.
+    frames: Option<Arc<Frames>>,
+    frame_every_ms: i64,
+    next_frame_ms: Option<i64>,
     uploads: mpsc::Sender<Upload>,
     uploader: JoinHandle<()>,
 }
@@ -64,11 +71,13 @@ impl Packager {
     pub(crate) fn new(
         info: BroadcastInfo,
         media: MediaStore,
-        segment_target_ms: i64,
-        live_window: usize,
-        queue: usize,
+        settings: &crate::IngestConfig,
+        frames: Option<Arc<Frames>>,
         now_ms: i64,
     ) -> Packager {
+        let segment_target_ms = settings.segment_target.as_millis() as i64;
+        let live_window = settings.live_window;
+        let queue = settings.upload_queue;
         let config = SegmenterConfig {
             target_duration_ms: segment_target_ms.max(1),
             ..SegmenterConfig::default()
@@ -92,6 +101,9 @@ impl Packager {
             anchor_wall_ms: now_ms,
             anchor_media_ms: None,
             replay_every: (live_window.max(3) as u64 - 1).min(REPLAY_EVERY),
+            frame_every_ms: settings.frame_interval.as_millis() as i64,
+            frames: frames.filter(|_| !settings.frame_interval.is_zero()),
+            next_frame_ms: None,
             uploads,
             uploader,
         }
@@ -171,6 +183,12 @@ impl Packager {
         let uri = format!("seg{sequence:05}.ts");
         let key = format!("{}/{uri}", self.info.prefix);
         let len = seg.data.len() as u64;
+        if let Some(frames) = &self.frames
+            && self.next_frame_ms.is_none_or(|next| seg.start_ms >= next)
+        {
+            frames.capture(self.info.id, &self.info.prefix, seg.data.clone());
+            self.next_frame_ms = Some(seg.start_ms + self.frame_every_ms);
+        }
         if let Err(e) = self.uploads.try_send(Upload {
             key,
             data: seg.data,
@@ -270,5 +288,51 @@ impl Packager {
             "broadcast ended"
         );
         Ok(())
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// The first segment the packager makes of the committed fixture, as stored.
+    pub(crate) async fn first_segment_of_fixture() -> Bytes {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("file://{}", dir.path().display());
+        let media = MediaStore::open(&url, &Default::default()).unwrap();
+        let info = BroadcastInfo {
+            id: 1,
+            session_key: "s".to_owned(),
+            video_id: "v".to_owned(),
+            prefix: "live/s/v".to_owned(),
+        };
+        let mut packager = Packager::new(
+            info,
+            media.clone(),
+            &crate::IngestConfig::default(),
+            None,
+            0,
+        );
+        let flv = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../tests/fixtures/testsrc.flv"
+        ))
+        .unwrap();
+        let (_, tags) = flv::FlvReader::read_all(&flv, flv::Limits::default()).unwrap();
+        for tag in tags {
+            let ts = i64::from(tag.timestamp);
+            match tag.tag_type {
+                flv::TagType::Video => packager.video(ts, tag.body).unwrap(),
+                flv::TagType::Audio => packager.audio(ts, tag.body).unwrap(),
+                _ => {}
+            }
+        }
+        for _ in 0..100 {
+            if let Ok(bytes) = media.get_bytes("live/s/v/seg00000.ts").await {
+                return bytes;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("the packager stored no segment");
     }
 }

@@ -144,6 +144,11 @@ pub struct ServeArgs {
     #[arg(long, env = "LIBOO_CHAT_MAX_CONNECTIONS_PER_IP", value_name = "COUNT")]
     pub chat_max_connections_per_ip: Option<u32>,
 
+    /// Seconds of a live stream between two frame thumbnails (ffmpeg on ingest nodes
+    /// decodes one keyframe), shown on the main page; 0 for none [default: 10].
+    #[arg(long, env = "LIBOO_FRAME_SECONDS", value_name = "SECONDS")]
+    pub frame_seconds: Option<f64>,
+
     /// Serve the web app from this folder (a `vite build` of web/) instead of the copy
     /// built into the binary; for working on the app [default: the built-in copy].
     #[arg(long, env = "LIBOO_WEB_DIR", value_name = "DIR")]
@@ -174,6 +179,7 @@ struct FileConfig {
     chat_rate_limit: Option<u32>,
     chat_rate_window: Option<f64>,
     chat_max_connections_per_ip: Option<u32>,
+    frame_seconds: Option<f64>,
     web_dir: Option<PathBuf>,
     /// The server secret may be kept in the file instead of the environment.
     secret: Option<String>,
@@ -202,6 +208,7 @@ pub struct Config {
     /// Messages per window per user; `None`: no limit.
     pub chat_rate_limit: Option<(u32, Duration)>,
     pub chat_max_connections_per_ip: Option<u32>,
+    pub frame_interval: Duration,
     pub web_dir: Option<PathBuf>,
     /// From `LIBOO_SECRET` or the file; otherwise kept in the data dir.
     pub secret: Option<String>,
@@ -329,6 +336,12 @@ impl ServeArgs {
                     .unwrap_or(50),
             )
             .filter(|n| *n > 0),
+            frame_interval: seconds(
+                self.frame_seconds.or(file.frame_seconds).unwrap_or(10.0),
+                "--frame-seconds",
+                0.0,
+                3600.0,
+            )?,
             web_dir: match self.web_dir.or(file.web_dir) {
                 Some(dir) if !dir.join("index.html").is_file() => bail!(
                     "--web-dir {} has no index.html; run `npm run build` in web/ first",

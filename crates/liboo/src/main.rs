@@ -264,6 +264,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         let ingest_config = liboo_ingest::IngestConfig {
             segment_target: config.segment_target,
             reconnect_grace: config.reconnect_grace,
+            frame_interval: config.frame_interval,
             ..liboo_ingest::IngestConfig::default()
         };
         let ingest = liboo_ingest::Ingest::new(db.clone(), media.clone(), ingest_config);

@@ -169,6 +169,40 @@ async fn publish_watch_replay() {
     );
     let latest = get(&format!("{}/api/streams/latest", liboo.http)).await;
     assert_eq!(latest["info"][0]["liveId"], session_key.as_str());
+    // A frame of the stream is its picture while live: a JPEG of the fixture's size.
+    let started = Instant::now();
+    let frame_url = loop {
+        let live = get(&format!(
+            "{}/api/streams/live?liveId={session_key}",
+            liboo.http
+        ))
+        .await;
+        if let Some(url) = live["info"]["liveImageUrl"].as_str()
+            && url.contains("/frame.jpg?v=")
+        {
+            break url.to_owned();
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "no frame thumbnail: {live}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    let frame = reqwest::get(&frame_url).await.unwrap();
+    assert_eq!(frame.headers()["content-type"], "image/jpeg");
+    let size = tool(
+        "ffprobe",
+        &[
+            "-v",
+            "error",
+            "-show_entries",
+            "stream=width,height",
+            "-of",
+            "csv=p=0",
+            &frame_url,
+        ],
+    );
+    assert_eq!(size.trim(), "640,360", "{frame_url}");
 
     assert!(ffmpeg.wait().unwrap().success());
 

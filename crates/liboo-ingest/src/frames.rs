@@ -1,0 +1,185 @@
+//! Frames of live broadcasts for the main page: every [`IngestConfig::frame_interval`]
+//! ffmpeg decodes the first keyframe of a just-made segment (each starts with one, with
+//! SPS/PPS in band) into a small JPEG, stored as `{prefix}/frame.jpg`, and the database
+//! notes its time so the API's `liveImageUrl` changes with it.
+//!
+//! ffmpeg is optional: without it there are no frames, said once in the log. At most
+//! [`MAX_AT_ONCE`] decodes run at a time over all broadcasts; a segment that finds none
+//! free is skipped, never waited for.
+//!
+//! [`IngestConfig::frame_interval`]: crate::IngestConfig::frame_interval
+
+use std::process::Stdio;
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use liboo_db::Db;
+use liboo_storage::MediaStore;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::process::Command;
+use tokio::sync::Semaphore;
+
+use crate::now_ms;
+
+const MAX_AT_ONCE: usize = 2;
+const DECODE_TIMEOUT: Duration = Duration::from_secs(10);
+/// A JPEG larger than this is not a thumbnail; ffmpeg misbehaved.
+const MAX_JPEG: usize = 2 << 20;
+
+pub(crate) struct Frames {
+    db: Db,
+    media: MediaStore,
+    permits: Arc<Semaphore>,
+}
+
+impl std::fmt::Debug for Frames {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Frames")
+            .field("free", &self.permits.available_permits())
+            .finish()
+    }
+}
+
+impl Frames {
+    /// `None` when ffmpeg cannot be run here.
+    pub(crate) fn new(db: Db, media: MediaStore) -> Option<Arc<Frames>> {
+        let found = std::process::Command::new("ffmpeg")
+            .arg("-version")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        if !found {
+            tracing::warn!(
+                "ffmpeg not found: live broadcasts get no frame thumbnails (install ffmpeg on ingest nodes to have them)"
+            );
+            return None;
+        }
+        Some(Arc::new(Frames {
+            db,
+            media,
+            permits: Arc::new(Semaphore::new(MAX_AT_ONCE)),
+        }))
+    }
+
+    /// Makes a frame from `segment` in the background, if a decoder is free.
+    pub(crate) fn capture(self: &Arc<Self>, broadcast_id: i64, prefix: &str, segment: Bytes) {
+        let Ok(permit) = Arc::clone(&self.permits).try_acquire_owned() else {
+            metrics::counter!("liboo_ingest_frames_skipped_total").increment(1);
+            return;
+        };
+        let frames = Arc::clone(self);
+        let key = format!("{prefix}/frame.jpg");
+        tokio::spawn(async move {
+            let _permit = permit;
+            let jpeg = match tokio::time::timeout(DECODE_TIMEOUT, decode(segment)).await {
+                Ok(Ok(jpeg)) => jpeg,
+                Ok(Err(e)) => {
+                    tracing::warn!(key, error = %e, "could not make a frame thumbnail");
+                    return;
+                }
+                Err(_) => {
+                    tracing::warn!(key, "frame thumbnail took over 10 s; skipped");
+                    return;
+                }
+            };
+            if let Err(e) = frames.media.put(&key, jpeg).await {
+                tracing::warn!(key, error = %e, "could not store a frame thumbnail");
+                return;
+            }
+            if let Err(e) = frames.db.set_broadcast_frame(broadcast_id, now_ms()).await {
+                tracing::warn!(key, error = %e, "could not note a frame thumbnail");
+            }
+            metrics::counter!("liboo_ingest_frames_total").increment(1);
+        });
+    }
+}
+
+/// The first video frame of an MPEG-TS segment as a JPEG at most 640 pixels wide.
+async fn decode(segment: Bytes) -> std::io::Result<Bytes> {
+    let mut child = Command::new("ffmpeg")
+        .args([
+            "-nostdin",
+            "-hide_banner",
+            "-loglevel",
+            "error",
+            "-threads",
+            "1",
+            "-f",
+            "mpegts",
+            "-i",
+            "pipe:0",
+            "-an",
+            "-frames:v",
+            "1",
+            "-vf",
+            "scale='min(640,iw)':-2",
+            "-q:v",
+            "5",
+            "-f",
+            "image2pipe",
+            "-c:v",
+            "mjpeg",
+            "pipe:1",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()?;
+    let mut stdin = child.stdin.take().expect("piped");
+    let mut stdout = child.stdout.take().expect("piped");
+    let mut stderr = child.stderr.take().expect("piped");
+    // ffmpeg may stop reading once it has its frame: a broken pipe here is fine.
+    let write = async move {
+        let _ = stdin.write_all(&segment).await;
+        drop(stdin);
+    };
+    let read = async move {
+        let mut jpeg = Vec::new();
+        (&mut stdout)
+            .take(MAX_JPEG as u64 + 1)
+            .read_to_end(&mut jpeg)
+            .await
+            .map(|_| jpeg)
+    };
+    let errors = async move {
+        let mut text = String::new();
+        let _ = (&mut stderr).take(4096).read_to_string(&mut text).await;
+        text
+    };
+    let ((), jpeg, errors) = tokio::join!(write, read, errors);
+    let status = child.wait().await?;
+    let jpeg = jpeg?;
+    if !status.success() || jpeg.len() < 4 || jpeg.len() > MAX_JPEG || jpeg[..2] != [0xFF, 0xD8] {
+        return Err(std::io::Error::other(format!(
+            "ffmpeg gave no JPEG ({status}): {}",
+            errors.trim()
+        )));
+    }
+    Ok(Bytes::from(jpeg))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A segment made by the project's own muxer from the committed fixture decodes to a
+    /// JPEG of the fixture's size or smaller.
+    #[tokio::test]
+    async fn a_segment_decodes_to_a_jpeg() {
+        if std::process::Command::new("ffmpeg")
+            .arg("-version")
+            .output()
+            .is_err()
+        {
+            panic!("ffmpeg is needed for this test; scripts/test-deps installs it");
+        }
+        let segment = crate::packager::tests::first_segment_of_fixture().await;
+        let jpeg = decode(segment).await.unwrap();
+        assert_eq!(&jpeg[..2], &[0xFF, 0xD8]);
+        let garbage = decode(Bytes::from_static(&[0x47; 1880])).await;
+        assert!(garbage.is_err());
+    }
+}
