@@ -39,7 +39,13 @@ export function LiveCard({ live }: { live: LiveInfo }) {
   useEffect(() => () => clearTimeout(timer.current), []);
   return (
     <li class="card live-card" data-testid="live-card" data-live-id={live.liveId} onMouseEnter={enter} onMouseLeave={leave}>
-      <Link href={`/live/${live.liveId}`} class="card-link" onFocus={enter} onBlur={leave}>
+      <Link
+        href={`/live/${live.liveId}`}
+        class="card-link"
+        onFocus={enter}
+        onBlur={leave}
+        aria-label={`${live.liveTitle} · ${live.channel.channelName} · ${t('common.viewers', { n: count(live.concurrentUserCount, lang) })}`}
+      >
         <div class="media">
           <Thumbnail src={live.liveImageUrl ?? live.defaultThumbnailImageUrl} title={live.liveTitle} />
           {preview && (
@@ -73,7 +79,7 @@ export function ReplayCard({ replay }: { replay: ReplayInfo }) {
   const { lang, t } = useI18n();
   return (
     <li class="card replay-card" data-testid="replay-card" data-video-id={replay.videoId}>
-      <Link href={`/replay/${replay.videoId}`} class="card-link">
+      <Link href={`/replay/${replay.videoId}`} class="card-link" aria-label={`${replay.videoTitle} · ${replay.channel.channelName} · ${clock(replay.duration)}`}>
         <div class="media">
           <Thumbnail src={replay.thumbnailImageUrl} title={replay.videoTitle} />
           <span class="badge duration-badge">{clock(replay.duration)}</span>

@@ -6,6 +6,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, api, type LiveInfo } from '../api';
 import { ChatPanel } from '../chat/ChatPanel';
 import { Link } from '../components/Link';
+import { count } from '../format';
 import { useI18n, type Key, type T } from '../i18n';
 import { userId } from '../identity';
 import { Player } from '../player/Player';
@@ -346,8 +347,8 @@ function SettingsForm({ sessionKey }: { sessionKey: string }) {
   );
 }
 
-function OnAir({ sessionKey }: { sessionKey: string }) {
-  const { t } = useI18n();
+function OnAir({ sessionKey, viewers }: { sessionKey: string; viewers: number | null }) {
+  const { lang, t } = useI18n();
   const [live, setLive] = useState<boolean | null>(null);
   const [streamUrl, setStreamUrl] = useState<string | null>(null);
   useEffect(() => {
@@ -373,6 +374,11 @@ function OnAir({ sessionKey }: { sessionKey: string }) {
       <h2 id="state-heading">{t('host.state')}</h2>
       <p class={`state ${live ? 'online' : 'offline'}`} data-testid="host-state" data-live={live ? 'true' : 'false'} role="status">
         <span class="dot" aria-hidden="true" /> {live === null ? t('common.loading') : live ? t('host.online') : t('host.offline')}
+        {live && viewers !== null && (
+          <span class="host-viewers" data-testid="viewer-count" data-count={viewers}>
+            👁 {t('common.viewers', { n: count(viewers, lang) })}
+          </span>
+        )}
       </p>
       {live && streamUrl ? (
         <div class="host-preview" data-testid="host-preview" aria-label={t('host.preview')}>
@@ -392,6 +398,7 @@ export function HostPage() {
   const { t } = useI18n();
   const [keys, setKeys] = useState<{ streamKey: string; sessionKey: string } | null>(null);
   const [failed, setFailed] = useState(false);
+  const [viewers, setViewers] = useState<number | null>(null);
   useTitle(t('host.title'));
   useEffect(() => {
     api
@@ -409,13 +416,13 @@ export function HostPage() {
       <h1>{t('host.title')}</h1>
       <div class="studio-grid">
         <div class="studio-main">
-          <OnAir sessionKey={keys.sessionKey} />
+          <OnAir sessionKey={keys.sessionKey} viewers={viewers} />
           <SettingsForm sessionKey={keys.sessionKey} />
         </div>
         <div class="studio-side">
           <SetupGuide streamKey={keys.streamKey} />
           <div class="panel studio-chat">
-            <ChatPanel roomId={keys.sessionKey} isHost />
+            <ChatPanel roomId={keys.sessionKey} isHost onViewers={setViewers} />
           </div>
         </div>
       </div>

@@ -1,0 +1,402 @@
+// liboo's web app end to end, as it ships inside the binary: a host sets up a channel in
+// the studio, ffmpeg publishes with the key the page shows, viewers find the broadcast on
+// the main page, watch it with hls.js and chat with the host, and after the broadcast the
+// replay plays and lists the questions. Each user has its own browser context (its own
+// localStorage userId and SharedWorker chat socket), as real people have their own browsers.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '../..');
+const LIBOO = process.env.LIBOO_BIN ?? join(root, 'target/debug/liboo');
+const FIXTURE = join(root, 'tests/fixtures/testsrc.flv');
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const SHOTS = join(here, 'screenshots');
+/** For working on the app: serve a `vite build` from this folder instead of the embedded copy. */
+const WEB_DIR = process.env.LIBOO_TEST_WEB_DIR;
+
+/** The fixture's picture (tests/fixtures/README.md). */
+const FIXTURE_SIZE = { width: 640, height: 360 };
+/** Any one wait; generous, since two cores also build and test the rest. */
+const WAIT_MS = 45_000;
+
+// Text with markup in it: it must show as typed and never run.
+const XSS = '<img src=x onerror=window.__xss=1>';
+const TITLE = `Rust at 60 fps ${XSS}`;
+const CATEGORY = '<b>Systems</b>';
+const NOTICE = 'Be kind. <script>window.__xss=2</script>';
+
+const children = [];
+let browser;
+let dataDir;
+let base;
+let rtmpPort;
+let liboo;
+
+function freePort() {
+  return new Promise((ok, fail) => {
+    const s = createServer();
+    s.once('error', fail);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => ok(port));
+    });
+  });
+}
+
+function run(cmd, args) {
+  const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d) => {
+    stderr += d;
+    if (stderr.length > 200_000) stderr = stderr.slice(-100_000);
+  });
+  child.log = () => stderr;
+  child.exited = new Promise((ok) => child.on('exit', ok));
+  children.push(child);
+  return child;
+}
+
+async function until(what, fn, ms = WAIT_MS) {
+  const start = Date.now();
+  let last;
+  for (;;) {
+    try {
+      const value = await fn();
+      if (value) return value;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() - start > ms) {
+      throw new Error(`timed out waiting for ${what}${last ? `: ${last.message}` : ''}`);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+async function getJson(path) {
+  const r = await fetch(`${base}${path}`);
+  if (!r.ok) throw new Error(`GET ${path}: ${r.status}`);
+  return r.json();
+}
+
+async function newPage(options = {}) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US', ...options });
+  const page = await context.newPage();
+  page.setDefaultTimeout(WAIT_MS);
+  page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
+  return page;
+}
+
+async function shot(page, name, options = {}) {
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), ...options });
+}
+
+/** The video element of the page's main player, as plain data. */
+function video(page, testid = 'player-video') {
+  return page.getByTestId(testid).evaluate((v) => ({
+    t: v.currentTime,
+    w: v.videoWidth,
+    h: v.videoHeight,
+    paused: v.paused,
+    frames: v.getVideoPlaybackQuality().totalVideoFrames,
+  }));
+}
+
+/** Waits until the page's player has really played for a while. */
+async function playing(page, testid = 'player-video') {
+  const first = await until('playback to start', async () => {
+    const s = await video(page, testid);
+    return s.t > 0.5 && s.frames > 0 ? s : undefined;
+  });
+  return until('playback to advance', async () => {
+    const s = await video(page, testid);
+    return s.t > first.t + 1.5 && s.frames > first.frames ? s : undefined;
+  });
+}
+
+async function noScriptRan(page) {
+  assert.equal(await page.evaluate(() => window.__xss), undefined, `no injected script ran on ${page.url()}`);
+}
+
+/** Sends a chat line by typing it and pressing Enter. */
+async function say(page, text) {
+  const input = page.getByTestId('chat-input');
+  await input.fill(text);
+  await input.press('Enter');
+}
+
+/** The chat message on `page` whose text is exactly `text`. */
+function message(page, text) {
+  return page.getByTestId('chat-message').filter({ has: page.getByTestId('chat-text').getByText(text, { exact: true }) });
+}
+
+before(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  dataDir = mkdtempSync(join(tmpdir(), 'liboo-web-'));
+  const httpPort = await freePort();
+  rtmpPort = await freePort();
+  base = `http://127.0.0.1:${httpPort}`;
+  liboo = run(LIBOO, [
+    'serve', '--http-addr', `127.0.0.1:${httpPort}`, '--rtmp-addr', `127.0.0.1:${rtmpPort}`,
+    '--data-dir', dataDir, '--public-url', base, '--reconnect-grace', '0.5',
+    ...(WEB_DIR ? ['--web-dir', WEB_DIR] : []),
+  ]);
+  await until('liboo to answer /healthz', async () => {
+    if (liboo.exitCode !== null) throw new Error(`liboo exited: ${liboo.log()}`);
+    return (await fetch(`${base}/healthz`)).ok;
+  });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      '--autoplay-policy=no-user-gesture-required'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  await Promise.all(children.map((c) => c.exited));
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+test('the app is served at / with client-side routes, and unknown routes get the error page', async () => {
+  for (const path of ['/live/anything', '/replay/anything', '/host']) {
+    const r = await fetch(`${base}${path}`);
+    assert.equal(r.status, 200, path);
+    assert.match(r.headers.get('content-type') ?? '', /text\/html/, path);
+  }
+  // Unknown paths get the app too (it shows the error page), with a 404 status.
+  const r = await fetch(`${base}/some/unknown/page`);
+  assert.match(r.headers.get('content-type') ?? '', /text\/html/);
+  const page = await newPage();
+  await page.goto(`${base}/no-such-page`);
+  await page.getByTestId('not-found').waitFor();
+  await page.goto(`${base}/live/nosuchchannel`);
+  await page.getByTestId('live-missing').waitFor();
+  await page.goto(`${base}/replay/nosuchvideo`);
+  await page.getByTestId('replay-missing').waitFor();
+  await page.goto(`${base}/`);
+  await page.getByTestId('live-empty').waitFor();
+  await page.getByTestId('lang-select').selectOption('ko');
+  await page.getByRole('heading', { name: '라이브 방송' }).waitFor();
+  await page.reload();
+  await page.getByRole('heading', { name: '라이브 방송' }).waitFor();
+  await page.context().close();
+});
+
+test('a host broadcasts, viewers watch and chat, and the replay keeps the questions', { timeout: 600_000 }, async (t) => {
+  const host = await newPage();
+  const viewer = await newPage();
+  let sessionKey;
+  let streamKey;
+  let publisher;
+
+  await t.test('the studio gives a key and saves the settings, with field errors where they occur', async () => {
+    await host.goto(`${base}/host`);
+    const studio = host.getByTestId('studio');
+    await studio.waitFor();
+    sessionKey = await studio.getAttribute('data-session-key');
+    assert.match(await host.getByTestId('stream-key').textContent(), /^•+$/, 'the key is masked until shown');
+    await host.getByTestId('stream-key-toggle').click();
+    streamKey = (await host.getByTestId('stream-key').textContent()).trim();
+    assert.match(streamKey, /^[0-9a-f]{20}$/);
+    assert.match(await host.getByTestId('rtmp-url').textContent(), /^rtmp:\/\/127\.0\.0\.1:1935\/live$/);
+
+    const form = host.getByTestId('settings-form');
+    await host.getByTestId('field-liveTitle').fill('');
+    await host.getByTestId('field-hostName').fill('');
+    await host.getByTestId('save-settings').click();
+    await form.getByTestId('error-liveTitle').waitFor();
+    await form.getByTestId('error-hostName').waitFor();
+    assert.equal(await host.getByTestId('save-status').getAttribute('data-result'), 'failed');
+
+    await host.getByTestId('field-tags').fill('<script>');
+    await host.getByTestId('field-tags').press('Enter');
+    await form.getByTestId('error-tags').waitFor();
+    await host.getByTestId('field-tags').fill('');
+
+    await host.getByTestId('field-liveTitle').fill(TITLE);
+    await host.getByTestId('field-hostName').fill('Ada');
+    await host.getByTestId('field-category').fill(CATEGORY);
+    for (const tag of ['rust', 'C++', '한국어']) {
+      await host.getByTestId('field-tags').fill(tag);
+      await host.getByTestId('field-tags').press('Enter');
+    }
+    assert.equal(await host.getByTestId('tag-chip').count(), 3);
+    await host.getByTestId('field-notice').fill(NOTICE);
+    await host.getByTestId('save-settings').click();
+    await until('the settings to be saved', async () =>
+      (await host.getByTestId('save-status').getAttribute('data-result')) === 'saved');
+    assert.equal(await form.getByTestId('error-liveTitle').count(), 0);
+
+    const { info } = await getJson(`/api/streams/live?liveId=${sessionKey}`);
+    assert.equal(info.liveTitle, TITLE);
+    assert.equal(info.category, CATEGORY);
+    assert.deepEqual(info.tags, ['rust', 'C++', '한국어']);
+    assert.equal(info.channel.channelName, 'Ada');
+  });
+
+  await t.test('ffmpeg publishes with the key from the page and the studio goes on air', async () => {
+    publisher = run('ffmpeg', ['-v', 'error', '-re', '-stream_loop', '-1', '-i', FIXTURE, '-c', 'copy', '-f', 'flv',
+      `rtmp://127.0.0.1:${rtmpPort}/live/${streamKey}`]);
+    await until('the studio to show the channel on air', async () => {
+      if (publisher.exitCode !== null) throw new Error(`ffmpeg exited: ${publisher.log()}`);
+      return (await host.getByTestId('host-state').getAttribute('data-live')) === 'true';
+    });
+    await host.getByTestId('host-preview').waitFor();
+    await playing(host, 'host-player-video');
+  });
+
+  await t.test('the broadcast is on the main page and found by search', async () => {
+    await viewer.goto(`${base}/`);
+    const card = viewer.locator(`[data-testid=live-card][data-live-id="${sessionKey}"]`);
+    await card.waitFor();
+    assert.equal(await card.getByTestId('live-card-title').textContent(), TITLE);
+    assert.match(await card.textContent(), /#C\+\+/);
+    await viewer.getByTestId('hero').waitFor();
+    assert.equal(await viewer.getByTestId('hero-title').textContent(), TITLE);
+    await playing(viewer, 'hero-player-video');
+    await noScriptRan(viewer);
+    await shot(viewer, 'home');
+
+    await viewer.getByTestId('search-input').fill('c++');
+    await until('search by tag', async () =>
+      (await viewer.locator('#live-heading').textContent()).includes('c++')
+      && (await viewer.locator(`[data-testid=live-card][data-live-id="${sessionKey}"]`).count()) === 1);
+    await viewer.getByTestId('search-input').fill('no such broadcast');
+    await viewer.getByTestId('live-empty').waitFor();
+    await viewer.getByTestId('search-input').fill('');
+    await card.waitFor();
+    await card.hover();
+    await viewer.getByTestId('card-preview').waitFor();
+    await card.getByTestId('live-card-title').click();
+    await viewer.waitForURL(`${base}/live/${sessionKey}`);
+  });
+
+  await t.test('the viewer’s player plays the live stream at the fixture’s size', async () => {
+    const s = await playing(viewer);
+    assert.equal(s.w, FIXTURE_SIZE.width);
+    assert.equal(s.h, FIXTURE_SIZE.height);
+    assert.equal(await viewer.getByTestId('live-title').textContent(), TITLE);
+    assert.equal(await viewer.getByTestId('live-category').textContent(), CATEGORY);
+    assert.equal(await viewer.getByTestId('live-host').textContent(), 'Ada');
+    const rules = viewer.getByTestId('chat-rules');
+    await rules.waitFor();
+    assert.match(await rules.textContent(), /Be kind\. <script>window\.__xss=2<\/script>/);
+    await viewer.getByTestId('go-live').waitFor();
+    await noScriptRan(viewer);
+  });
+
+  let viewer2;
+  await t.test('the viewer count moves as viewers come and go', async () => {
+    const count = (page) => page.getByTestId('viewer-count').getAttribute('data-count').then(Number);
+    await until('one viewer', async () => (await count(viewer)) === 1);
+    await until('the studio to show one viewer', async () => (await count(host)) === 1);
+    // A second viewer on a phone, whose browser prefers Korean.
+    viewer2 = await newPage({ locale: 'ko-KR', viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    await viewer2.goto(`${base}/live/${sessionKey}`);
+    await until('two viewers', async () => (await count(viewer)) === 2);
+    await viewer2.getByRole('heading', { name: '채팅' }).waitFor();
+    await playing(viewer2);
+    await shot(viewer2, 'live-ko-phone', { fullPage: false });
+    await viewer2.context().close();
+    await until('one viewer again', async () => (await count(viewer)) === 1);
+  });
+
+  await t.test('host and viewer chat; markup in messages stays text; own messages are marked', async () => {
+    await host.getByTestId('chat-panel').and(host.locator('[data-connected=true]')).waitFor();
+    await viewer.getByTestId('chat-panel').and(viewer.locator('[data-connected=true]')).waitFor();
+    // A second tab of the viewer's browser shares its chat socket through the SharedWorker.
+    const tab2 = await viewer.context().newPage();
+    await tab2.goto(`${base}/live/${sessionKey}`);
+    await tab2.getByTestId('chat-panel').and(tab2.locator('[data-connected=true]')).waitFor();
+
+    await say(viewer, XSS);
+    for (const [page, mine] of [[viewer, 'true'], [tab2, 'true'], [host, 'false']]) {
+      const m = message(page, XSS);
+      await m.waitFor();
+      assert.equal(await m.getAttribute('data-mine'), mine, `${page === host ? 'host' : 'viewer'} sees mine=${mine}`);
+      assert.equal(await m.getByTestId('chat-text').textContent(), XSS);
+      assert.equal(await m.locator('img').count(), 0);
+      await noScriptRan(page);
+    }
+    await tab2.close();
+
+    await say(host, 'Welcome, everyone!');
+    const fromHost = message(viewer, 'Welcome, everyone!');
+    await fromHost.waitFor();
+    assert.equal(await fromHost.getAttribute('data-owner'), 'host');
+    assert.equal(await message(host, 'Welcome, everyone!').getAttribute('data-mine'), 'true');
+
+    await host.getByTestId('chat-mode-notice').click();
+    await say(host, 'Slides are on the conference site');
+    const notice = message(viewer, 'Slides are on the conference site');
+    await notice.waitFor();
+    assert.equal(await notice.getAttribute('data-type'), 'notice');
+    await host.getByTestId('chat-mode-normal').click();
+  });
+
+  await t.test('the viewer asks a question and the host marks it answered', async () => {
+    await viewer.getByTestId('chat-mode-question').click();
+    await say(viewer, 'How low can the latency go?');
+    const item = (page) => page.getByTestId('question-item').filter({ hasText: 'How low can the latency go?' });
+    await item(viewer).waitFor();
+    await item(host).waitFor();
+    await shot(viewer, 'live');
+    await item(host).getByTestId('question-done').click();
+    await item(viewer).waitFor({ state: 'detached' });
+    await item(host).waitFor({ state: 'detached' });
+    await viewer.getByTestId('chat-mode-normal').click();
+  });
+
+  await t.test('the host bans the viewer from a user card, and the viewer’s next message is refused', async () => {
+    await message(host, XSS).getByTestId('chat-nickname').click();
+    await host.getByTestId('user-card').waitFor();
+    await shot(host, 'studio');
+    await host.getByTestId('ban-user').click();
+    await host.getByTestId('ban-sent').waitFor();
+    await until('the ban to hold', async () => {
+      await say(viewer, 'am I still here?');
+      await viewer.getByTestId('chat-exception').last().waitFor({ timeout: 5000 });
+      return (await viewer.getByTestId('chat-exception').last().getAttribute('data-status')) === '403';
+    });
+    assert.match(await viewer.getByTestId('chat-exception').last().textContent(), /banned/);
+  });
+
+  await t.test('after the broadcast the live page links to the replay, which plays and lists the questions', async () => {
+    publisher.kill('SIGINT');
+    await publisher.exited;
+    const link = viewer.getByTestId('replay-link');
+    await link.waitFor();
+    await link.click();
+    await viewer.waitForURL(/\/replay\//);
+    assert.equal(await viewer.getByTestId('replay-title').textContent(), TITLE);
+    const s = await playing(viewer);
+    assert.equal(s.w, FIXTURE_SIZE.width);
+    assert.equal(s.h, FIXTURE_SIZE.height);
+    const q = viewer.getByTestId('replay-question').filter({ hasText: 'How low can the latency go?' });
+    await q.waitFor();
+    const at = Number(await q.getByTestId('replay-question-seek').getAttribute('data-at'));
+    await q.getByTestId('replay-question-seek').click();
+    await until('the player to seek to the question', async () => Math.abs((await video(viewer)).t - at) < 3);
+    await noScriptRan(viewer);
+    await shot(viewer, 'replay');
+
+    await viewer.goto(`${base}/`);
+    await viewer.getByTestId('replay-card').first().waitFor();
+    assert.match(await viewer.getByTestId('replay-card').first().textContent(), /Rust at 60 fps/);
+    await noScriptRan(viewer);
+  });
+
+  await host.context().close();
+  await viewer.context().close();
+});
