@@ -254,6 +254,7 @@ test('a host broadcasts, viewers watch and chat, and the replay keeps the questi
     });
     await host.getByTestId('host-preview').waitFor();
     await playing(host, 'host-player-video');
+    await shot(host, 'studio');
   });
 
   await t.test('the broadcast is on the main page and found by search', async () => {
@@ -361,7 +362,7 @@ test('a host broadcasts, viewers watch and chat, and the replay keeps the questi
   await t.test('the host bans the viewer from a user card, and the viewer’s next message is refused', async () => {
     await message(host, XSS).getByTestId('chat-nickname').click();
     await host.getByTestId('user-card').waitFor();
-    await shot(host, 'studio');
+    await shot(host, 'studio-user-card');
     await host.getByTestId('ban-user').click();
     await host.getByTestId('ban-sent').waitFor();
     await until('the ban to hold', async () => {

@@ -3,6 +3,7 @@
 
 import { useEffect, useLayoutEffect, useReducer, useRef, useState } from 'preact/hooks';
 import { api } from '../api';
+import { Icon } from '../components/Icon';
 import { ago, charCount } from '../format';
 import { useI18n } from '../i18n';
 import { userId } from '../identity';
@@ -97,7 +98,9 @@ export function ChatPanel({ roomId, isHost, onViewers }: Props) {
   const n = charCount(text);
   const tooLong = n > MAX_MESSAGE_CHARS;
   const send = () => {
-    if (!n || tooLong || !conn.current) return;
+    // While disconnected, socket.io would queue the message ahead of the rejoin, and the
+    // server would refuse it as sent from outside the room.
+    if (!n || tooLong || !conn.current || !state.connected) return;
     conn.current.emit(SEND[mode], { msg: text.trim() });
     setText('');
     toBottom();
@@ -279,7 +282,9 @@ function ChatLine({ line, onNick }: { line: Line; onNick: (m: ChatMessage) => vo
       data-owner={m.owner}
       data-mine={line.mine ? 'true' : 'false'}
     >
-      {m.msgType === 'notice' && <span class="kind notice-kind">📢 {t('chat.notice')}</span>}
+      {m.msgType === 'notice' && <span class="kind notice-kind">
+          <Icon name="megaphone" size={14} /> {t('chat.notice')}
+        </span>}
       {m.msgType === 'question' && <span class="kind question-kind">Q</span>}
       <button type="button" class="nick" style={{ color: m.color }} onClick={() => onNick(m)} data-testid="chat-nickname">
         {m.nickname}

@@ -9,6 +9,7 @@ import { Thumbnail } from '../components/Thumbnail';
 import { count } from '../format';
 import { useI18n } from '../i18n';
 import { Player } from '../player/Player';
+import { useTitle } from './title';
 
 const PAGE = 8;
 /** Live lists and counts are refreshed this often while the page is open. */
@@ -189,6 +190,7 @@ function matches(r: ReplayInfo, q: string): boolean {
 
 export function Home() {
   const { t } = useI18n();
+  useTitle(null);
   const [input, setInput] = useState(() => new URLSearchParams(location.search).get('q') ?? '');
   const [query, setQuery] = useState(input.trim());
   useEffect(() => {

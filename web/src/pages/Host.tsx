@@ -5,6 +5,7 @@ import type { JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, api, type LiveInfo } from '../api';
 import { ChatPanel } from '../chat/ChatPanel';
+import { Icon } from '../components/Icon';
 import { Link } from '../components/Link';
 import { count } from '../format';
 import { useI18n, type Key, type T } from '../i18n';
@@ -112,8 +113,30 @@ function Field(props: { name: string; label: string; error?: string; hint?: stri
   );
 }
 
+/** The fields the form shows errors beside; others are shown under the form. */
+const FIELDS = ['liveTitle', 'hostName', 'category', 'tags', 'notice', 'defaultThumbnailImageUrl'];
+
 const describedBy = (name: string, error?: string, hint?: boolean) =>
   [hint ? `hint-${name}` : '', error ? `error-${name}` : ''].filter(Boolean).join(' ') || undefined;
+
+/** The server's message for a field, in the interface's language where the rule is known. */
+function serverError(t: T, field: string, message: string): string {
+  switch (field) {
+    case 'liveTitle':
+    case 'hostName':
+      return t('valid.required', { n: 100 });
+    case 'category':
+      return t('valid.tooLong', { n: 50 });
+    case 'notice':
+      return t('valid.tooLong', { n: 500 });
+    case 'tags':
+      return t('valid.tag');
+    case 'defaultThumbnailImageUrl':
+      return `${t('valid.image')} (${message})`;
+    default:
+      return message;
+  }
+}
 
 function localized(t: T, errors: FieldErrors): Record<string, string> {
   const out: Record<string, string> = {};
@@ -231,7 +254,11 @@ function SettingsForm({ sessionKey }: { sessionKey: string }) {
       setErrors({});
       setResult('saved');
     } catch (err) {
-      setErrors(err instanceof ApiError && Object.keys(err.fields).length ? err.fields : { form: err instanceof Error ? err.message : t('common.error') });
+      if (err instanceof ApiError && Object.keys(err.fields).length) {
+        setErrors(Object.fromEntries(Object.entries(err.fields).map(([f, m]) => [f, serverError(t, f, m)])));
+      } else {
+        setErrors({ form: err instanceof Error ? err.message : t('common.error') });
+      }
       setResult('failed');
     } finally {
       setSaving(false);
@@ -330,11 +357,13 @@ function SettingsForm({ sessionKey }: { sessionKey: string }) {
           {preview && <img class="thumb-preview" src={preview} alt={t('host.thumbnailPreview')} data-testid="thumbnail-preview" />}
         </div>
       </Field>
-      {errors.form && (
-        <p class="field-error" role="alert">
-          {errors.form}
-        </p>
-      )}
+      {Object.entries(errors)
+        .filter(([field]) => !FIELDS.includes(field))
+        .map(([field, message]) => (
+          <p key={field} class="field-error" role="alert" data-testid={`error-${field}`}>
+            {message}
+          </p>
+        ))}
       <div class="form-actions">
         <button type="submit" class="button" disabled={saving} data-testid="save-settings">
           {saving ? t('host.saving') : t('host.save')}
@@ -376,7 +405,7 @@ function OnAir({ sessionKey, viewers }: { sessionKey: string; viewers: number | 
         <span class="dot" aria-hidden="true" /> {live === null ? t('common.loading') : live ? t('host.online') : t('host.offline')}
         {live && viewers !== null && (
           <span class="host-viewers" data-testid="viewer-count" data-count={viewers}>
-            👁 {t('common.viewers', { n: count(viewers, lang) })}
+            <Icon name="eye" /> {t('common.viewers', { n: count(viewers, lang) })}
           </span>
         )}
       </p>

@@ -5,6 +5,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { ApiError, api, findReplay, type LiveInfo, type ReplayInfo } from '../api';
 import { ChatPanel, useNow } from '../chat/ChatPanel';
 import { Tags } from '../components/Cards';
+import { Icon } from '../components/Icon';
 import { Link } from '../components/Link';
 import { clock, count } from '../format';
 import { useI18n } from '../i18n';
@@ -124,9 +125,9 @@ export function LivePage({ id }: { id: string }) {
               </span>
             )}
             <span data-testid="viewer-count" data-count={shownViewers}>
-              👁 {t('common.viewers', { n: count(shownViewers, lang) })}
+              <Icon name="eye" /> {t('common.viewers', { n: count(shownViewers, lang) })}
             </span>
-            <span data-testid="live-elapsed">⏱ {t('live.startedAgo', { t: clock((now - started) / 1000) })}</span>
+            <span data-testid="live-elapsed"><Icon name="clock" /> {t('live.startedAgo', { t: clock((now - started) / 1000) })}</span>
           </p>
           <Tags tags={info.tags} />
         </div>

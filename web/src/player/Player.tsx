@@ -11,6 +11,7 @@ import type { HlsConfig } from 'hls.js';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { clock } from '../format';
 import { useI18n } from '../i18n';
+import { Icon } from '../components/Icon';
 import { load, save } from '../storage';
 
 export type PlayerMode = 'live' | 'vod' | 'preview';
@@ -52,7 +53,8 @@ function liveEdge(v: HTMLVideoElement): number {
 function isTyping(target: EventTarget | null): boolean {
   const el = target as HTMLElement | null;
   if (!el || !el.tagName) return false;
-  return ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName) || el.isContentEditable;
+  // Form fields and the chat log keep their own keys (typing, scrolling).
+  return ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName) || el.isContentEditable || !!el.closest?.('[role=log]');
 }
 
 export function Player({ src, mode, title, poster, onVideo, pageKeys, testid = 'player' }: Props) {
@@ -292,10 +294,10 @@ export function Player({ src, mode, title, poster, onVideo, pageKeys, testid = '
       {controls && (
         <div class="player-controls">
           <button type="button" class="icon-button" onClick={togglePlay} aria-label={playing ? t('player.pause') : t('player.play')} data-testid="player-play">
-            {playing ? '❚❚' : '▶'}
+            <Icon name={playing ? 'pause' : 'play'} />
           </button>
           <button type="button" class="icon-button" onClick={() => setMuted(!muted)} aria-label={muted ? t('player.unmute') : t('player.mute')} data-testid="player-mute">
-            {muted || volume === 0 ? '🔇' : '🔊'}
+            <Icon name={muted || volume === 0 ? 'mute' : 'volume'} />
           </button>
           <input
             class="volume"
@@ -354,7 +356,7 @@ export function Player({ src, mode, title, poster, onVideo, pageKeys, testid = '
             aria-label={fullscreen ? t('player.exitFullscreen') : t('player.fullscreen')}
             data-testid="player-fullscreen"
           >
-            ⛶
+            <Icon name={fullscreen ? 'exitFullscreen' : 'fullscreen'} />
           </button>
         </div>
       )}
