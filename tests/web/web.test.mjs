@@ -95,7 +95,8 @@ async function newPage(options = {}) {
   return page;
 }
 
-async function shot(page, name, options = {}) {
+async function shot(page, name, { top = true, ...options } = {}) {
+  if (top) await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: join(SHOTS, `${name}.png`), ...options });
 }
 
@@ -362,7 +363,7 @@ test('a host broadcasts, viewers watch and chat, and the replay keeps the questi
   await t.test('the host bans the viewer from a user card, and the viewer’s next message is refused', async () => {
     await message(host, XSS).getByTestId('chat-nickname').click();
     await host.getByTestId('user-card').waitFor();
-    await shot(host, 'studio-user-card');
+    await shot(host, 'studio-user-card', { top: false });
     await host.getByTestId('ban-user').click();
     await host.getByTestId('ban-sent').waitFor();
     await until('the ban to hold', async () => {
