@@ -180,4 +180,39 @@ fn main() {
         end = next;
     }
     write("flv_file", "testsrc-head", &fixture[..end]);
+
+    // The fixture's SPS, and SPS NAL units x264 writes for other profiles and chroma formats
+    // (the same vectors as flv's `sps` tests).
+    let config = match flv::VideoTag::parse(vhdr.body.clone(), &limits)
+        .unwrap()
+        .packet
+    {
+        flv::VideoPacket::SequenceHeader(c) => c,
+        other => panic!("first video tag is {other:?}"),
+    };
+    write("sps", "testsrc", &config.sps[0]);
+    for (name, hex) in [
+        (
+            "baseline-320x240",
+            "6742c00cd90141fb0110000003001000000301e0f142a480",
+        ),
+        (
+            "main-1280x720",
+            "674d401feca02802dd80880000030008000003019078c18cb0",
+        ),
+        (
+            "high444-640x360",
+            "67f4001e919b281405ff138088000003000800000301e078b16cb0",
+        ),
+        (
+            "high-1080i",
+            "67640028acd94078044fde0220000003002000000643e2c5b2c0",
+        ),
+    ] {
+        let bytes: Vec<u8> = (0..hex.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
+            .collect();
+        write("sps", name, &bytes);
+    }
 }

@@ -171,3 +171,11 @@ pub fn run_flv_file(data: &[u8]) {
         }
     }
 }
+
+/// The H.264 SPS reader on its own: the input is one SPS NAL unit, header byte included. Whatever
+/// it accepts must describe a picture of at least one pixel.
+pub fn run_sps(data: &[u8]) {
+    if let Ok(info) = flv::parse_sps(data) {
+        assert!(info.width > 0 && info.height > 0, "{info:?}");
+    }
+}

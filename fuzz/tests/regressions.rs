@@ -61,3 +61,8 @@ fn flv_tag() {
 fn flv_file() {
     replay("flv_file", liboo_fuzz::run_flv_file);
 }
+
+#[test]
+fn sps() {
+    replay("sps", liboo_fuzz::run_sps);
+}

@@ -116,4 +116,10 @@ pub enum FlvError {
     BadPreviousTagSize { expected: u32, found: u32 },
     #[error("encrypted FLV tags are not supported")]
     EncryptedTag,
+    #[error("NAL unit type {0} is not a sequence parameter set (7)")]
+    NotSps(u8),
+    #[error("{what}: exp-Golomb code with more than 31 leading zeros")]
+    ExpGolombTooLong { what: &'static str },
+    #[error("SPS {field} is {value}, outside what H.264 allows")]
+    SpsValueOutOfRange { field: &'static str, value: i64 },
 }

@@ -3,9 +3,10 @@
 //!
 //! Follows the Adobe Flash Video File Format Specification v10.1 (tag headers, `AVCVIDEOPACKET`,
 //! `AACAUDIODATA`), ISO/IEC 14496-15 §5.2.4 (`AVCDecoderConfigurationRecord`), ISO/IEC 14496-3
-//! §1.6.2.1 (`AudioSpecificConfig`) and §1.A.2 (ADTS), and recognises the Enhanced RTMP v1/v2
-//! extended headers (`ExVideoTagHeader`, `ExAudioTagHeader`) so that a publisher sending HEVC, AV1,
-//! VP9 or Opus gets a clear "unsupported codec" error instead of garbage.
+//! §1.6.2.1 (`AudioSpecificConfig`) and §1.A.2 (ADTS), ITU-T H.264 (08/2021) §7.3.2.1.1 and
+//! Annex E (the sequence parameter set fields a muxer needs), and recognises the Enhanced RTMP
+//! v1/v2 extended headers (`ExVideoTagHeader`, `ExAudioTagHeader`) so that a publisher sending
+//! HEVC, AV1, VP9 or Opus gets a clear "unsupported codec" error instead of garbage.
 //!
 //! Everything here is sans-IO: functions take [`bytes::Bytes`] and return parsed values that share
 //! the input buffer. Every count or size read from the wire is checked against [`Limits`], each
@@ -18,6 +19,7 @@ pub mod avc;
 mod bits;
 mod error;
 pub mod file;
+pub mod sps;
 pub mod video;
 
 pub use aac::{ADTS_HEADER_LEN, AudioSpecificConfig};
@@ -25,6 +27,7 @@ pub use audio::{AacPacket, AudioTag};
 pub use avc::{AvcDecoderConfig, split_nal_units};
 pub use error::{FlvError, FourCc, UnsupportedCodec};
 pub use file::{FlvHeader, FlvReader, FlvTag, TagType};
+pub use sps::{SpsInfo, parse_sps};
 pub use video::{FrameType, VideoPacket, VideoTag};
 
 /// Hard caps on what a peer can make the parser accept.

@@ -49,6 +49,11 @@ fn fixture_parses_completely() {
         (config.nalu_length_size, config.sps.len(), config.pps.len()),
         (4, 1, 1)
     );
+    let sps = flv::parse_sps(&config.sps[0]).unwrap();
+    assert_eq!(
+        (sps.profile_idc, sps.width, sps.height, sps.frame_rate),
+        (config.profile_indication, 640, 360, Some(30.0))
+    );
     let asc = asc.unwrap();
     assert_eq!(
         (
