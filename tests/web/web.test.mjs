@@ -127,6 +127,28 @@ async function noScriptRan(page) {
   assert.equal(await page.evaluate(() => window.__xss), undefined, `no injected script ran on ${page.url()}`);
 }
 
+async function postJson(path, body) {
+  const r = await fetch(`${base}${path}`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
+  });
+  if (!r.ok) throw new Error(`POST ${path}: ${r.status} ${await r.text()}`);
+  return r.json();
+}
+
+/** ffmpeg publishing the fixture in a loop with `streamKey`, until stopped. */
+function publish(streamKey) {
+  return run('ffmpeg', ['-v', 'error', '-re', '-stream_loop', '-1', '-i', FIXTURE, '-c', 'copy', '-f', 'flv',
+    `rtmp://127.0.0.1:${rtmpPort}/live/${streamKey}`]);
+}
+
+/** Ends a broadcast as OBS does (ffmpeg's SIGINT unpublishes) and waits for ffmpeg to go. */
+async function stopPublishing(ffmpeg) {
+  ffmpeg.kill('SIGINT');
+  const killer = setTimeout(() => ffmpeg.kill('SIGKILL'), 10_000);
+  await ffmpeg.exited;
+  clearTimeout(killer);
+}
+
 /** Sends a chat line by typing it and pressing Enter. */
 async function say(page, text) {
   const input = page.getByTestId('chat-input');
@@ -247,8 +269,7 @@ test('a host broadcasts, viewers watch and chat, and the replay keeps the questi
   });
 
   await t.test('ffmpeg publishes with the key from the page and the studio goes on air', async () => {
-    publisher = run('ffmpeg', ['-v', 'error', '-re', '-stream_loop', '-1', '-i', FIXTURE, '-c', 'copy', '-f', 'flv',
-      `rtmp://127.0.0.1:${rtmpPort}/live/${streamKey}`]);
+    publisher = publish(streamKey);
     await until('the studio to show the channel on air', async () => {
       if (publisher.exitCode !== null) throw new Error(`ffmpeg exited: ${publisher.log()}`);
       return (await host.getByTestId('host-state').getAttribute('data-live')) === 'true';
@@ -259,13 +280,33 @@ test('a host broadcasts, viewers watch and chat, and the replay keeps the questi
   });
 
   await t.test('the broadcast is on the main page and found by search', async () => {
+    // A second channel, set up through the API, so that the hero has two to switch between.
+    const other = { userId: 'web-test-second-host-01' };
+    Object.assign(other, await postJson('/api/host/key', other));
+    await postJson('/api/host/update', { userId: other.userId, liveTitle: '컴파일러 세션', hostName: 'Grace',
+      category: 'Compilers', tags: ['llvm'], notice: '', defaultThumbnailImageUrl: '' });
+    const second = publish(other.streamKey);
+    await until('the second channel to go live', async () =>
+      (await getJson(`/api/host/state?sessionKey=${other.sessionKey}`)).state);
+
     await viewer.goto(`${base}/`);
     const card = viewer.locator(`[data-testid=live-card][data-live-id="${sessionKey}"]`);
     await card.waitFor();
     assert.equal(await card.getByTestId('live-card-title').textContent(), TITLE);
     assert.match(await card.textContent(), /#C\+\+/);
     await viewer.getByTestId('hero').waitFor();
-    assert.equal(await viewer.getByTestId('hero-title').textContent(), TITLE);
+    assert.equal(await viewer.getByTestId('hero-thumb').count(), 2);
+    for (const i of [0, 1, 0]) {
+      const thumb = viewer.getByTestId('hero-thumb').nth(i);
+      await thumb.hover();
+      const title = await thumb.getAttribute('aria-label');
+      await until(`the hero to switch to ${title}`, async () =>
+        (await viewer.getByTestId('hero-title').textContent()) === title);
+    }
+    const ours = viewer.getByTestId('hero-thumb').and(viewer.locator(`[aria-label="${TITLE}"]`));
+    await ours.hover();
+    await until('the hero to show our broadcast', async () =>
+      (await viewer.getByTestId('hero-title').textContent()) === TITLE);
     await playing(viewer, 'hero-player-video');
     await noScriptRan(viewer);
     await shot(viewer, 'home');
@@ -280,6 +321,7 @@ test('a host broadcasts, viewers watch and chat, and the replay keeps the questi
     await card.waitFor();
     await card.hover();
     await viewer.getByTestId('card-preview').waitFor();
+    await stopPublishing(second);
     await card.getByTestId('live-card-title').click();
     await viewer.waitForURL(`${base}/live/${sessionKey}`);
   });
@@ -295,6 +337,11 @@ test('a host broadcasts, viewers watch and chat, and the replay keeps the questi
     await rules.waitFor();
     assert.match(await rules.textContent(), /Be kind\. <script>window\.__xss=2<\/script>/);
     await viewer.getByTestId('go-live').waitFor();
+    await viewer.keyboard.press('Space');
+    await until('Space to pause', async () => (await video(viewer)).paused);
+    await viewer.keyboard.press('Space');
+    await until('Space to play again', async () => !(await video(viewer)).paused);
+    await viewer.getByTestId('go-live').click();
     await noScriptRan(viewer);
   });
 
@@ -375,8 +422,7 @@ test('a host broadcasts, viewers watch and chat, and the replay keeps the questi
   });
 
   await t.test('after the broadcast the live page links to the replay, which plays and lists the questions', async () => {
-    publisher.kill('SIGINT');
-    await publisher.exited;
+    await stopPublishing(publisher);
     const link = viewer.getByTestId('replay-link');
     await link.waitFor();
     await link.click();
@@ -394,8 +440,9 @@ test('a host broadcasts, viewers watch and chat, and the replay keeps the questi
     await shot(viewer, 'replay');
 
     await viewer.goto(`${base}/`);
-    await viewer.getByTestId('replay-card').first().waitFor();
-    assert.match(await viewer.getByTestId('replay-card').first().textContent(), /Rust at 60 fps/);
+    const replayCard = viewer.getByTestId('replay-card').filter({ hasText: 'Rust at 60 fps' });
+    await replayCard.waitFor();
+    assert.match(await replayCard.textContent(), /1 view\b/);
     await noScriptRan(viewer);
   });
 

@@ -19,6 +19,7 @@ const en = {
   'common.live': 'LIVE',
   'common.viewers': '{n} watching',
   'common.views': '{n} views',
+  'common.views.one': '{n} view',
   'common.noThumbnail': 'No thumbnail',
   'common.thumbnailOf': 'Thumbnail of {title}',
   'common.copy': 'Copy',
@@ -59,6 +60,7 @@ const en = {
   'player.unavailable': 'The video cannot be played right now. Retrying…',
   'player.label': 'Video player',
   'replay.views': '{n} views',
+  'replay.views.one': '{n} view',
   'replay.missing': 'This replay does not exist.',
   'replay.questions': 'Questions from the broadcast',
   'replay.noQuestions': 'No questions were asked.',
@@ -161,6 +163,7 @@ const ko: Record<Key, string> = {
   'common.live': 'LIVE',
   'common.viewers': '{n}명 시청 중',
   'common.views': '조회수 {n}',
+  'common.views.one': '조회수 {n}',
   'common.noThumbnail': '썸네일 없음',
   'common.thumbnailOf': '{title} 썸네일',
   'common.copy': '복사',
@@ -201,6 +204,7 @@ const ko: Record<Key, string> = {
   'player.unavailable': '지금은 영상을 재생할 수 없습니다. 다시 시도하는 중…',
   'player.label': '동영상 플레이어',
   'replay.views': '조회수 {n}',
+  'replay.views.one': '조회수 {n}',
   'replay.missing': '존재하지 않는 다시보기입니다.',
   'replay.questions': '방송 중 받은 질문',
   'replay.noQuestions': '받은 질문이 없습니다.',
@@ -301,9 +305,11 @@ export function initialLang(saved: string | null, preferred: readonly string[]):
   return 'en';
 }
 
-/** Fills `{name}` placeholders. */
+/** Fills `{name}` placeholders; a count `n` of 1 takes the `.one` form where there is one. */
 export function translate(lang: Lang, key: Key, vars?: Record<string, string | number>): string {
-  let s = dictionaries[lang][key] ?? en[key];
+  const dict = dictionaries[lang] as Record<string, string>;
+  const one = vars && Number(vars.n) === 1 ? dict[`${key}.one`] : undefined;
+  let s = one ?? dictionaries[lang][key] ?? en[key];
   if (vars) for (const [k, v] of Object.entries(vars)) s = s.split(`{${k}}`).join(String(v));
   return s;
 }

@@ -10,6 +10,7 @@ export type PortRequest =
   | { t: 'detach'; roomId: string }
   | { t: 'emit'; roomId: string; event: ClientEvent; payload: Record<string, unknown> }
   | { t: 'ping' }
+  | { t: 'hello'; lock: string }
   | { t: 'bye' };
 
 const PING_MS = 10_000;
@@ -60,7 +61,24 @@ function workerTransport(): Transport | null {
   port.start();
   const send = (r: PortRequest) => port.postMessage(r);
   setInterval(() => send({ t: 'ping' }), PING_MS);
+  // The tab holds a Web Lock for as long as it lives; the worker waits on it and so learns
+  // when the tab is gone, closed or crashed, without relying on timers that browsers
+  // throttle in background tabs.
+  if (navigator.locks) {
+    const lock = `liboo-chat-tab-${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`;
+    // Told to the worker only once held, or the worker's wait could take it first.
+    navigator.locks
+      .request(lock, () => {
+        send({ t: 'hello', lock });
+        return new Promise<void>(() => {});
+      })
+      .catch(() => {});
+  }
   window.addEventListener('pagehide', () => send({ t: 'bye' }));
+  // A page restored from the back-forward cache said goodbye already: start afresh.
+  window.addEventListener('pageshow', (e) => {
+    if (e.persisted) location.reload();
+  });
   return {
     shared: true,
     attach(roomId, userId, listener) {

@@ -9,18 +9,29 @@ import type { PortRequest } from './client';
 declare const self: SharedWorkerGlobalScope;
 
 const hub = new RoomHub(connectToLiboo(self.location.origin));
-/** A tab pings every PING_MS; one silent for REAP_MS is gone (closed without goodbye). */
-const REAP_MS = 30_000;
+/**
+ * A tab that neither says goodbye nor holds a Web Lock (older browsers) is taken for gone
+ * after this long without a ping. Long, because background tabs' timers are throttled to
+ * about once a minute.
+ */
+const REAP_MS = 5 * 60_000;
 
 interface Tab {
   listener: Listener;
   seen: number;
+  /** Whether the tab's life is known through a Web Lock. */
+  locked: boolean;
 }
 const tabs = new Map<MessagePort, Tab>();
 
 self.onconnect = (e: MessageEvent) => {
   const port = e.ports[0];
-  const tab: Tab = { listener: (m) => port.postMessage(m), seen: Date.now() };
+  const tab: Tab = { listener: (m) => port.postMessage(m), seen: Date.now(), locked: false };
+  const gone = () => {
+    hub.detachAll(tab.listener);
+    tabs.delete(port);
+    port.close();
+  };
   tabs.set(port, tab);
   port.onmessage = (ev: MessageEvent<PortRequest>) => {
     const req = ev.data;
@@ -36,9 +47,14 @@ self.onconnect = (e: MessageEvent) => {
         hub.emit(req.roomId, tab.listener, req.event, req.payload);
         break;
       case 'bye':
-        hub.detachAll(tab.listener);
-        tabs.delete(port);
-        port.close();
+        gone();
+        break;
+      case 'hello':
+        // Granted only once the tab, which holds this lock while it lives, is gone.
+        if (self.navigator.locks) {
+          tab.locked = true;
+          self.navigator.locks.request(req.lock, async () => gone()).catch(() => {});
+        }
         break;
       case 'ping':
         break;
@@ -50,10 +66,10 @@ self.onconnect = (e: MessageEvent) => {
 setInterval(() => {
   const now = Date.now();
   for (const [port, tab] of tabs) {
-    if (now - tab.seen > REAP_MS) {
+    if (!tab.locked && now - tab.seen > REAP_MS) {
       hub.detachAll(tab.listener);
       tabs.delete(port);
       port.close();
     }
   }
-}, REAP_MS / 3);
+}, 30_000);
