@@ -232,6 +232,8 @@ test('a host broadcasts, viewers watch and chat, and the replay keeps the questi
     await host.getByTestId('stream-key-toggle').click();
     streamKey = (await host.getByTestId('stream-key').textContent()).trim();
     assert.match(streamKey, /^[0-9a-f]{20}$/);
+    await host.getByTestId('stream-key-toggle').click();
+    assert.match(await host.getByTestId('stream-key').textContent(), /^•+$/, 'the key hides again');
     assert.match(await host.getByTestId('rtmp-url').textContent(), /^rtmp:\/\/127\.0\.0\.1:1935\/live$/);
 
     const form = host.getByTestId('settings-form');
@@ -309,7 +311,7 @@ test('a host broadcasts, viewers watch and chat, and the replay keeps the questi
       (await viewer.getByTestId('hero-title').textContent()) === TITLE);
     await playing(viewer, 'hero-player-video');
     await noScriptRan(viewer);
-    await shot(viewer, 'home');
+    await shot(viewer, 'home', { fullPage: true });
 
     await viewer.getByTestId('search-input').fill('c++');
     await until('search by tag', async () =>
