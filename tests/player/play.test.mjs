@@ -48,17 +48,24 @@ async function until(what, fn, ms = 20000) {
   }
 }
 
-let base; let rtmp;
-before(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'liboo-player-'));
+/** Starts a liboo of its own; resolves to its HTTP base URL and RTMP URL. */
+async function startLiboo(extra) {
+  const dir = mkdtempSync(join(dataDir, 'node-'));
   const [httpPort, rtmpPort] = [await freePort(), await freePort()];
-  base = `http://127.0.0.1:${httpPort}`;
-  rtmp = `rtmp://127.0.0.1:${rtmpPort}/live`;
+  const base = `http://127.0.0.1:${httpPort}`;
   const liboo = run(LIBOO, ['serve', '--http-addr', `127.0.0.1:${httpPort}`, '--rtmp-addr', `127.0.0.1:${rtmpPort}`,
-    '--data-dir', dataDir, '--public-url', base, '--reconnect-grace', '0.5']);
+    '--data-dir', dir, '--public-url', base, '--reconnect-grace', '0.5', ...extra]);
   await until('liboo', async () => (await fetch(`${base}/healthz`)).ok).catch((e) => {
     throw new Error(`${e.message}\n${liboo.log()}`);
   });
+  return { base, rtmp: `rtmp://127.0.0.1:${rtmpPort}/live` };
+}
+
+let classic; let lowLatency;
+before(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'liboo-player-'));
+  classic = await startLiboo(['--hls-format', 'ts']);
+  lowLatency = await startLiboo(['--hls-format', 'll']);
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -74,7 +81,7 @@ after(async () => {
 });
 
 /** Opens a page on liboo's origin with a muted video element and hls.js loaded. */
-async function playerPage() {
+async function playerPage(base) {
   const page = await browser.newPage();
   await page.goto(`${base}/healthz`);
   await page.setContent('<video id="v" muted playsinline width="640" height="360"></video>');
@@ -82,18 +89,19 @@ async function playerPage() {
   return page;
 }
 
-async function play(page, url) {
-  return page.evaluate((src) => {
+async function play(page, url, config = { liveSyncDurationCount: 2 }) {
+  return page.evaluate(([src, cfg]) => {
     const v = document.getElementById('v');
     window.fatal = null;
     if (!window.Hls || !window.Hls.isSupported()) return 'hls.js unsupported';
-    const hls = new window.Hls({ liveSyncDurationCount: 2 });
+    const hls = new window.Hls(cfg);
+    window.hls = hls;
     hls.on(window.Hls.Events.ERROR, (_e, d) => { if (d.fatal) window.fatal = `${d.type}: ${d.details}`; });
     hls.loadSource(src);
     hls.attachMedia(v);
     v.play().catch(() => {});
     return 'ok';
-  }, url);
+  }, [url, config]);
 }
 
 const state = (page) => page.evaluate(() => {
@@ -103,7 +111,8 @@ const state = (page) => page.evaluate(() => {
     ended: v.ended, fatal: window.fatal };
 });
 
-test('hls.js plays the live stream, then the whole replay', async () => {
+test('hls.js plays the classic live stream, then the whole replay', async () => {
+  const { base, rtmp } = classic;
   const keys = await (await fetch(`${base}/api/host/key`, { method: 'POST',
     headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId: 'player-host' }) })).json();
   const publisher = run('ffmpeg', ['-v', 'error', '-re', '-stream_loop', '2', '-i', FIXTURE, '-c', 'copy', '-f', 'flv',
@@ -114,7 +123,7 @@ test('hls.js plays the live stream, then the whole replay', async () => {
     return r.info.startDate && p.ok && (await p.text()).includes('.ts') ? r.info : undefined;
   });
 
-  const page = await playerPage();
+  const page = await playerPage(base);
   assert.equal(await play(page, live.streamUrl), 'ok');
   const first = await until('live playback', async () => {
     const s = await state(page);
@@ -136,7 +145,7 @@ test('hls.js plays the live stream, then the whole replay', async () => {
     return r.info[0];
   });
   assert.ok(Math.abs(replay.duration - 18) < 0.5, `replay lasts ${replay.duration} s of 18`);
-  const vod = await playerPage();
+  const vod = await playerPage(base);
   await vod.evaluate(() => { document.getElementById('v').playbackRate = 4; });
   assert.equal(await play(vod, replay.replayUrl), 'ok');
   const end = await until('the replay to end', async () => {
@@ -145,4 +154,61 @@ test('hls.js plays the live stream, then the whole replay', async () => {
     return s.ended ? s : undefined;
   }, 30000);
   assert.ok(end.t > 17.5, `replay played to ${end.t} s`);
+});
+
+test('hls.js plays the low-latency stream within 2 s of the live edge, then the replay', async (t) => {
+  const { base, rtmp } = lowLatency;
+  const keys = await (await fetch(`${base}/api/host/key`, { method: 'POST',
+    headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId: 'll-host' }) })).json();
+  const publisher = run('ffmpeg', ['-v', 'error', '-re', '-stream_loop', '4', '-i', FIXTURE, '-c', 'copy', '-f', 'flv',
+    `${rtmp}/${keys.streamKey}`]);
+  const live = await until('live', async () => {
+    const r = await (await fetch(`${base}/api/streams/live?liveId=${keys.sessionKey}`)).json();
+    const p = await fetch(r.info.streamUrl);
+    return r.info.startDate && p.ok && (await p.text()).includes('#EXT-X-PART:') ? r.info : undefined;
+  });
+
+  const page = await playerPage(base);
+  const blocking = [];
+  page.on('request', (req) => { if (req.url().includes('_HLS_msn=')) blocking.push(req.url()); });
+  assert.equal(await play(page, live.streamUrl, { lowLatencyMode: true }), 'ok');
+  const first = await until('low-latency playback', async () => {
+    const s = await state(page);
+    assert.equal(s.fatal, null);
+    return s.t > 0.5 && s.frames > 0 ? s : undefined;
+  });
+  assert.equal(first.w, 640);
+  assert.equal(first.h, 360);
+  // How far behind the live edge hls.js plays, sampled over 6 s of playback.
+  const behind = [];
+  for (let i = 0; i < 12; i += 1) {
+    await new Promise((r) => setTimeout(r, 500));
+    const s = await state(page);
+    assert.equal(s.fatal, null);
+    behind.push(await page.evaluate(() => window.hls.latency));
+  }
+  const later = await state(page);
+  assert.ok(later.t > first.t + 4, `live playback advanced ${later.t - first.t} s in 6 s`);
+  behind.sort((a, b) => a - b);
+  const median = behind[behind.length >> 1];
+  t.diagnostic(`median ${median.toFixed(2)} s behind the live edge (${behind.length} samples)`);
+  assert.ok(median > 0 && median < 2, `median ${median.toFixed(2)} s behind live: ${behind.map((b) => b.toFixed(2))}`);
+  assert.ok(blocking.length > 0, 'hls.js used blocking playlist reloads');
+  await page.close();
+
+  await new Promise((ok) => publisher.on('exit', ok));
+  const replay = await until('replay', async () => {
+    const r = await (await fetch(`${base}/api/replay/latest`)).json();
+    return r.info[0];
+  });
+  assert.ok(Math.abs(replay.duration - 30) < 0.5, `replay lasts ${replay.duration} s of 30`);
+  const vod = await playerPage(base);
+  await vod.evaluate(() => { document.getElementById('v').playbackRate = 4; });
+  assert.equal(await play(vod, replay.replayUrl), 'ok');
+  const end = await until('the replay to end', async () => {
+    const s = await state(vod);
+    assert.equal(s.fatal, null);
+    return s.ended ? s : undefined;
+  }, 40000);
+  assert.ok(end.t > 29.5, `replay played to ${end.t} s`);
 });

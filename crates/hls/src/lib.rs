@@ -9,10 +9,12 @@
 //! Sans-IO: the segmenter returns finished segments as bytes and the playlist renders to a
 //! `String`; the caller stores them.
 
+mod cmaf;
 mod playlist;
 mod segmenter;
 mod time;
 
-pub use playlist::{ParseError, Playlist, PlaylistEntry, PlaylistError};
+pub use cmaf::{CmafConfig, CmafEvent, CmafSegmenter};
+pub use playlist::{ParseError, Part, Playlist, PlaylistEntry, PlaylistError};
 pub use segmenter::{HlsError, SegmentComplete, Segmenter, SegmenterConfig};
 pub use time::format_program_date_time;

@@ -7,7 +7,7 @@ use std::fmt::Write;
 use crate::time::write_program_date_time;
 
 /// One segment as the playlist lists it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PlaylistEntry {
     /// Media sequence number; consecutive from one entry to the next.
     pub sequence: u64,
@@ -18,7 +18,37 @@ pub struct PlaylistEntry {
     pub program_date_time_ms: Option<i64>,
     /// An `EXT-X-DISCONTINUITY` goes before this entry.
     pub discontinuity: bool,
+    /// `EXT-X-MAP`: the fMP4 init segment, given on the first entry and wherever it
+    /// changes (after a discontinuity); kept by the playlist for entries after it.
+    pub map: Option<String>,
+    /// The partial segments this segment was published as (LL-HLS); listed only for the
+    /// last few segments of a low-latency playlist.
+    pub parts: Vec<Part>,
 }
+
+/// A partial segment (LL-HLS `EXT-X-PART`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Part {
+    pub duration_ms: i64,
+    pub uri: String,
+    /// Starts with a keyframe.
+    pub independent: bool,
+}
+
+/// What makes a live playlist low-latency (Apple's LL-HLS, RFC 8216bis §4.4.3.7-8).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct LowLatency {
+    /// `EXT-X-PART-INF:PART-TARGET`: no part is longer.
+    pub part_target_ms: i64,
+    /// Parts of the segment being made, not yet listed as a whole.
+    pending: Vec<Part>,
+    /// `EXT-X-PRELOAD-HINT`: the part that comes next.
+    preload_hint: Option<String>,
+}
+
+/// Segments from the end of a low-latency playlist whose parts are still listed: parts
+/// older than three target durations may go (RFC 8216bis §6.2.2).
+const SEGMENTS_WITH_PARTS: usize = 3;
 
 /// Entries that would break a playlist invariant are refused rather than written.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -47,6 +77,28 @@ pub enum ParseError {
     UriWithoutExtinf,
     #[error(transparent)]
     Invalid(PlaylistError),
+}
+
+/// Milliseconds as decimal seconds, `2033` -> `2.033`.
+fn seconds(ms: i64) -> String {
+    let ms = ms.max(0);
+    format!("{}.{:03}", ms / 1000, ms % 1000)
+}
+
+fn write_parts(s: &mut String, parts: &[Part], uri_prefix: &str) {
+    for p in parts {
+        let _ = writeln!(
+            s,
+            "#EXT-X-PART:DURATION={},URI=\"{uri_prefix}{}\"{}",
+            seconds(p.duration_ms),
+            p.uri,
+            if p.independent {
+                ",INDEPENDENT=YES"
+            } else {
+                ""
+            }
+        );
+    }
 }
 
 /// `"2.033"` -> 2033; at most millisecond precision, as liboo writes.
@@ -79,6 +131,7 @@ pub struct Playlist {
     /// `EXT-X-DISCONTINUITY` tags that have left the window.
     discontinuity_sequence: u64,
     ended: bool,
+    low_latency: Option<LowLatency>,
 }
 
 impl Playlist {
@@ -111,7 +164,46 @@ impl Playlist {
             next_sequence: None,
             discontinuity_sequence: 0,
             ended: false,
+            low_latency: None,
         }
+    }
+
+    /// A live playlist that also lists partial segments, blocks on reload
+    /// (`CAN-BLOCK-RELOAD`) and hints the next part.
+    pub fn low_latency(target_duration_secs: u32, window: usize, part_target_ms: i64) -> Self {
+        Self {
+            low_latency: Some(LowLatency {
+                part_target_ms: part_target_ms.max(1),
+                pending: Vec::new(),
+                preload_hint: None,
+            }),
+            ..Self::live(target_duration_secs, window)
+        }
+    }
+
+    /// Lists a part of the segment being made; `next` is the part after it, hinted to
+    /// players so they can ask for it before it exists.
+    pub fn push_part(&mut self, part: Part, next: Option<String>) {
+        if let Some(ll) = &mut self.low_latency {
+            ll.pending.push(part);
+            ll.preload_hint = next;
+        }
+    }
+
+    /// Replaces the hinted next part (a segment just ended: its next part is the
+    /// following segment's first).
+    pub fn set_preload_hint(&mut self, next: Option<String>) {
+        if let Some(ll) = &mut self.low_latency {
+            ll.preload_hint = next;
+        }
+    }
+
+    /// Where the playlist stands, for answering blocking reloads: the last whole
+    /// segment's sequence number, and how many parts of the next one are listed.
+    pub fn position(&self) -> (Option<u64>, usize) {
+        let last = self.next_sequence.and_then(|n| n.checked_sub(1));
+        let parts = self.low_latency.as_ref().map_or(0, |ll| ll.pending.len());
+        (last, parts)
     }
 
     pub fn target_duration(&self) -> u32 {
@@ -151,10 +243,22 @@ impl Playlist {
             });
         }
         self.next_sequence = Some(entry.sequence + 1);
+        let mut entry = entry;
+        if let Some(ll) = &mut self.low_latency
+            && entry.parts.is_empty()
+        {
+            entry.parts = std::mem::take(&mut ll.pending);
+        }
         self.entries.push_back(entry);
         if let Some(window) = self.window {
             while self.entries.len() > window {
                 let gone = self.entries.pop_front().expect("window is at least 3");
+                // The init segment stays in force for the entries after it.
+                if let Some(front) = self.entries.front_mut()
+                    && front.map.is_none()
+                {
+                    front.map = gone.map.clone();
+                }
                 // §6.2.2: removing a segment that carried EXT-X-DISCONTINUITY increments
                 // EXT-X-DISCONTINUITY-SEQUENCE so clients keep their timelines in step.
                 if gone.discontinuity {
@@ -196,6 +300,7 @@ impl Playlist {
         let mut pending_duration: Option<i64> = None;
         let mut pending_pdt = None;
         let mut pending_discontinuity = false;
+        let mut pending_map = None;
         for line in lines {
             if let Some(v) = line.strip_prefix("#EXT-X-TARGETDURATION:") {
                 target = Some(
@@ -214,6 +319,14 @@ impl Playlist {
                 keep_all = matches!(v, "VOD" | "EVENT");
             } else if line == "#EXT-X-DISCONTINUITY" {
                 pending_discontinuity = true;
+            } else if let Some(v) = line.strip_prefix("#EXT-X-MAP:") {
+                let uri = v
+                    .split_once("URI=\"")
+                    .and_then(|(_, rest)| rest.split_once('"'))
+                    .map(|(uri, _)| uri)
+                    .filter(|uri| !uri.is_empty())
+                    .ok_or(ParseError::BadTag("MAP"))?;
+                pending_map = Some(uri.to_owned());
             } else if let Some(v) = line.strip_prefix("#EXT-X-PROGRAM-DATE-TIME:") {
                 pending_pdt = Some(
                     crate::time::parse_program_date_time(v)
@@ -242,6 +355,8 @@ impl Playlist {
                     uri: line.to_owned(),
                     program_date_time_ms: pending_pdt.take(),
                     discontinuity: std::mem::take(&mut pending_discontinuity),
+                    map: pending_map.take(),
+                    parts: Vec::new(),
                 });
             }
         }
@@ -262,13 +377,23 @@ impl Playlist {
     /// Ends a live playlist (`EXT-X-ENDLIST`); no segments may follow.
     pub fn finish(&mut self) {
         self.ended = true;
+        if let Some(ll) = &mut self.low_latency {
+            ll.pending.clear();
+            ll.preload_hint = None;
+        }
     }
 
     /// The playlist text, each URI prefixed with `uri_prefix` (e.g. `""` in the broadcast's own
     /// folder, or `"b/42/"` for a channel playlist pointing into it).
     pub fn render(&self, uri_prefix: &str) -> String {
-        let mut s = String::with_capacity(128 + self.entries.len() * 96);
-        s.push_str("#EXTM3U\n#EXT-X-VERSION:3\n");
+        let mut s = String::with_capacity(256 + self.entries.len() * 96);
+        // EXT-X-MAP outside I-frame playlists needs version 6 (RFC 8216 §7).
+        let fmp4 = self.low_latency.is_some() || self.entries.iter().any(|e| e.map.is_some());
+        s.push_str(if fmp4 {
+            "#EXTM3U\n#EXT-X-VERSION:6\n"
+        } else {
+            "#EXTM3U\n#EXT-X-VERSION:3\n"
+        });
         if self.window.is_none() {
             s.push_str(if self.ended {
                 "#EXT-X-PLAYLIST-TYPE:VOD\n"
@@ -277,6 +402,19 @@ impl Playlist {
             });
         }
         let _ = writeln!(s, "#EXT-X-TARGETDURATION:{}", self.target_duration);
+        if let Some(ll) = &self.low_latency {
+            // PART-HOLD-BACK at least three part targets (§4.4.3.8).
+            let _ = writeln!(
+                s,
+                "#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,PART-HOLD-BACK={}",
+                seconds(3 * ll.part_target_ms)
+            );
+            let _ = writeln!(
+                s,
+                "#EXT-X-PART-INF:PART-TARGET={}",
+                seconds(ll.part_target_ms)
+            );
+        }
         let _ = writeln!(s, "#EXT-X-MEDIA-SEQUENCE:{}", self.media_sequence());
         if self.discontinuity_sequence > 0 {
             let _ = writeln!(
@@ -285,14 +423,22 @@ impl Playlist {
                 self.discontinuity_sequence
             );
         }
-        for e in &self.entries {
+        let parts_from = self.entries.len().saturating_sub(SEGMENTS_WITH_PARTS);
+        for (i, e) in self.entries.iter().enumerate() {
             if e.discontinuity {
                 s.push_str("#EXT-X-DISCONTINUITY\n");
             }
+            if let Some(m) = &e.map {
+                let _ = writeln!(s, "#EXT-X-MAP:URI=\"{uri_prefix}{m}\"");
+            }
+
             if let Some(pdt) = e.program_date_time_ms {
                 s.push_str("#EXT-X-PROGRAM-DATE-TIME:");
                 write_program_date_time(&mut s, pdt);
                 s.push('\n');
+            }
+            if self.low_latency.is_some() && i >= parts_from {
+                write_parts(&mut s, &e.parts, uri_prefix);
             }
             let d = e.duration_ms.max(0);
             let _ = writeln!(
@@ -302,6 +448,17 @@ impl Playlist {
                 d % 1000,
                 e.uri
             );
+        }
+        if let Some(ll) = &self.low_latency
+            && !self.ended
+        {
+            write_parts(&mut s, &ll.pending, uri_prefix);
+            if let Some(hint) = &ll.preload_hint {
+                let _ = writeln!(
+                    s,
+                    "#EXT-X-PRELOAD-HINT:TYPE=PART,URI=\"{uri_prefix}{hint}\""
+                );
+            }
         }
         if self.ended {
             s.push_str("#EXT-X-ENDLIST\n");
@@ -319,9 +476,64 @@ mod tests {
             sequence,
             duration_ms,
             uri: format!("seg{sequence:05}.ts"),
-            program_date_time_ms: None,
             discontinuity,
+            ..PlaylistEntry::default()
         }
+    }
+
+    fn part(uri: &str, duration_ms: i64, independent: bool) -> Part {
+        Part {
+            duration_ms,
+            uri: uri.to_owned(),
+            independent,
+        }
+    }
+
+    #[test]
+    fn low_latency_lists_recent_parts_and_hints_the_next() {
+        let mut p = Playlist::low_latency(2, 4, 334);
+        for seq in 0..5u64 {
+            for i in 0..2 {
+                let uri = format!("s{seq}.{i}.m4s");
+                let next = Some(if i == 0 {
+                    format!("s{seq}.1.m4s")
+                } else {
+                    format!("s{}.0.m4s", seq + 1)
+                });
+                p.push_part(part(&uri, 334, i == 0), next);
+            }
+            let mut e = entry(seq, 668, false);
+            e.uri = format!("s{seq}.m4s");
+            if seq == 0 {
+                e.map = Some("init0.mp4".to_owned());
+            }
+            p.push(e).unwrap();
+            assert_eq!(p.position(), (Some(seq), 0));
+        }
+        p.push_part(part("s5.0.m4s", 334, true), Some("s5.1.m4s".to_owned()));
+        assert_eq!(p.position(), (Some(4), 1));
+        let want = "#EXTM3U\n#EXT-X-VERSION:6\n#EXT-X-TARGETDURATION:2\n\
+            #EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,PART-HOLD-BACK=1.002\n\
+            #EXT-X-PART-INF:PART-TARGET=0.334\n#EXT-X-MEDIA-SEQUENCE:1\n\
+            #EXT-X-MAP:URI=\"v/init0.mp4\"\n#EXTINF:0.668,\nv/s1.m4s\n\
+            #EXT-X-PART:DURATION=0.334,URI=\"v/s2.0.m4s\",INDEPENDENT=YES\n\
+            #EXT-X-PART:DURATION=0.334,URI=\"v/s2.1.m4s\"\n#EXTINF:0.668,\nv/s2.m4s\n\
+            #EXT-X-PART:DURATION=0.334,URI=\"v/s3.0.m4s\",INDEPENDENT=YES\n\
+            #EXT-X-PART:DURATION=0.334,URI=\"v/s3.1.m4s\"\n#EXTINF:0.668,\nv/s3.m4s\n\
+            #EXT-X-PART:DURATION=0.334,URI=\"v/s4.0.m4s\",INDEPENDENT=YES\n\
+            #EXT-X-PART:DURATION=0.334,URI=\"v/s4.1.m4s\"\n#EXTINF:0.668,\nv/s4.m4s\n\
+            #EXT-X-PART:DURATION=0.334,URI=\"v/s5.0.m4s\",INDEPENDENT=YES\n\
+            #EXT-X-PRELOAD-HINT:TYPE=PART,URI=\"v/s5.1.m4s\"\n";
+        assert_eq!(p.render("v/"), want);
+        // Read back (as a salvage would), the map and segments survive; parts need not.
+        let back = Playlist::parse(&p.render("")).unwrap();
+        let first = back.entries().next().unwrap();
+        assert_eq!(first.map.as_deref(), Some("init0.mp4"));
+        assert_eq!(back.entries().count(), 4);
+        p.finish();
+        let ended = p.render("");
+        assert!(ended.ends_with("s4.m4s\n#EXT-X-ENDLIST\n"), "{ended}");
+        assert!(!ended.contains("PRELOAD-HINT"));
     }
 
     #[test]

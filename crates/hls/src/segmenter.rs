@@ -47,7 +47,7 @@ impl SegmenterConfig {
     /// Past this much media since its start, a segment is cut even without a keyframe, so that
     /// no segment can round above the playlist target duration: the cut frame is at most one
     /// non-discontinuous step (`discontinuity_threshold_ms`) beyond this point.
-    fn forced_cut_ms(&self) -> i64 {
+    pub(crate) fn forced_cut_ms(&self) -> i64 {
         let bound = i64::from(self.playlist_target_duration()) * 1000 + 499
             - self.discontinuity_threshold_ms;
         bound.max(self.target_duration_ms)

@@ -36,6 +36,7 @@ fn fixture_to_hls_plays_in_ffmpeg() {
             uri: uri.clone(),
             program_date_time_ms: Some(PUBLISH_WALL_CLOCK_MS + seg.start_ms),
             discontinuity: seg.discontinuity,
+            ..PlaylistEntry::default()
         };
         live.push(entry.clone()).unwrap();
         vod.push(entry).unwrap();

@@ -215,6 +215,7 @@ fn playlist_invariants_hold_for_generated_streams() {
                 uri: format!("seg{:05}.ts", s.sequence),
                 program_date_time_ms: Some(1_764_150_000_000 + s.start_ms),
                 discontinuity: s.discontinuity,
+                ..PlaylistEntry::default()
             };
             // push() refuses any EXTINF that rounds above the target duration.
             live.push(entry.clone())

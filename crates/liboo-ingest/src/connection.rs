@@ -411,6 +411,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
             self.inner.media.clone(),
             &self.inner.config,
             self.inner.frames.clone(),
+            self.inner.playlists.clone(),
             now,
         ))
     }

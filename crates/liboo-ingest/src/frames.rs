@@ -64,7 +64,13 @@ impl Frames {
     }
 
     /// Makes a frame from `segment` in the background, if a decoder is free.
-    pub(crate) fn capture(self: &Arc<Self>, broadcast_id: i64, prefix: &str, segment: Bytes) {
+    pub(crate) fn capture(
+        self: &Arc<Self>,
+        broadcast_id: i64,
+        prefix: &str,
+        segment: Bytes,
+        input: Input,
+    ) {
         let Ok(permit) = Arc::clone(&self.permits).try_acquire_owned() else {
             metrics::counter!("liboo_ingest_frames_skipped_total").increment(1);
             return;
@@ -73,7 +79,7 @@ impl Frames {
         let key = format!("{prefix}/frame.jpg");
         tokio::spawn(async move {
             let _permit = permit;
-            let jpeg = match tokio::time::timeout(DECODE_TIMEOUT, decode(segment)).await {
+            let jpeg = match tokio::time::timeout(DECODE_TIMEOUT, decode(segment, input)).await {
                 Ok(Ok(jpeg)) => jpeg,
                 Ok(Err(e)) => {
                     tracing::warn!(key, error = %e, "could not make a frame thumbnail");
@@ -96,8 +102,17 @@ impl Frames {
     }
 }
 
-/// The first video frame of an MPEG-TS segment as a JPEG at most 640 pixels wide.
-async fn decode(segment: Bytes) -> std::io::Result<Bytes> {
+/// What a segment handed to [`Frames::capture`] is.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Input {
+    /// An MPEG-TS segment.
+    Ts,
+    /// An fMP4 init segment followed by a media segment.
+    Mp4,
+}
+
+/// The first video frame of a segment as a JPEG at most 640 pixels wide.
+async fn decode(segment: Bytes, input: Input) -> std::io::Result<Bytes> {
     let mut child = Command::new("ffmpeg")
         .args([
             "-nostdin",
@@ -107,7 +122,10 @@ async fn decode(segment: Bytes) -> std::io::Result<Bytes> {
             "-threads",
             "1",
             "-f",
-            "mpegts",
+            match input {
+                Input::Ts => "mpegts",
+                Input::Mp4 => "mp4",
+            },
             "-i",
             "pipe:0",
             "-an",
@@ -177,9 +195,9 @@ mod tests {
             panic!("ffmpeg is needed for this test; scripts/test-deps installs it");
         }
         let segment = crate::packager::tests::first_segment_of_fixture().await;
-        let jpeg = decode(segment).await.unwrap();
+        let jpeg = decode(segment, Input::Ts).await.unwrap();
         assert_eq!(&jpeg[..2], &[0xFF, 0xD8]);
-        let garbage = decode(Bytes::from_static(&[0x47; 1880])).await;
+        let garbage = decode(Bytes::from_static(&[0x47; 1880]), Input::Ts).await;
         assert!(garbage.is_err());
     }
 }

@@ -18,6 +18,7 @@ mod connection;
 mod error;
 mod frames;
 mod packager;
+mod playlists;
 mod registry;
 mod salvage;
 mod timestamp;
@@ -39,6 +40,7 @@ pub use error::IngestError;
 
 use connection::{Connection, End};
 use packager::Packager;
+pub use playlists::{LivePlaylists, Snapshot};
 use registry::{Registry, Slot};
 pub use salvage::{end_abandoned, salvage_replay};
 
@@ -59,6 +61,9 @@ pub struct IngestConfig {
     pub media_timeout: Duration,
     /// Capacity of the queue between a broadcast's packager and its uploader.
     pub upload_queue: usize,
+    /// LL-HLS with fMP4 parts of at most this length; `None` for classic HLS with
+    /// MPEG-TS segments.
+    pub part_target: Option<Duration>,
     /// Media time between two frame thumbnails of a live broadcast (made with ffmpeg,
     /// when it is installed); zero for none.
     pub frame_interval: Duration,
@@ -72,6 +77,7 @@ impl Default for IngestConfig {
             reconnect_grace: Duration::from_secs(10),
             media_timeout: Duration::from_secs(10),
             upload_queue: 64,
+            part_target: None,
             frame_interval: Duration::from_secs(10),
         }
     }
@@ -89,6 +95,7 @@ pub(crate) struct Inner {
     pub(crate) config: IngestConfig,
     pub(crate) registry: Registry,
     pub(crate) frames: Option<Arc<frames::Frames>>,
+    pub(crate) playlists: LivePlaylists,
     /// Fired when `serve`'s token fires: connections and grace timers end their broadcasts.
     pub(crate) shutdown: CancellationToken,
     /// Connections and grace timers, so shutdown waits for every broadcast to be finished.
@@ -97,6 +104,11 @@ pub(crate) struct Inner {
 }
 
 impl Ingest {
+    /// The live playlists this node makes, for answering blocking reloads.
+    pub fn playlists(&self) -> LivePlaylists {
+        self.inner.playlists.clone()
+    }
+
     pub fn new(db: Db, media: MediaStore, config: IngestConfig) -> Ingest {
         let frames = if config.frame_interval.is_zero() {
             None
@@ -106,6 +118,7 @@ impl Ingest {
         Ingest {
             inner: Arc::new(Inner {
                 frames,
+                playlists: LivePlaylists::default(),
                 db,
                 media,
                 config,

@@ -4,7 +4,10 @@
 
 use bytes::Bytes;
 use flv::{AacPacket, AudioSpecificConfig, AudioTag, AvcDecoderConfig, VideoPacket, VideoTag};
-use hls::{Playlist, PlaylistEntry, SegmentComplete, Segmenter, SegmenterConfig};
+use hls::{
+    CmafConfig, CmafEvent, CmafSegmenter, Part, Playlist, PlaylistEntry, SegmentComplete,
+    Segmenter, SegmenterConfig,
+};
 use liboo_db::Db;
 use liboo_storage::MediaStore;
 use mpegts::{AudioFrame, VideoFrame};
@@ -14,8 +17,9 @@ use tokio::task::JoinHandle;
 use std::sync::Arc;
 
 use crate::IngestError;
-use crate::frames::Frames;
-use crate::uploader::{self, Upload};
+use crate::frames::{Frames, Input};
+use crate::playlists::{LivePlaylists, Snapshot};
+use crate::uploader::{self, Publish, Upload};
 
 /// Stored segments between two writes of the growing replay playlist (fewer with a live
 /// window this small), so the window always holds every segment the stored replay lacks.
@@ -40,7 +44,7 @@ pub(crate) struct BroadcastInfo {
 pub(crate) struct Packager {
     pub info: BroadcastInfo,
     limits: flv::Limits,
-    segmenter: Segmenter,
+    mux: Mux,
     live: Playlist,
     vod: Playlist,
     avc: Option<AvcDecoderConfig>,
@@ -63,8 +67,30 @@ pub(crate) struct Packager {
     frames: Option<Arc<Frames>>,
     frame_every_ms: i64,
     next_frame_ms: Option<i64>,
+    /// Where blocking reloads of low-latency playlists wait (None: classic HLS).
+    playlists: Option<LivePlaylists>,
     uploads: mpsc::Sender<Upload>,
     uploader: JoinHandle<()>,
+}
+
+/// The segment format.
+#[derive(Debug)]
+enum Mux {
+    /// MPEG-TS segments, classic HLS.
+    Ts(Box<Segmenter>),
+    /// fMP4 parts and segments, LL-HLS.
+    Cmaf(Box<Cmaf>),
+}
+
+#[derive(Debug)]
+struct Cmaf {
+    segmenter: CmafSegmenter,
+    /// The init segment in force, its URI and bytes (frames decode parts with it).
+    init: Option<(u32, String, Bytes)>,
+    /// Init version of the last listed segment: the next entry names its map when it differs.
+    listed_init: Option<u32>,
+    /// A part of the open segment was dropped: list no more of its parts.
+    skip_parts: bool,
 }
 
 impl Packager {
@@ -73,6 +99,7 @@ impl Packager {
         media: MediaStore,
         settings: &crate::IngestConfig,
         frames: Option<Arc<Frames>>,
+        playlists: LivePlaylists,
         now_ms: i64,
     ) -> Packager {
         let segment_target_ms = settings.segment_target.as_millis() as i64;
@@ -83,14 +110,37 @@ impl Packager {
             ..SegmenterConfig::default()
         };
         let target = config.playlist_target_duration();
+        let (mux, live) = match settings.part_target {
+            Some(part) => {
+                let part_target_ms = (part.as_millis() as i64).max(1);
+                let segmenter = CmafSegmenter::new(CmafConfig {
+                    segments: config,
+                    part_target_ms,
+                });
+                (
+                    Mux::Cmaf(Box::new(Cmaf {
+                        segmenter,
+                        init: None,
+                        listed_init: None,
+                        skip_parts: false,
+                    })),
+                    Playlist::low_latency(target, live_window, part_target_ms),
+                )
+            }
+            None => (
+                Mux::Ts(Box::new(Segmenter::new(config))),
+                Playlist::live(target, live_window),
+            ),
+        };
         let (uploads, rx) = mpsc::channel(queue.max(1));
         let uploader = tokio::spawn(uploader::run(media, rx));
         metrics::gauge!("liboo_ingest_live_streams").increment(1.0);
         Packager {
             info,
             limits: flv::Limits::default(),
-            segmenter: Segmenter::new(config),
-            live: Playlist::live(target, live_window),
+            playlists: matches!(mux, Mux::Cmaf(_)).then_some(playlists),
+            mux,
+            live,
             vod: Playlist::event(target),
             avc: None,
             asc: None,
@@ -112,8 +162,17 @@ impl Packager {
     /// The publisher came back after a drop: close the open segment, and start the next one
     /// with `EXT-X-DISCONTINUITY` and a fresh wall-clock anchor.
     pub(crate) fn resume(&mut self, now_ms: i64) {
-        if let Some(seg) = self.segmenter.mark_discontinuity() {
-            self.store(seg);
+        match &mut self.mux {
+            Mux::Ts(segmenter) => {
+                if let Some(seg) = segmenter.mark_discontinuity() {
+                    self.store(seg);
+                }
+            }
+            Mux::Cmaf(cmaf) => {
+                let mut out = Vec::new();
+                cmaf.segmenter.mark_discontinuity(&mut out);
+                self.handle(out);
+            }
         }
         self.anchor_wall_ms = now_ms;
         self.anchor_media_ms = None;
@@ -122,11 +181,25 @@ impl Packager {
     }
 
     pub(crate) fn video(&mut self, ts_ms: i64, body: Bytes) -> Result<(), IngestError> {
-        let tag = VideoTag::parse(body, &self.limits)?;
+        let tag = VideoTag::parse(body.clone(), &self.limits)?;
+        let keyframe = tag.frame_type.is_keyframe();
         let done = match tag.packet {
             VideoPacket::SequenceHeader(config) => {
-                self.segmenter
-                    .set_parameter_sets(config.sps.clone(), config.pps.clone());
+                match &mut self.mux {
+                    Mux::Ts(segmenter) => {
+                        segmenter.set_parameter_sets(config.sps.clone(), config.pps.clone());
+                    }
+                    Mux::Cmaf(cmaf) => {
+                        let (width, height) = config
+                            .sps
+                            .first()
+                            .and_then(|sps| flv::parse_sps(sps).ok())
+                            .map_or((0, 0), |sps| (sps.width, sps.height));
+                        // The record itself follows the 5-byte AVC video tag header.
+                        cmaf.segmenter
+                            .set_video_config(body.slice(5..), width, height);
+                    }
+                }
                 self.avc = Some(config);
                 None
             }
@@ -135,13 +208,29 @@ impl Packager {
                 data,
             } => {
                 let avc = self.avc.as_ref().ok_or(IngestError::NoSequenceHeader)?;
-                let nal_units = avc.split_nal_units(&data, &self.limits)?;
-                self.segmenter.push_video(&VideoFrame {
-                    dts_ms: ts_ms,
-                    composition_time_ms: composition_time,
-                    keyframe: tag.frame_type.is_keyframe(),
-                    nal_units: &nal_units,
-                })?
+                match &mut self.mux {
+                    Mux::Ts(segmenter) => {
+                        let nal_units = avc.split_nal_units(&data, &self.limits)?;
+                        segmenter.push_video(&VideoFrame {
+                            dts_ms: ts_ms,
+                            composition_time_ms: composition_time,
+                            keyframe,
+                            nal_units: &nal_units,
+                        })?
+                    }
+                    Mux::Cmaf(cmaf) => {
+                        let mut out = Vec::new();
+                        cmaf.segmenter.push_video(
+                            ts_ms,
+                            composition_time,
+                            keyframe,
+                            data,
+                            &mut out,
+                        );
+                        self.handle(out);
+                        None
+                    }
+                }
             }
             VideoPacket::EndOfSequence | VideoPacket::Command(_) => None,
         };
@@ -152,8 +241,16 @@ impl Packager {
     }
 
     pub(crate) fn audio(&mut self, ts_ms: i64, body: Bytes) -> Result<(), IngestError> {
-        let done = match AudioTag::parse(body)?.packet {
+        let done = match AudioTag::parse(body.clone())?.packet {
             AacPacket::SequenceHeader(asc) => {
+                if let Mux::Cmaf(cmaf) = &mut self.mux {
+                    // The AudioSpecificConfig follows the 2-byte AAC audio tag header.
+                    cmaf.segmenter.set_audio_config(
+                        body.slice(2..),
+                        asc.sampling_frequency,
+                        u16::from(asc.channel_configuration.max(1)),
+                    );
+                }
                 self.asc = Some(asc);
                 None
             }
@@ -162,18 +259,171 @@ impl Packager {
                 let Some(asc) = self.asc else {
                     return Ok(());
                 };
-                self.adts.clear();
-                asc.write_adts(&raw, &mut self.adts)?;
-                self.segmenter.push_audio(&AudioFrame {
-                    pts_ms: ts_ms,
-                    adts: &self.adts,
-                })?
+                match &mut self.mux {
+                    Mux::Ts(segmenter) => {
+                        self.adts.clear();
+                        asc.write_adts(&raw, &mut self.adts)?;
+                        segmenter.push_audio(&AudioFrame {
+                            pts_ms: ts_ms,
+                            adts: &self.adts,
+                        })?
+                    }
+                    Mux::Cmaf(cmaf) => {
+                        cmaf.segmenter.push_audio(ts_ms, raw);
+                        None
+                    }
+                }
             }
         };
         if let Some(seg) = done {
             self.store(seg);
         }
         Ok(())
+    }
+
+    /// Queues what the low-latency segmenter made: init segments, parts (each followed by
+    /// the playlists that now list it) and whole segments. Never waits: an object that
+    /// finds the queue full is dropped and counted.
+    fn handle(&mut self, events: Vec<CmafEvent>) {
+        for event in events {
+            let Mux::Cmaf(cmaf) = &mut self.mux else {
+                return;
+            };
+            match event {
+                CmafEvent::Init { version, data } => {
+                    let uri = format!("init{version}.mp4");
+                    let key = format!("{}/{uri}", self.info.prefix);
+                    cmaf.init = Some((version, uri, data.clone()));
+                    // Made as a segment opens, when the queue is all but empty.
+                    if self.uploads.try_send(Upload::new(key, data)).is_err() {
+                        tracing::error!(video_id = %self.info.video_id, "upload queue full: dropped an init segment");
+                    }
+                }
+                CmafEvent::Part {
+                    segment,
+                    index,
+                    duration_ms,
+                    independent,
+                    data,
+                } => {
+                    let uri = format!("seg{segment:05}.{index}.m4s");
+                    let key = format!("{}/{uri}", self.info.prefix);
+                    if self.uploads.try_send(Upload::new(key, data)).is_err() {
+                        metrics::counter!("liboo_ingest_dropped_parts_total").increment(1);
+                        tracing::warn!(video_id = %self.info.video_id, "upload queue full: dropped a part");
+                        cmaf.skip_parts = true;
+                    }
+                    if cmaf.skip_parts {
+                        continue;
+                    }
+                    let next = format!("seg{segment:05}.{}.m4s", index + 1);
+                    self.live.push_part(
+                        Part {
+                            duration_ms,
+                            uri,
+                            independent,
+                        },
+                        Some(next),
+                    );
+                    self.queue_live_playlists();
+                }
+                CmafEvent::Segment {
+                    sequence,
+                    start_ms,
+                    duration_ms,
+                    discontinuity,
+                    init_version,
+                    data,
+                } => {
+                    let uri = format!("seg{sequence:05}.m4s");
+                    let key = format!("{}/{uri}", self.info.prefix);
+                    if let (Some(frames), Some((_, _, init))) = (&self.frames, &cmaf.init)
+                        && self.next_frame_ms.is_none_or(|next| start_ms >= next)
+                    {
+                        let input = Bytes::from([init.as_ref(), data.as_ref()].concat());
+                        frames.capture(self.info.id, &self.info.prefix, input, Input::Mp4);
+                        self.next_frame_ms = Some(start_ms + self.frame_every_ms);
+                    }
+                    let len = data.len() as u64;
+                    if self.uploads.try_send(Upload::new(key, data)).is_err() {
+                        metrics::counter!("liboo_ingest_dropped_segments_total").increment(1);
+                        tracing::warn!(video_id = %self.info.video_id, "upload queue full: dropped a segment");
+                    } else {
+                        metrics::counter!("liboo_ingest_segments_total").increment(1);
+                        metrics::counter!("liboo_ingest_bytes_total").increment(len);
+                    }
+                    let map = cmaf
+                        .init
+                        .as_ref()
+                        .filter(|(v, _, _)| cmaf.listed_init != Some(*v))
+                        .map(|(_, uri, _)| uri.clone());
+                    cmaf.listed_init = Some(init_version);
+                    cmaf.skip_parts = false;
+                    let media_anchor = *self.anchor_media_ms.get_or_insert(start_ms);
+                    let entry = PlaylistEntry {
+                        sequence,
+                        duration_ms,
+                        uri,
+                        program_date_time_ms: Some(self.anchor_wall_ms + start_ms - media_anchor),
+                        discontinuity,
+                        map,
+                        parts: Vec::new(),
+                    };
+                    self.list(entry);
+                    self.live
+                        .set_preload_hint(Some(format!("seg{:05}.0.m4s", sequence + 1)));
+                    self.queue_live_playlists();
+                }
+            }
+        }
+    }
+
+    /// Adds a stored segment to the live and replay playlists.
+    fn list(&mut self, entry: PlaylistEntry) {
+        let duration_ms = entry.duration_ms;
+        if let Err(e) = self.live.push(entry.clone()) {
+            tracing::error!(video_id = %self.info.video_id, error = %e, "live playlist refused a segment");
+        }
+        if let Err(e) = self.vod.push(entry) {
+            tracing::error!(video_id = %self.info.video_id, error = %e, "replay playlist refused a segment");
+        }
+        self.next_sequence += 1;
+        self.duration_ms += duration_ms;
+        // The growing replay, every few segments: if this node dies, it and the live
+        // window (which holds more than the segments since) make the replay whole.
+        if self.next_sequence.is_multiple_of(self.replay_every) {
+            let _ = self.uploads.try_send(Upload::new(
+                replay_key(&self.info.prefix),
+                Bytes::from(self.vod.render("")),
+            ));
+        }
+    }
+
+    /// Queues both live playlists; superseded by the next version, so a full queue just
+    /// skips this one.
+    fn queue_live_playlists(&mut self) {
+        for (key, body) in self.live_playlists() {
+            let upload = Upload {
+                publish: self.publish(),
+                ..Upload::new(key, body)
+            };
+            let _ = self.uploads.try_send(upload);
+        }
+    }
+
+    /// What a blocking reload needs to know of the live playlist as it is now.
+    fn publish(&self) -> Option<Publish> {
+        let playlists = self.playlists.clone()?;
+        let (last_segment, parts) = self.live.position();
+        Some(Publish {
+            playlists,
+            snapshot: Snapshot {
+                text: Bytes::new(),
+                last_segment,
+                parts,
+                ended: self.live.is_ended(),
+            },
+        })
     }
 
     /// Queues a finished segment and the playlists that now name it. Never waits: on a full
@@ -186,13 +436,10 @@ impl Packager {
         if let Some(frames) = &self.frames
             && self.next_frame_ms.is_none_or(|next| seg.start_ms >= next)
         {
-            frames.capture(self.info.id, &self.info.prefix, seg.data.clone());
+            frames.capture(self.info.id, &self.info.prefix, seg.data.clone(), Input::Ts);
             self.next_frame_ms = Some(seg.start_ms + self.frame_every_ms);
         }
-        if let Err(e) = self.uploads.try_send(Upload {
-            key,
-            data: seg.data,
-        }) {
+        if let Err(e) = self.uploads.try_send(Upload::new(key, seg.data)) {
             metrics::counter!("liboo_ingest_dropped_segments_total").increment(1);
             tracing::warn!(
                 session_key = %self.info.session_key,
@@ -212,27 +459,10 @@ impl Packager {
             uri,
             program_date_time_ms: Some(self.anchor_wall_ms + seg.start_ms - media_anchor),
             discontinuity: seg.discontinuity || std::mem::take(&mut self.gap),
+            ..PlaylistEntry::default()
         };
-        if let Err(e) = self.live.push(entry.clone()) {
-            tracing::error!(video_id = %self.info.video_id, error = %e, "live playlist refused a segment");
-        }
-        if let Err(e) = self.vod.push(entry) {
-            tracing::error!(video_id = %self.info.video_id, error = %e, "replay playlist refused a segment");
-        }
-        self.next_sequence += 1;
-        self.duration_ms += seg.duration_ms;
-        // Playlists are superseded by the next one, so a full queue just skips this version.
-        for (key, body) in self.live_playlists() {
-            let _ = self.uploads.try_send(Upload { key, data: body });
-        }
-        // The growing replay, every few segments: if this node dies, it and the live
-        // window (which holds more than the segments since) make the replay whole.
-        if self.next_sequence.is_multiple_of(self.replay_every) {
-            let _ = self.uploads.try_send(Upload {
-                key: replay_key(&self.info.prefix),
-                data: Bytes::from(self.vod.render("")),
-            });
-        }
+        self.list(entry);
+        self.queue_live_playlists();
     }
 
     /// The broadcast's own live playlist and the channel's stable one.
@@ -252,33 +482,56 @@ impl Packager {
     /// Ends the broadcast: flushes the partial segment, writes the final playlists and the
     /// replay, waits for storage, then marks the broadcast ended in the database.
     pub(crate) async fn finish(mut self, db: &Db, now_ms: i64) -> Result<(), IngestError> {
-        if let Some(seg) = self.segmenter.finish() {
-            // The last segment may not be dropped: wait for room this once.
-            while self.uploads.capacity() == 0 {
-                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        // The last segment may not be dropped: wait for room this once.
+        while self.uploads.capacity() < 4 && self.uploads.max_capacity() >= 4 {
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        match &mut self.mux {
+            Mux::Ts(segmenter) => {
+                if let Some(seg) = segmenter.finish() {
+                    self.store(seg);
+                }
             }
-            self.store(seg);
+            Mux::Cmaf(cmaf) => {
+                let mut out = Vec::new();
+                cmaf.segmenter.finish(&mut out);
+                self.handle(out);
+            }
         }
         self.live.finish();
         self.vod.finish();
-        let mut finals: Vec<(String, Bytes)> = self.live_playlists().into();
-        finals.push((
+        let mut finals: Vec<Upload> = self
+            .live_playlists()
+            .into_iter()
+            .map(|(key, body)| Upload {
+                publish: self.publish(),
+                ..Upload::new(key, body)
+            })
+            .collect();
+        finals.push(Upload::new(
             replay_key(&self.info.prefix),
             Bytes::from(self.vod.render("")),
         ));
-        for (key, data) in finals {
+        let keys: Vec<String> = finals.iter().map(|u| u.key.clone()).collect();
+        for upload in finals {
             // The uploader only stops when the sender is dropped, so this cannot fail.
-            let _ = self.uploads.send(Upload { key, data }).await;
+            let _ = self.uploads.send(upload).await;
         }
         let Packager {
             uploads,
             uploader,
             duration_ms,
             info,
+            playlists,
             ..
         } = self;
         drop(uploads);
         let _ = uploader.await;
+        if let Some(playlists) = &playlists {
+            for key in &keys {
+                playlists.remove_if_ended(key);
+            }
+        }
         metrics::gauge!("liboo_ingest_live_streams").decrement(1.0);
         db.end_broadcast(info.id, now_ms, duration_ms).await?;
         tracing::info!(
@@ -311,6 +564,7 @@ pub(crate) mod tests {
             media.clone(),
             &crate::IngestConfig::default(),
             None,
+            Default::default(),
             0,
         );
         let flv = std::fs::read(concat!(

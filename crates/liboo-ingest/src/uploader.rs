@@ -7,11 +7,32 @@ use bytes::Bytes;
 use liboo_storage::MediaStore;
 use tokio::sync::mpsc;
 
+use crate::playlists::{LivePlaylists, Snapshot};
+
 /// One object to store.
 #[derive(Debug)]
 pub(crate) struct Upload {
     pub key: String,
     pub data: Bytes,
+    /// A live playlist to offer to blocking reloads once stored.
+    pub publish: Option<Publish>,
+}
+
+impl Upload {
+    pub(crate) fn new(key: String, data: Bytes) -> Upload {
+        Upload {
+            key,
+            data,
+            publish: None,
+        }
+    }
+}
+
+#[derive(Debug)]
+pub(crate) struct Publish {
+    pub playlists: LivePlaylists,
+    /// Where the playlist stands; its text is the upload's data.
+    pub snapshot: Snapshot,
 }
 
 /// Attempts per object before giving up on it. With the backoff below that is about 6 s of
@@ -23,15 +44,29 @@ const MAX_BACKOFF: Duration = Duration::from_secs(3);
 /// Stores queued objects until every sender is dropped.
 pub(crate) async fn run(media: MediaStore, mut rx: mpsc::Receiver<Upload>) {
     while let Some(upload) = rx.recv().await {
-        put_with_retry(&media, upload).await;
+        if put_with_retry(&media, &upload).await
+            && let Some(Publish {
+                playlists,
+                snapshot,
+            }) = upload.publish
+        {
+            playlists.publish(
+                &upload.key,
+                Snapshot {
+                    text: upload.data,
+                    ..snapshot
+                },
+            );
+        }
     }
 }
 
-async fn put_with_retry(media: &MediaStore, upload: Upload) {
+/// Whether the object was stored.
+async fn put_with_retry(media: &MediaStore, upload: &Upload) -> bool {
     let mut backoff = FIRST_BACKOFF;
     for attempt in 1..=ATTEMPTS {
         match media.put(&upload.key, upload.data.clone()).await {
-            Ok(()) => return,
+            Ok(()) => return true,
             Err(e) if attempt < ATTEMPTS => {
                 tracing::warn!(key = %upload.key, attempt, error = %e, "upload failed; retrying");
                 tokio::time::sleep(backoff).await;
@@ -43,4 +78,5 @@ async fn put_with_retry(media: &MediaStore, upload: Upload) {
             }
         }
     }
+    false
 }

@@ -23,6 +23,16 @@ pub enum Role {
     Web,
 }
 
+/// How live streams are packaged.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum HlsFormat {
+    /// Low-latency HLS: fMP4 parts, blocking playlist reload.
+    Ll,
+    /// Classic HLS: MPEG-TS segments.
+    Ts,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum LogFormat {
@@ -144,6 +154,15 @@ pub struct ServeArgs {
     #[arg(long, env = "LIBOO_CHAT_MAX_CONNECTIONS_PER_IP", value_name = "COUNT")]
     pub chat_max_connections_per_ip: Option<u32>,
 
+    /// ll: low-latency HLS (fMP4 parts, blocking playlist reload; about 1-2 s behind
+    /// live); ts: classic HLS with MPEG-TS segments, for old players [default: ts].
+    #[arg(long, env = "LIBOO_HLS_FORMAT", value_name = "FORMAT")]
+    pub hls_format: Option<HlsFormat>,
+
+    /// Longest LL-HLS part in seconds [default: 0.334].
+    #[arg(long, env = "LIBOO_PART_SECONDS", value_name = "SECONDS")]
+    pub part_seconds: Option<f64>,
+
     /// Seconds of a live stream between two frame thumbnails (ffmpeg on ingest nodes
     /// decodes one keyframe), shown on the main page; 0 for none [default: 10].
     #[arg(long, env = "LIBOO_FRAME_SECONDS", value_name = "SECONDS")]
@@ -179,6 +198,8 @@ struct FileConfig {
     chat_rate_limit: Option<u32>,
     chat_rate_window: Option<f64>,
     chat_max_connections_per_ip: Option<u32>,
+    hls_format: Option<HlsFormat>,
+    part_seconds: Option<f64>,
     frame_seconds: Option<f64>,
     web_dir: Option<PathBuf>,
     /// The server secret may be kept in the file instead of the environment.
@@ -208,6 +229,8 @@ pub struct Config {
     /// Messages per window per user; `None`: no limit.
     pub chat_rate_limit: Option<(u32, Duration)>,
     pub chat_max_connections_per_ip: Option<u32>,
+    /// LL-HLS part length; `None` for classic MPEG-TS HLS.
+    pub part_target: Option<Duration>,
     pub frame_interval: Duration,
     pub web_dir: Option<PathBuf>,
     /// From `LIBOO_SECRET` or the file; otherwise kept in the data dir.
@@ -336,6 +359,18 @@ impl ServeArgs {
                     .unwrap_or(50),
             )
             .filter(|n| *n > 0),
+            part_target: {
+                let part = seconds(
+                    self.part_seconds.or(file.part_seconds).unwrap_or(0.334),
+                    "--part-seconds",
+                    0.1,
+                    2.0,
+                )?;
+                match self.hls_format.or(file.hls_format).unwrap_or(HlsFormat::Ts) {
+                    HlsFormat::Ll => Some(part),
+                    HlsFormat::Ts => None,
+                }
+            },
             frame_interval: seconds(
                 self.frame_seconds.or(file.frame_seconds).unwrap_or(10.0),
                 "--frame-seconds",

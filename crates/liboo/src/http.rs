@@ -1,10 +1,11 @@
 //! liboo's HTTP server: the web app at `/`, `/api`, `/media`, `/healthz`, `/readyz`,
 //! `/metrics`.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::body::Body;
+use axum::extract::Query;
 use axum::extract::{MatchedPath, Path, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
@@ -12,6 +13,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use futures::TryStreamExt;
 use liboo_db::Db;
+use liboo_ingest::LivePlaylists;
 use liboo_presence::Presence;
 use liboo_storage::{ByteRange, MediaStore, StorageError};
 use metrics_exporter_prometheus::PrometheusHandle;
@@ -26,6 +28,10 @@ pub struct HttpState {
     pub media: MediaStore,
     pub presence: Presence,
     pub metrics: PrometheusHandle,
+    /// Live playlists of this node's ingest, for LL-HLS blocking reloads.
+    pub playlists: Option<LivePlaylists>,
+    /// How long a blocking reload may wait.
+    pub reload_timeout: Duration,
 }
 
 pub fn router(config: &Config, state: HttpState, api: Option<Router>) -> Router {
@@ -124,13 +130,62 @@ async fn readyz(State(s): State<HttpState>) -> Response {
     (code, axum::Json(body)).into_response()
 }
 
+/// LL-HLS delivery directives (RFC 8216bis §6.2.5.2).
+#[derive(Debug, serde::Deserialize)]
+struct Directives {
+    #[serde(rename = "_HLS_msn")]
+    msn: Option<u64>,
+    #[serde(rename = "_HLS_part")]
+    part: Option<u64>,
+}
+
+/// A blocking playlist reload: held until the playlist lists the asked segment or part,
+/// answered from this node's ingest. `None` when this node does not make the playlist
+/// (then storage answers, without blocking).
+async fn blocking_reload(s: &HttpState, key: &str, d: &Directives) -> Option<Response> {
+    let playlists = s.playlists.as_ref()?;
+    let msn = d.msn?;
+    if !key.ends_with(".m3u8") {
+        return None;
+    }
+    // §6.2.5.2: a segment more than two ahead of the playlist is a client error.
+    if playlists.too_far(key, msn)? {
+        return Some(
+            (
+                StatusCode::BAD_REQUEST,
+                "_HLS_msn is more than two segments ahead of the playlist\n",
+            )
+                .into_response(),
+        );
+    }
+    // A wait that runs out answers with the playlist as it is.
+    let (Ok(text) | Err(text)) = playlists.wait(key, msn, d.part, s.reload_timeout).await?;
+    Some(
+        (
+            [
+                (header::CONTENT_TYPE, "application/vnd.apple.mpegurl"),
+                (header::CACHE_CONTROL, "public, max-age=1"),
+                (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+            ],
+            text,
+        )
+            .into_response(),
+    )
+}
+
 /// Serves a media object with its content type, caching rules and byte ranges.
 async fn media_get(
     State(s): State<HttpState>,
     Path(key): Path<String>,
+    Query(directives): Query<Directives>,
     method: Method,
     headers: HeaderMap,
 ) -> Response {
+    if directives.msn.is_some()
+        && let Some(response) = blocking_reload(&s, &key, &directives).await
+    {
+        return response;
+    }
     let range = headers
         .get(header::RANGE)
         .and_then(|v| v.to_str().ok())

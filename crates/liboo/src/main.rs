@@ -209,13 +209,26 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         );
         liboo_api::router(state)
     });
+    let ingest = config.has(Role::Ingest).then(|| {
+        let ingest_config = liboo_ingest::IngestConfig {
+            segment_target: config.segment_target,
+            reconnect_grace: config.reconnect_grace,
+            frame_interval: config.frame_interval,
+            part_target: config.part_target,
+            ..liboo_ingest::IngestConfig::default()
+        };
+        liboo_ingest::Ingest::new(db.clone(), media.clone(), ingest_config)
+    });
     let mut app = http::router(
         &config,
         http::HttpState {
+            playlists: ingest.as_ref().map(liboo_ingest::Ingest::playlists),
             db: db.clone(),
             media: media.clone(),
             presence: presence.clone(),
             metrics,
+            // RFC 8216bis §6.2.5.2: hold a blocking reload up to three target durations.
+            reload_timeout: (config.segment_target * 9 / 2).min(Duration::from_secs(10)),
         },
         api,
     );
@@ -260,14 +273,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         ABANDONED_AFTER + config.reconnect_grace,
         cancel.clone(),
     ));
-    if let Some(listener) = rtmp_listener {
-        let ingest_config = liboo_ingest::IngestConfig {
-            segment_target: config.segment_target,
-            reconnect_grace: config.reconnect_grace,
-            frame_interval: config.frame_interval,
-            ..liboo_ingest::IngestConfig::default()
-        };
-        let ingest = liboo_ingest::Ingest::new(db.clone(), media.clone(), ingest_config);
+    if let (Some(listener), Some(ingest)) = (rtmp_listener, ingest) {
         tasks.spawn(ingest.serve(listener, cancel.clone()));
     }
     {

@@ -23,6 +23,10 @@ impl Drop for Liboo {
 }
 
 fn start(data_dir: &Path) -> Liboo {
+    start_with(data_dir, &[])
+}
+
+fn start_with(data_dir: &Path, extra: &[&str]) -> Liboo {
     let http = format!("127.0.0.1:{}", free_port());
     let rtmp = format!("127.0.0.1:{}", free_port());
     let child = Command::new(env!("CARGO_BIN_EXE_liboo"))
@@ -35,6 +39,7 @@ fn start(data_dir: &Path) -> Liboo {
             "--reconnect-grace",
             "0.5",
         ])
+        .args(extra)
         .arg("--data-dir")
         .arg(data_dir)
         .env_remove("LIBOO_SECRET")
@@ -407,5 +412,162 @@ async fn a_crash_does_not_lock_the_host_out() {
     tool(
         "ffmpeg",
         &["-v", "error", "-i", replay_url, "-f", "null", "-"],
+    );
+}
+
+/// LL-HLS: the live playlist lists fMP4 parts and hints the next; asking for that part
+/// with `_HLS_msn`/`_HLS_part` is held until it exists and answered with a playlist that
+/// lists it; a segment too far ahead is a 400; ffprobe reads the live stream and ffmpeg
+/// decodes the whole replay.
+#[tokio::test]
+async fn low_latency_parts_blocking_reload_and_fmp4_replay() {
+    let dir = tempfile::tempdir().unwrap();
+    let liboo = start_with(dir.path(), &["--hls-format", "ll"]);
+    let keys: Value = reqwest::Client::new()
+        .post(format!("{}/api/host/key", liboo.http))
+        .json(&json!({"userId": "ll-host"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let (stream_key, session_key) = (
+        keys["streamKey"].as_str().unwrap(),
+        keys["sessionKey"].as_str().unwrap(),
+    );
+    let mut ffmpeg = Command::new("ffmpeg")
+        .args(["-v", "error", "-re", "-stream_loop", "1", "-i", &fixture()])
+        .args(["-c", "copy", "-f", "flv"])
+        .arg(format!("rtmp://{}/live/{stream_key}", liboo.rtmp))
+        .stdin(Stdio::null())
+        .spawn()
+        .expect("ffmpeg is needed for this test; scripts/test-deps installs it");
+    let playlist_url = format!("{}/media/live/{session_key}/index.m3u8", liboo.http);
+    let started = Instant::now();
+    let playlist = loop {
+        let text = match reqwest::get(&playlist_url).await {
+            Ok(r) if r.status().is_success() => r.text().await.unwrap(),
+            _ => String::new(),
+        };
+        if text.contains("#EXTINF") && text.contains("#EXT-X-PRELOAD-HINT") {
+            break text;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "no LL playlist: {text}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    for tag in [
+        "#EXT-X-VERSION:6",
+        "#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,PART-HOLD-BACK=",
+        "#EXT-X-PART-INF:PART-TARGET=0.334",
+        "#EXT-X-MAP:URI=",
+        ",INDEPENDENT=YES",
+    ] {
+        assert!(playlist.contains(tag), "{tag} missing:\n{playlist}");
+    }
+    // The hinted part, e.g. "v/seg00003.2.m4s": segment 3, part 2.
+    let hint = playlist
+        .lines()
+        .find_map(|l| l.strip_prefix("#EXT-X-PRELOAD-HINT:TYPE=PART,URI=\""))
+        .unwrap()
+        .trim_end_matches('"')
+        .to_owned();
+    let name = hint.rsplit('/').next().unwrap();
+    let mut numbers = name
+        .trim_start_matches("seg")
+        .trim_end_matches(".m4s")
+        .split('.');
+    let msn: u64 = numbers.next().unwrap().parse().unwrap();
+    let part: u64 = numbers.next().unwrap().parse().unwrap();
+    let answer = reqwest::get(format!("{playlist_url}?_HLS_msn={msn}&_HLS_part={part}"))
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 200);
+    let blocked = answer.text().await.unwrap();
+    assert!(
+        blocked.contains(&format!("URI=\"{hint}\"")) && blocked.contains("#EXT-X-PART:"),
+        "the answer does not list {hint}:\n{blocked}"
+    );
+    assert!(!playlist.contains(&format!("#EXT-X-PART:DURATION=0.333,URI=\"{hint}\"")));
+    // Everything the answer names is stored.
+    let media_base = format!("{}/media/live/{session_key}", liboo.http);
+    let part_object = reqwest::get(format!("{media_base}/{hint}")).await.unwrap();
+    assert_eq!(part_object.status(), 200);
+    let far = reqwest::get(format!("{playlist_url}?_HLS_msn={}", msn + 10))
+        .await
+        .unwrap();
+    assert_eq!(far.status(), 400);
+    let streams = tool(
+        "ffprobe",
+        &[
+            "-v",
+            "error",
+            "-show_entries",
+            "stream=codec_name,width,height",
+            "-of",
+            "csv=p=0",
+            &playlist_url,
+        ],
+    );
+    assert!(
+        streams.contains("h264,640,360") && streams.contains("aac"),
+        "{streams}"
+    );
+
+    assert!(ffmpeg.wait().unwrap().success());
+    let started = Instant::now();
+    let replay = loop {
+        let replays = get(&format!("{}/api/replay/latest", liboo.http)).await;
+        if let Some(r) = replays["info"].as_array().and_then(|a| a.first()) {
+            break r.clone();
+        }
+        assert!(started.elapsed() < Duration::from_secs(20), "no replay");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    let replay_url = replay["replayUrl"].as_str().unwrap();
+    let text = reqwest::get(replay_url)
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(text.contains("#EXT-X-PLAYLIST-TYPE:VOD") && text.contains("#EXT-X-MAP:URI="));
+    assert!(!text.contains("#EXT-X-PART"), "{text}");
+    assert!(
+        (replay["duration"].as_f64().unwrap() - 12.0).abs() < 0.5,
+        "{replay}"
+    );
+    // The whole replay decodes, and lasts what the input did.
+    let decoded = Command::new("ffmpeg")
+        .args(["-v", "error", "-i", replay_url, "-f", "null", "-"])
+        .output()
+        .unwrap();
+    assert!(decoded.status.success());
+    assert!(
+        decoded.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&decoded.stderr)
+    );
+    let duration: f64 = tool(
+        "ffprobe",
+        &[
+            "-v",
+            "error",
+            "-show_entries",
+            "format=duration",
+            "-of",
+            "csv=p=0",
+            replay_url,
+        ],
+    )
+    .trim()
+    .parse()
+    .unwrap();
+    assert!(
+        (duration - 12.0).abs() < 0.5,
+        "replay decodes to {duration} s"
     );
 }
