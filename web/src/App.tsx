@@ -1,5 +1,7 @@
+import { Component, type ComponentChildren } from 'preact';
+import { useEffect, useRef } from 'preact/hooks';
 import { Header } from './components/Header';
-import { useI18n } from './i18n';
+import { translate, getLang, useI18n } from './i18n';
 import { HostPage } from './pages/Host';
 import { Home } from './pages/Home';
 import { LivePage } from './pages/Live';
@@ -7,9 +9,37 @@ import { NotFound } from './pages/NotFound';
 import { ReplayPage } from './pages/Replay';
 import { parseRoute, usePath } from './router';
 
+/** Keeps one page's failure from blanking the whole app. */
+class PageBoundary extends Component<{ children: ComponentChildren }, { failed: boolean }> {
+  state = { failed: false };
+  componentDidCatch(error: unknown) {
+    console.error(error);
+    this.setState({ failed: true });
+  }
+  render() {
+    if (!this.state.failed) return this.props.children;
+    return (
+      <div class="notice-page" role="alert">
+        <p>{translate(getLang(), 'common.error')}</p>
+        <button type="button" class="button" onClick={() => location.reload()}>
+          {translate(getLang(), 'common.retry')}
+        </button>
+      </div>
+    );
+  }
+}
+
 export function App() {
   const path = usePath();
   const { t } = useI18n();
+  const main = useRef<HTMLElement>(null);
+  const first = useRef(true);
+  // After an in-app navigation, move focus to the new page, as a page load would.
+  useEffect(() => {
+    if (first.current) first.current = false;
+    else main.current?.focus({ preventScroll: true });
+  }, [path]);
+
   const route = parseRoute(path);
   let page;
   switch (route.page) {
@@ -31,8 +61,8 @@ export function App() {
   return (
     <>
       <Header path={path} />
-      <main id="content" tabIndex={-1}>
-        {page}
+      <main id="content" tabIndex={-1} ref={main}>
+        <PageBoundary key={path}>{page}</PageBoundary>
       </main>
       <footer class="site-footer">{t('footer.text')}</footer>
     </>
