@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
@@ -36,6 +36,7 @@ const NOTICE = 'Be kind. <script>window.__xss=2</script>';
 const children = [];
 let browser;
 let dataDir;
+let workDir;
 let base;
 let rtmpPort;
 let liboo;
@@ -164,6 +165,10 @@ function message(page, text) {
 before(async () => {
   mkdirSync(SHOTS, { recursive: true });
   dataDir = mkdtempSync(join(tmpdir(), 'liboo-web-'));
+  workDir = mkdtempSync(join(tmpdir(), 'liboo-web-files-'));
+  const png = run('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=320x180', '-frames:v', '1',
+    join(workDir, 'thumb.png')]);
+  assert.equal(await png.exited, 0, `ffmpeg made no thumbnail: ${png.log()}`);
   const httpPort = await freePort();
   rtmpPort = await freePort();
   base = `http://127.0.0.1:${httpPort}`;
@@ -189,6 +194,7 @@ after(async () => {
   for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
   await Promise.all(children.map((c) => c.exited));
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  if (workDir) rmSync(workDir, { recursive: true, force: true });
 });
 
 test('the app is served at / with client-side routes, and unknown routes get the error page', async () => {
@@ -263,7 +269,27 @@ test('a host broadcasts, viewers watch and chat, and the replay keeps the questi
       (await host.getByTestId('save-status').getAttribute('data-result')) === 'saved');
     assert.equal(await form.getByTestId('error-liveTitle').count(), 0);
 
+    // A file that says it is a PNG but is not: the server judges the bytes, and its
+    // message shows beside the thumbnail field.
+    const thumbnail = host.getByTestId('field-thumbnail');
+    await thumbnail.setInputFiles({ name: 'fake.png', mimeType: 'image/png', buffer: Buffer.from('not a picture') });
+    await host.getByTestId('thumbnail-preview').waitFor();
+    await host.getByTestId('save-settings').click();
+    await form.getByTestId('error-defaultThumbnailImageUrl').waitFor();
+    assert.equal(await host.getByTestId('save-status').getAttribute('data-result'), 'failed');
+    await thumbnail.setInputFiles({ name: 'thumb.png', mimeType: 'image/png', buffer: readFileSync(join(workDir, 'thumb.png')) });
+    await form.getByTestId('error-defaultThumbnailImageUrl').waitFor({ state: 'detached' });
+    await host.getByTestId('save-settings').click();
+    await until('the thumbnail to be saved', async () =>
+      (await host.getByTestId('save-status').getAttribute('data-result')) === 'saved');
+    const stored = await host.getByTestId('thumbnail-preview').getAttribute('src');
+    assert.ok(stored.startsWith(`${base}/media/`), `the preview shows the stored picture: ${stored}`);
+    const picture = await fetch(stored);
+    assert.equal(picture.status, 200);
+    assert.match(picture.headers.get('content-type') ?? '', /^image\//);
+
     const { info } = await getJson(`/api/streams/live?liveId=${sessionKey}`);
+    assert.equal(info.defaultThumbnailImageUrl, stored);
     assert.equal(info.liveTitle, TITLE);
     assert.equal(info.category, CATEGORY);
     assert.deepEqual(info.tags, ['rust', 'C++', '한국어']);

@@ -60,7 +60,7 @@ export function LiveCard({ live }: { live: LiveInfo }) {
         </div>
         <div class="card-body">
           <h3 class="card-title" data-testid="live-card-title">
-            {live.liveTitle}
+            {live.liveTitle || t('common.untitled')}
           </h3>
           <p class="card-host">{live.channel.channelName}</p>
           {live.category && <p class="card-category">{live.category}</p>}
@@ -85,7 +85,7 @@ export function ReplayCard({ replay }: { replay: ReplayInfo }) {
           <span class="badge duration-badge">{clock(replay.duration)}</span>
         </div>
         <div class="card-body">
-          <h3 class="card-title">{replay.videoTitle}</h3>
+          <h3 class="card-title">{replay.videoTitle || t('common.untitled')}</h3>
           <p class="card-host">{replay.channel.channelName}</p>
           <p class="card-meta">
             <span data-testid="replay-card-views">{t('common.views', { n: count(replay.readCount, lang) })}</span>
