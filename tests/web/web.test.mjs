@@ -408,6 +408,12 @@ test('a host broadcasts, viewers watch and chat, and the replay keeps the questi
     }
     await tab2.close();
 
+    // The counter counts characters as people do, and a message over 150 is not sent.
+    await viewer.getByTestId('chat-input').fill('가'.repeat(151));
+    assert.equal(await viewer.getByTestId('chat-counter').textContent(), '151/150');
+    assert.ok(await viewer.getByTestId('chat-send').isDisabled());
+    await viewer.getByTestId('chat-input').fill('');
+
     await say(host, 'Welcome, everyone!');
     const fromHost = message(viewer, 'Welcome, everyone!');
     await fromHost.waitFor();
