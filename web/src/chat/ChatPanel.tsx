@@ -256,7 +256,7 @@ export function ChatPanel({ roomId, isHost, onViewers }: Props) {
 }
 
 function ChatLine({ line, onNick }: { line: Line; onNick: (m: ChatMessage) => void }) {
-  const { t } = useI18n();
+  const { lang, t } = useI18n();
   if (line.kind === 'rules') {
     return (
       <div class="line rules" data-testid="chat-rules">
@@ -281,6 +281,7 @@ function ChatLine({ line, onNick }: { line: Line; onNick: (m: ChatMessage) => vo
       data-type={m.msgType}
       data-owner={m.owner}
       data-mine={line.mine ? 'true' : 'false'}
+      title={new Date(m.msgTime).toLocaleTimeString(lang === 'ko' ? 'ko-KR' : 'en-US')}
     >
       {m.msgType === 'notice' && <span class="kind notice-kind">
           <Icon name="megaphone" size={14} /> {t('chat.notice')}

@@ -30,6 +30,8 @@ export function LiveCard({ live }: { live: LiveInfo }) {
   const timer = useRef<ReturnType<typeof setTimeout>>();
   const enter = () => {
     clearTimeout(timer.current);
+    // Moving pictures on hover are what reduced motion asks to avoid.
+    if (matchMedia('(prefers-reduced-motion: reduce)').matches) return;
     timer.current = setTimeout(() => setPreview(true), PREVIEW_DELAY_MS);
   };
   const leave = () => {
