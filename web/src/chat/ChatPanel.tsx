@@ -49,6 +49,8 @@ export function ChatPanel({ roomId, isHost, onViewers }: Props) {
   const [mode, setMode] = useState<Mode>('normal');
   const [text, setText] = useState('');
   const [card, setCard] = useState<ChatMessage | null>(null);
+  /** The nickname button that opened the card, to return focus to when it closes. */
+  const opener = useRef<HTMLElement | null>(null);
   const [banned, setBanned] = useState<string[]>([]);
   const [expanded, setExpanded] = useState(false);
   const now = useNow();
@@ -177,7 +179,14 @@ export function ChatPanel({ roomId, isHost, onViewers }: Props) {
       <div class="chat-log" ref={log} onScroll={onScroll} role="log" aria-live="polite" data-testid="chat-log" tabIndex={0}>
         {state.lines.length === 0 && <p class="chat-empty">{t('chat.empty')}</p>}
         {state.lines.map((line) => (
-          <ChatLine key={line.key} line={line} onNick={setCard} />
+          <ChatLine
+            key={line.key}
+            line={line}
+            onNick={(m) => {
+              opener.current = document.activeElement as HTMLElement | null;
+              setCard(m);
+            }}
+          />
         ))}
       </div>
       {unseen && (
@@ -195,7 +204,10 @@ export function ChatPanel({ roomId, isHost, onViewers }: Props) {
             conn.current?.emit('ban_user', { socketId: card.socketId });
             setBanned((b) => [...b, card.socketId]);
           }}
-          onClose={() => setCard(null)}
+          onClose={() => {
+            setCard(null);
+            opener.current?.focus();
+          }}
           now={now}
         />
       )}

@@ -267,6 +267,7 @@ export function Player({ src, mode, title, poster, onVideo, pageKeys, testid = '
       role={controls ? 'region' : undefined}
       aria-label={controls ? `${t('player.label')}${title ? `: ${title}` : ''}` : undefined}
       tabIndex={controls && !pageKeys ? 0 : undefined}
+      aria-keyshortcuts={controls ? 'Space K F M ArrowLeft ArrowRight ArrowUp ArrowDown' : undefined}
       onKeyDown={controls && !pageKeys ? onKey : undefined}
     >
       <video
