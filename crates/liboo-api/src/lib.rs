@@ -61,6 +61,8 @@ struct Inner {
     presence: Presence,
     keys: KeyDeriver,
     media_base: String,
+    /// Base URL of live playlists.
+    live_base: String,
     lists: cache::ListCache,
 }
 
@@ -73,6 +75,7 @@ impl ApiState {
         presence: Presence,
         keys: KeyDeriver,
         media_base_url: &str,
+        live_playlist_base_url: &str,
     ) -> ApiState {
         ApiState(Arc::new(Inner {
             db,
@@ -80,6 +83,7 @@ impl ApiState {
             presence,
             keys,
             media_base: media_base_url.trim_end_matches('/').to_owned(),
+            live_base: live_playlist_base_url.trim_end_matches('/').to_owned(),
             lists: cache::ListCache::default(),
         }))
     }
@@ -88,8 +92,10 @@ impl ApiState {
         format!("{}/{key}", self.0.media_base)
     }
 
+    /// The channel's live playlist: from liboo itself with LL-HLS (its origin for
+    /// blocking reloads), else wherever media is.
     fn stream_url(&self, session_key: &str) -> String {
-        self.media_url(&format!("live/{session_key}/index.m3u8"))
+        format!("{}/live/{session_key}/index.m3u8", self.0.live_base)
     }
 
     fn thumbnail_url(&self, settings: &ChannelSettings) -> Option<String> {

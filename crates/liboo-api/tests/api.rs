@@ -42,6 +42,7 @@ async fn harness(engine: DbEngine) -> Harness {
         presence.clone(),
         KeyDeriver::new(b"k"),
         MEDIA,
+        MEDIA,
     );
     Harness {
         app: router(state),

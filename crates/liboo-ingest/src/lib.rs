@@ -64,6 +64,10 @@ pub struct IngestConfig {
     /// LL-HLS with fMP4 parts of at most this length; `None` for classic HLS with
     /// MPEG-TS segments.
     pub part_target: Option<Duration>,
+    /// Absolute base of media URIs in the channel's live playlist (`BASE/live/...`), for
+    /// when players fetch playlists from liboo and media from a bucket or CDN; `None`:
+    /// relative URIs.
+    pub media_uri_base: Option<String>,
     /// Media time between two frame thumbnails of a live broadcast (made with ffmpeg,
     /// when it is installed); zero for none.
     pub frame_interval: Duration,
@@ -78,6 +82,7 @@ impl Default for IngestConfig {
             media_timeout: Duration::from_secs(10),
             upload_queue: 64,
             part_target: None,
+            media_uri_base: None,
             frame_interval: Duration::from_secs(10),
         }
     }

@@ -67,6 +67,8 @@ pub(crate) struct Packager {
     frames: Option<Arc<Frames>>,
     frame_every_ms: i64,
     next_frame_ms: Option<i64>,
+    /// In front of URIs in the channel's playlist: the video id, or an absolute base.
+    channel_uri_prefix: String,
     /// Where blocking reloads of low-latency playlists wait (None: classic HLS).
     playlists: Option<LivePlaylists>,
     uploads: mpsc::Sender<Upload>,
@@ -132,12 +134,17 @@ impl Packager {
                 Playlist::live(target, live_window),
             ),
         };
+        let channel_uri_prefix = match &settings.media_uri_base {
+            Some(base) => format!("{}/{}/", base.trim_end_matches('/'), info.prefix),
+            None => format!("{}/", info.video_id),
+        };
         let (uploads, rx) = mpsc::channel(queue.max(1));
         let uploader = tokio::spawn(uploader::run(media, rx));
         metrics::gauge!("liboo_ingest_live_streams").increment(1.0);
         Packager {
             info,
             limits: flv::Limits::default(),
+            channel_uri_prefix,
             playlists: matches!(mux, Mux::Cmaf(_)).then_some(playlists),
             mux,
             live,
@@ -474,7 +481,7 @@ impl Packager {
             ),
             (
                 format!("live/{}/index.m3u8", self.info.session_key),
-                Bytes::from(self.live.render(&format!("{}/", self.info.video_id))),
+                Bytes::from(self.live.render(&self.channel_uri_prefix)),
             ),
         ]
     }

@@ -22,6 +22,40 @@ pub struct Snapshot {
 }
 
 impl Snapshot {
+    /// Where a stored live playlist stands, read from its text (for nodes that do not
+    /// make it and poll storage instead).
+    pub fn read(text: Bytes) -> Snapshot {
+        let body = String::from_utf8_lossy(&text);
+        let mut media_sequence = 0u64;
+        let mut segments = 0u64;
+        let mut parts = 0usize;
+        let mut ended = false;
+        for line in body.lines().map(str::trim) {
+            if let Some(v) = line.strip_prefix("#EXT-X-MEDIA-SEQUENCE:") {
+                media_sequence = v.parse().unwrap_or(0);
+            } else if line.starts_with("#EXT-X-PART:") {
+                parts += 1;
+            } else if line == "#EXT-X-ENDLIST" {
+                ended = true;
+            } else if !line.is_empty() && !line.starts_with('#') {
+                segments += 1;
+                parts = 0;
+            }
+        }
+        Snapshot {
+            last_segment: (segments > 0).then(|| media_sequence + segments - 1),
+            parts,
+            ended,
+            text,
+        }
+    }
+
+    /// Whether segment `msn` is more than two ahead of this version (a client error).
+    pub fn too_far(&self, msn: u64) -> bool {
+        let next = self.last_segment.map_or(0, |last| last + 1);
+        !self.ended && msn > next + 1
+    }
+
     /// Whether this version answers a request for segment `msn` (and its part `part`):
     /// it lists that part, that whole segment, or something later.
     pub fn has(&self, msn: u64, part: Option<u64>) -> bool {
@@ -98,9 +132,8 @@ impl LivePlaylists {
     /// this node does not make it.
     pub fn too_far(&self, key: &str, msn: u64) -> Option<bool> {
         let map = self.inner.lock().expect("not poisoned");
-        let snapshot = map.get(key)?.borrow().clone();
-        let next = snapshot.last_segment.map_or(0, |last| last + 1);
-        Some(!snapshot.ended && msn > next + 1)
+        let too_far = map.get(key)?.borrow().too_far(msn);
+        Some(too_far)
     }
 
     /// The latest version of the playlist at `key`, if this node makes it.
@@ -146,6 +179,19 @@ mod tests {
             ..Snapshot::default()
         };
         assert!(ended.has(99, Some(0)));
+    }
+
+    #[test]
+    fn read_finds_the_position() {
+        let text = "#EXTM3U\n#EXT-X-MEDIA-SEQUENCE:7\n#EXT-X-PART:DURATION=0.3,URI=\"a\"\n\
+                    #EXTINF:2.0,\nseg7.m4s\n#EXTINF:2.0,\nseg8.m4s\n\
+                    #EXT-X-PART:DURATION=0.3,URI=\"b\"\n#EXT-X-PART:DURATION=0.3,URI=\"c\"\n";
+        let s = Snapshot::read(Bytes::from_static(text.as_bytes()));
+        assert_eq!((s.last_segment, s.parts, s.ended), (Some(8), 2, false));
+        assert!(s.has(9, Some(1)) && !s.has(9, Some(2)));
+        assert!(!s.too_far(10) && s.too_far(11), "more than last + 2");
+        let empty = Snapshot::read(Bytes::from_static(b"#EXTM3U\n#EXT-X-ENDLIST\n"));
+        assert_eq!((empty.last_segment, empty.ended), (None, true));
     }
 
     #[tokio::test]

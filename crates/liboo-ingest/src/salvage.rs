@@ -85,7 +85,7 @@ pub async fn salvage_replay(
         && !channel.is_ended()
         && channel
             .entries()
-            .all(|e| e.uri.starts_with(&format!("{video_id}/")))
+            .all(|e| e.uri.contains(&format!("{video_id}/")))
     {
         channel.finish();
         media

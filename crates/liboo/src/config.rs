@@ -155,7 +155,7 @@ pub struct ServeArgs {
     pub chat_max_connections_per_ip: Option<u32>,
 
     /// ll: low-latency HLS (fMP4 parts, blocking playlist reload; about 1-2 s behind
-    /// live); ts: classic HLS with MPEG-TS segments, for old players [default: ts].
+    /// live); ts: classic HLS with MPEG-TS segments, for old players [default: ll].
     #[arg(long, env = "LIBOO_HLS_FORMAT", value_name = "FORMAT")]
     pub hls_format: Option<HlsFormat>,
 
@@ -240,6 +240,15 @@ pub struct Config {
 impl Config {
     pub fn has(&self, role: Role) -> bool {
         self.roles.contains(&role)
+    }
+
+    /// Where players get live playlists: liboo's own `/media` with LL-HLS, whose
+    /// blocking reloads only liboo answers; wherever media is otherwise.
+    pub fn live_playlist_base(&self) -> String {
+        match self.part_target {
+            Some(_) => format!("{}/media", self.public_url),
+            None => self.media_public_url.clone(),
+        }
     }
 }
 
@@ -366,7 +375,7 @@ impl ServeArgs {
                     0.1,
                     2.0,
                 )?;
-                match self.hls_format.or(file.hls_format).unwrap_or(HlsFormat::Ts) {
+                match self.hls_format.or(file.hls_format).unwrap_or(HlsFormat::Ll) {
                     HlsFormat::Ll => Some(part),
                     HlsFormat::Ts => None,
                 }

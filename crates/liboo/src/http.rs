@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use futures::TryStreamExt;
 use liboo_db::Db;
-use liboo_ingest::LivePlaylists;
+use liboo_ingest::{LivePlaylists, Snapshot};
 use liboo_presence::Presence;
 use liboo_storage::{ByteRange, MediaStore, StorageError};
 use metrics_exporter_prometheus::PrometheusHandle;
@@ -143,34 +143,56 @@ struct Directives {
 /// answered from this node's ingest. `None` when this node does not make the playlist
 /// (then storage answers, without blocking).
 async fn blocking_reload(s: &HttpState, key: &str, d: &Directives) -> Option<Response> {
-    let playlists = s.playlists.as_ref()?;
     let msn = d.msn?;
     if !key.ends_with(".m3u8") {
         return None;
     }
+    let Some(playlists) = s.playlists.as_ref().filter(|p| p.is_live(key)) else {
+        return poll_storage(s, key, msn, d.part).await;
+    };
     // §6.2.5.2: a segment more than two ahead of the playlist is a client error.
     if playlists.too_far(key, msn)? {
-        return Some(
-            (
-                StatusCode::BAD_REQUEST,
-                "_HLS_msn is more than two segments ahead of the playlist\n",
-            )
-                .into_response(),
-        );
+        return Some(too_far());
     }
     // A wait that runs out answers with the playlist as it is.
     let (Ok(text) | Err(text)) = playlists.wait(key, msn, d.part, s.reload_timeout).await?;
-    Some(
-        (
-            [
-                (header::CONTENT_TYPE, "application/vnd.apple.mpegurl"),
-                (header::CACHE_CONTROL, "public, max-age=1"),
-                (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-            ],
-            text,
-        )
-            .into_response(),
+    Some(playlist_response(text))
+}
+
+/// A blocking reload on a node whose ingest does not make the playlist (it is on
+/// another node): storage is read every 100 ms until the playlist gets there.
+async fn poll_storage(s: &HttpState, key: &str, msn: u64, part: Option<u64>) -> Option<Response> {
+    let deadline = Instant::now() + s.reload_timeout;
+    loop {
+        let snapshot = Snapshot::read(s.media.get_bytes(key).await.ok()?);
+        if snapshot.too_far(msn) {
+            return Some(too_far());
+        }
+        if snapshot.has(msn, part) || Instant::now() >= deadline {
+            return Some(playlist_response(snapshot.text));
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+fn too_far() -> Response {
+    (
+        StatusCode::BAD_REQUEST,
+        "_HLS_msn is more than two segments ahead of the playlist\n",
     )
+        .into_response()
+}
+
+fn playlist_response(text: bytes::Bytes) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "application/vnd.apple.mpegurl"),
+            (header::CACHE_CONTROL, "public, max-age=1"),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        ],
+        text,
+    )
+        .into_response()
 }
 
 /// Serves a media object with its content type, caching rules and byte ranges.

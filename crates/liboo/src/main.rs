@@ -206,6 +206,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
             presence.clone(),
             KeyDeriver::new(secret.as_bytes()),
             &config.media_public_url,
+            &config.live_playlist_base(),
         );
         liboo_api::router(state)
     });
@@ -215,6 +216,9 @@ async fn serve(config: Config) -> anyhow::Result<()> {
             reconnect_grace: config.reconnect_grace,
             frame_interval: config.frame_interval,
             part_target: config.part_target,
+            // Players get LL playlists from liboo; their parts come from the media base.
+            media_uri_base: (config.live_playlist_base() != config.media_public_url)
+                .then(|| config.media_public_url.clone()),
             ..liboo_ingest::IngestConfig::default()
         };
         liboo_ingest::Ingest::new(db.clone(), media.clone(), ingest_config)

@@ -140,7 +140,11 @@ async fn publish_watch_replay() {
         let playlist = reqwest::get(live["info"]["streamUrl"].as_str().unwrap())
             .await
             .unwrap();
-        if exists["existed"] == true && playlist.status() == 200 {
+        // Live once the playlist lists a whole segment.
+        if exists["existed"] == true
+            && playlist.status() == 200
+            && playlist.text().await.unwrap().contains("#EXTINF")
+        {
             break live;
         }
         assert!(
@@ -336,7 +340,8 @@ async fn a_crash_does_not_lock_the_host_out() {
             Ok(r) if r.status().is_success() => r.text().await.unwrap(),
             _ => String::new(),
         };
-        if text.matches("#EXTINF").count() >= 6 && text.contains("seg00006.ts") {
+        let whole = |n: &str| text.lines().any(|l| !l.starts_with('#') && l.contains(n));
+        if whole("seg00006.") {
             break;
         }
         assert!(
@@ -398,7 +403,7 @@ async fn a_crash_does_not_lock_the_host_out() {
     assert!(replay.ends_with("#EXT-X-ENDLIST\n"), "{replay}");
     let segments = replay.matches("#EXTINF").count();
     assert!(segments >= 7, "{segments} segments salvaged: {replay}");
-    assert!(replay.contains("seg00000.ts"), "{replay}");
+    assert!(replay.contains("seg00000."), "{replay}");
     // Its length is what the replay holds, and the whole replay decodes.
     let listed: f64 = replay
         .lines()
