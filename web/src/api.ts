@@ -9,6 +9,8 @@ export interface ChannelRef {
 
 export interface LiveInfo {
   id: number;
+  /** The broadcast's replay id (liboo; null before the channel's first broadcast). */
+  videoId?: string | null;
   liveId: string;
   liveTitle: string;
   liveImageUrl?: string | null;
@@ -93,7 +95,7 @@ const post = <T>(path: string, body: unknown) =>
   call<T>(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
 export const api = {
-  hostKey: (userId: string) => post<{ streamKey: string; sessionKey: string }>('/host/key', { userId }),
+  hostKey: (userId: string) => post<HostKeys>('/host/key', { userId }),
   hostState: (sessionKey: string) => get<{ state: boolean }>('/host/state', { sessionKey }),
   hostUpdate: (userId: string, settings: ChannelSettings) =>
     post<{ status: string; data: ChannelSettings & { sessionKey: string } }>('/host/update', { userId, ...settings }),
@@ -103,19 +105,31 @@ export const api = {
   live: (liveId: string) => get<{ info: LiveInfo }>('/streams/live', { liveId }),
   notice: (sessionKey: string) => get<{ notice: string; channelName: string }>('/streams/notice', { sessionKey }),
   replays: (offset = 0, limit = 8) => get<Page<ReplayInfo>>('/replay/latest', { offset, limit }),
+  searchReplays: (q: string, offset = 0, limit = 8) => get<Page<ReplayInfo>>('/replay/search', { q, offset, limit }),
   replay: (videoId: string) => get<{ info: ReplayInfo }>('/replay/video', { videoId }),
+  replayExists: (videoId: string) => get<{ existed: boolean }>('/replay/existence', { videoId }),
   questions: (videoId: string) => get<{ videoId: string; questions: ReplayQuestion[] }>('/replay/questions', { videoId }),
 };
 
-/** The replay of broadcast number `videoNo` of channel `liveId`, looked up in the replay list. */
-export async function findReplay(liveId: string, videoNo: number): Promise<ReplayInfo | null> {
-  // The live API does not name an ended broadcast's videoId; the replay list does.
+/** The id of the replay of broadcast number `videoNo` of channel `liveId`. */
+export async function findReplay(liveId: string, videoNo: number, videoId?: string | null): Promise<string | null> {
+  // liboo names the ended broadcast's replay (asked without counting a view); a LiBoo
+  // server does not, so look in the replay list.
+  if (videoId) return (await api.replayExists(videoId)).existed ? videoId : null;
   for (let offset = 0; offset < 2000; offset += 200) {
     const page = await api.replays(offset, 100);
     const all = [...page.info, ...(page.appendInfo ?? [])];
     const hit = all.find((r) => r.videoNo === videoNo && r.channel.channelId === liveId);
-    if (hit) return hit;
+    if (hit) return hit.videoId;
     if (all.length < 200) return null;
   }
   return null;
+}
+
+/** `POST /host/key`: the host's keys and where OBS publishes. */
+export interface HostKeys {
+  streamKey: string;
+  sessionKey: string;
+  /** The RTMP server URL (liboo; older servers leave it out). */
+  ingestUrl?: string;
 }

@@ -63,27 +63,40 @@ struct Inner {
     media_base: String,
     /// Base URL of live playlists.
     live_base: String,
+    /// Where hosts point OBS.
+    ingest_url: String,
     lists: cache::ListCache,
 }
 
+/// How browsers and publishers reach liboo, each without a trailing slash.
+#[derive(Debug, Clone)]
+pub struct PublicUrls {
+    /// Media objects: liboo's own `/media`, a bucket's public URL or a CDN.
+    pub media: String,
+    /// Live playlists: liboo's own `/media` with LL-HLS (the origin of blocking
+    /// reloads), else the same as `media`.
+    pub live_playlists: String,
+    /// The RTMP URL hosts publish to, e.g. `rtmp://live.example.org:1935/live`.
+    pub ingest: String,
+}
+
 impl ApiState {
-    /// `media_base_url` is how browsers reach media objects, without a trailing slash:
-    /// liboo's own `/media`, a bucket's public URL or a CDN.
     pub fn new(
         db: Db,
         media: MediaStore,
         presence: Presence,
         keys: KeyDeriver,
-        media_base_url: &str,
-        live_playlist_base_url: &str,
+        urls: PublicUrls,
     ) -> ApiState {
+        let trim = |u: &str| u.trim_end_matches('/').to_owned();
         ApiState(Arc::new(Inner {
             db,
             media,
             presence,
             keys,
-            media_base: media_base_url.trim_end_matches('/').to_owned(),
-            live_base: live_playlist_base_url.trim_end_matches('/').to_owned(),
+            media_base: trim(&urls.media),
+            live_base: trim(&urls.live_playlists),
+            ingest_url: trim(&urls.ingest),
             lists: cache::ListCache::default(),
         }))
     }
@@ -118,6 +131,7 @@ impl ApiState {
         let frame = if b.is_live { self.frame_url(b) } else { None };
         LiveInfo {
             id: b.id,
+            video_id: Some(b.video_id.clone()),
             live_id: b.session_key.clone(),
             live_title: b.settings.title.clone(),
             live_image_url: frame.or_else(|| thumbnail.clone()),
@@ -139,6 +153,7 @@ impl ApiState {
         let thumbnail = self.thumbnail_url(&c.settings);
         LiveInfo {
             id: 0,
+            video_id: None,
             live_id: c.session_key.clone(),
             live_title: c.settings.title.clone(),
             live_image_url: thumbnail.clone(),
@@ -266,6 +281,7 @@ pub fn router(state: ApiState) -> Router {
         .route("/api/streams/existence", get(streams_existence))
         .route("/api/streams/search", get(streams_search))
         .route("/api/replay/latest", get(replay_latest))
+        .route("/api/replay/search", get(replay_search))
         .route("/api/replay/video", get(replay_video).delete(replay_delete))
         .route("/api/replay/existence", get(replay_existence))
         .route("/api/replay/questions", get(replay_questions))
@@ -326,6 +342,7 @@ async fn host_key(
     Ok(Json(KeyResponse {
         stream_key: keys.stream_key,
         session_key: keys.session_key,
+        ingest_url: s.0.ingest_url.clone(),
     }))
 }
 
@@ -612,17 +629,38 @@ async fn streams_search(
     State(s): State<ApiState>,
     QueryParams(q): QueryParams<SearchQuery>,
 ) -> Result<Json<LiveList>, ApiError> {
+    let text = search_text(&q)?;
+    let (offset, limit) = page(q.offset, q.limit)?;
+    let broadcasts = s.0.db.search(text, true, offset, limit * 2).await?;
+    let mut info = s.live_infos(&broadcasts).await?;
+    let append_info = info.split_off(info.len().min(limit as usize));
+    Ok(Json(LiveList { info, append_info }))
+}
+
+#[utoipa::path(get, path = "/api/replay/search", tag = "replay", params(SearchQuery),
+    description = "Replays whose title, host name, category or tags contain `q` \
+        (case-insensitive), newest first; paged like `/replay/latest`.",
+    responses((status = 200, description = "Success", body = ReplayList), (status = 400, description = "Bad input: a message, and one per field", body = ErrorBody)))]
+async fn replay_search(
+    State(s): State<ApiState>,
+    QueryParams(q): QueryParams<SearchQuery>,
+) -> Result<Json<ReplayList>, ApiError> {
+    let text = search_text(&q)?;
+    let (offset, limit) = page(q.offset, q.limit)?;
+    let broadcasts = s.0.db.search(text, false, offset, limit * 2).await?;
+    let mut info: Vec<ReplayInfo> = broadcasts.iter().map(|b| s.replay_info(b)).collect();
+    let append_info = info.split_off(info.len().min(limit as usize));
+    Ok(Json(ReplayList { info, append_info }))
+}
+
+fn search_text(q: &SearchQuery) -> Result<&str, ApiError> {
     let text = q.q.trim();
     if text.is_empty() || text.chars().count() > MAX_TITLE {
         return Err(ApiError::bad_request(format!(
             "q must be 1 to {MAX_TITLE} characters"
         )));
     }
-    let (offset, limit) = page(q.offset, q.limit)?;
-    let broadcasts = s.0.db.search_live(text, offset, limit * 2).await?;
-    let mut info = s.live_infos(&broadcasts).await?;
-    let append_info = info.split_off(info.len().min(limit as usize));
-    Ok(Json(LiveList { info, append_info }))
+    Ok(text)
 }
 
 #[utoipa::path(get, path = "/api/replay/latest", tag = "replay", params(Paging),

@@ -17,6 +17,8 @@ pub struct KeyResponse {
     pub stream_key: String,
     /// Public: the live id, chat room id and storage folder.
     pub session_key: String,
+    /// The RTMP server URL to give OBS (the stream key goes in its own field).
+    pub ingest_url: String,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -132,6 +134,9 @@ pub struct UpdateResponse {
 pub struct LiveInfo {
     /// The broadcast's number (0 when the channel has never been live).
     pub id: i64,
+    /// The broadcast's replay id once it ends (`/replay/video?videoId=`); null when
+    /// the channel has never been live.
+    pub video_id: Option<String>,
     /// The channel's session key.
     pub live_id: String,
     pub live_title: String,

@@ -7,7 +7,7 @@ use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
 use base64::Engine;
 use liboo_api::keys::KeyDeriver;
-use liboo_api::{ApiState, router};
+use liboo_api::{ApiState, PublicUrls, router};
 use liboo_db::Db;
 use liboo_presence::Presence;
 use liboo_storage::{MediaStore, S3Options};
@@ -41,8 +41,11 @@ async fn harness(engine: DbEngine) -> Harness {
         media.clone(),
         presence.clone(),
         KeyDeriver::new(b"k"),
-        MEDIA,
-        MEDIA,
+        PublicUrls {
+            media: MEDIA.to_owned(),
+            live_playlists: MEDIA.to_owned(),
+            ingest: "rtmp://live.example:1935/live".to_owned(),
+        },
     );
     Harness {
         app: router(state),
@@ -146,6 +149,7 @@ async fn keys_are_stable_and_create_the_channel(engine: DbEngine) {
     assert_eq!(s1, StatusCode::OK);
     assert_eq!(a, b);
     assert_ne!(a["streamKey"], c["streamKey"]);
+    assert_eq!(a["ingestUrl"], "rtmp://live.example:1935/live");
     let sk = a["sessionKey"].as_str().unwrap();
     assert_eq!(
         h.get(&format!("/api/host/state?sessionKey={sk}")).await,
@@ -466,6 +470,15 @@ async fn replays_each_keep_their_own_video(engine: DbEngine) {
         format!("{MEDIA}/live/{sk}/first/replay.m3u8")
     );
     assert_eq!(info[1]["duration"], 60.48);
+    // Replays are searched by their own settings; a live search does not find them.
+    let (_, found) = h.get("/api/replay/search?q=part%20one").await;
+    assert_eq!(found["info"].as_array().unwrap().len(), 1, "{found}");
+    assert_eq!(found["info"][0]["videoId"], "first");
+    let (_, live) = h.get("/api/streams/search?q=part").await;
+    assert_eq!(live["info"].as_array().unwrap().len(), 0);
+    // The channel's page knows which replay its last broadcast became.
+    let (_, channel) = h.get(&format!("/api/streams/live?liveId={sk}")).await;
+    assert_eq!(channel["info"]["videoId"], "second", "{channel}");
     for field in [
         "videoNo",
         "startDate",

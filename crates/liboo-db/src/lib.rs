@@ -472,22 +472,24 @@ impl Db {
         row.map(|r| broadcast_from_row(&r)).transpose()
     }
 
-    /// Live broadcasts whose title, host name, category or tags contain `query`
-    /// (case-insensitive), newest first.
-    pub async fn search_live(
+    /// Live broadcasts (`live`) or replays whose title, host name, category or tags
+    /// contain `query`, case-insensitively, newest first.
+    pub async fn search(
         &self,
         query: &str,
+        live: bool,
         offset: i64,
         limit: i64,
     ) -> Result<Vec<Broadcast>, DbError> {
         let pattern = format!("%{}%", escape_like(&query.to_lowercase()));
         let sql = format!(
-            "SELECT {BROADCAST_COLS} FROM broadcasts WHERE is_live = 1 AND (\
+            "SELECT {BROADCAST_COLS} FROM broadcasts WHERE is_live = ? AND (\
              LOWER(title) LIKE ? ESCAPE '!' OR LOWER(host_name) LIKE ? ESCAPE '!' OR \
              LOWER(category) LIKE ? ESCAPE '!' OR LOWER(tags) LIKE ? ESCAPE '!') \
              ORDER BY start_ms DESC, id DESC LIMIT ? OFFSET ?"
         );
         let q = sqlx::query(AssertSqlSafe(sql))
+            .bind(i64::from(live))
             .bind(pattern.clone())
             .bind(pattern.clone())
             .bind(pattern.clone())

@@ -178,19 +178,29 @@ async fn lists_search_and_counters(engine: Engine) {
     assert_eq!(replays, ["v1", "v0"]);
 
     let ids = |v: Vec<liboo_db::Broadcast>| v.into_iter().map(|b| b.video_id).collect::<Vec<_>>();
-    assert_eq!(ids(db.search_live("100%", 0, 10).await.unwrap()), ["v3"]);
-    assert_eq!(ids(db.search_live("rust_", 0, 10).await.unwrap()), ["v3"]);
+    assert_eq!(ids(db.search("100%", true, 0, 10).await.unwrap()), ["v3"]);
+    assert_eq!(ids(db.search("rust_", true, 0, 10).await.unwrap()), ["v3"]);
     assert_eq!(
-        ids(db.search_live("NODE.JS", 0, 10).await.unwrap()).len(),
+        ids(db.search("NODE.JS", true, 0, 10).await.unwrap()).len(),
         3
     );
-    assert_eq!(ids(db.search_live("ada", 0, 10).await.unwrap()).len(), 3);
-    assert!(db.search_live("%", 0, 10).await.unwrap().len() == 1);
+    assert_eq!(ids(db.search("ada", true, 0, 10).await.unwrap()).len(), 3);
+    assert!(db.search("%", true, 0, 10).await.unwrap().len() == 1);
     assert!(
-        db.search_live("nothing like this", 0, 10)
+        db.search("nothing like this", true, 0, 10)
             .await
             .unwrap()
             .is_empty()
+    );
+
+    // Replays are searched apart from live broadcasts.
+    assert_eq!(
+        ids(db.search("", false, 0, 10).await.unwrap()),
+        ["v1", "v0"]
+    );
+    assert_eq!(
+        ids(db.search("", true, 0, 10).await.unwrap()),
+        ["v4", "v3", "v2"]
     );
 
     assert!(db.count_replay_read("v0").await.unwrap());

@@ -115,6 +115,11 @@ pub struct ServeArgs {
     #[arg(long, env = "LIBOO_MEDIA_PUBLIC_URL", value_name = "URL")]
     pub media_public_url: Option<String>,
 
+    /// The RTMP URL hosts give OBS, shown in the studio [default: rtmp://HOST:RTMP_PORT/live,
+    /// HOST from --public-url].
+    #[arg(long, env = "LIBOO_RTMP_PUBLIC_URL", value_name = "URL")]
+    pub rtmp_public_url: Option<String>,
+
     /// Parts this node runs, comma-separated [default: all of them].
     #[arg(long, env = "LIBOO_ROLES", value_name = "ROLES", value_delimiter = ',')]
     pub roles: Option<Vec<Role>>,
@@ -190,6 +195,7 @@ struct FileConfig {
     s3_path_style: Option<bool>,
     public_url: Option<String>,
     media_public_url: Option<String>,
+    rtmp_public_url: Option<String>,
     roles: Option<Vec<Role>>,
     cors_origins: Option<Vec<String>>,
     log_format: Option<LogFormat>,
@@ -221,6 +227,7 @@ pub struct Config {
     pub s3_path_style: bool,
     pub public_url: String,
     pub media_public_url: String,
+    pub rtmp_public_url: String,
     pub roles: Vec<Role>,
     pub cors_origins: Vec<String>,
     pub log_format: LogFormat,
@@ -306,6 +313,22 @@ impl ServeArgs {
                 bail!("{name} must be an http:// or https:// URL, not {url:?}");
             }
         }
+        let rtmp_public_url = match self.rtmp_public_url.or(file.rtmp_public_url) {
+            Some(url) if !url.starts_with("rtmp://") && !url.starts_with("rtmps://") => {
+                bail!("--rtmp-public-url must be an rtmp:// or rtmps:// URL, not {url:?}")
+            }
+            Some(url) => url.trim_end_matches('/').to_owned(),
+            None => {
+                let authority = public_url.split_once("://").map_or("", |(_, rest)| rest);
+                let authority = authority.split('/').next().unwrap_or("");
+                // The host without its port; an IPv6 literal keeps its brackets.
+                let host = match authority.rsplit_once(':') {
+                    Some((host, port)) if !port.contains(']') => host,
+                    _ => authority,
+                };
+                format!("rtmp://{host}:{}/live", rtmp_addr.port())
+            }
+        };
         let mut roles = self
             .roles
             .or(file.roles)
@@ -330,6 +353,7 @@ impl ServeArgs {
             s3_path_style: self.s3_path_style.or(file.s3_path_style).unwrap_or(false),
             public_url,
             media_public_url: media_public_url.trim_end_matches('/').to_owned(),
+            rtmp_public_url,
             roles,
             cors_origins: self.cors_origins.or(file.cors_origins).unwrap_or_default(),
             log_format: self
@@ -426,6 +450,16 @@ mod tests {
         assert_eq!(c.media_public_url, "http://localhost:8080/media");
         assert_eq!(c.roles.len(), 4);
         assert_eq!(c.segment_target, Duration::from_secs(2));
+        assert_eq!(c.rtmp_public_url, "rtmp://localhost:1935/live");
+        assert_eq!(c.part_target, Some(Duration::from_millis(334)), "LL-HLS");
+        assert_eq!(c.live_playlist_base(), "http://localhost:8080/media");
+        let behind_proxy = ServeArgs {
+            public_url: Some("https://[::1]:8443/".into()),
+            rtmp_addr: Some("0.0.0.0:1936".parse().unwrap()),
+            ..ServeArgs::default()
+        };
+        let c = behind_proxy.resolve().unwrap();
+        assert_eq!(c.rtmp_public_url, "rtmp://[::1]:1936/live");
     }
 
     #[test]

@@ -205,8 +205,11 @@ async fn serve(config: Config) -> anyhow::Result<()> {
             media.clone(),
             presence.clone(),
             KeyDeriver::new(secret.as_bytes()),
-            &config.media_public_url,
-            &config.live_playlist_base(),
+            liboo_api::PublicUrls {
+                media: config.media_public_url.clone(),
+                live_playlists: config.live_playlist_base(),
+                ingest: config.rtmp_public_url.clone(),
+            },
         );
         liboo_api::router(state)
     });

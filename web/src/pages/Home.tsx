@@ -183,11 +183,6 @@ function Hero() {
   );
 }
 
-function matches(r: ReplayInfo, q: string): boolean {
-  const needle = q.toLowerCase();
-  return [r.videoTitle, r.channel.channelName, r.category, ...r.tags].some((s) => s.toLowerCase().includes(needle));
-}
-
 export function Home() {
   const { t } = useI18n();
   useTitle(null);
@@ -208,8 +203,12 @@ export function Home() {
     `live:${query}`,
     REFRESH_MS,
   );
-  const replays = usePaged<ReplayInfo>((offset, limit) => api.replays(offset, limit), (r) => r.videoId, 'replays');
-  const shownReplays = query ? replays.items.filter((r) => matches(r, query)) : replays.items;
+  const replays = usePaged<ReplayInfo>(
+    (offset, limit) => (query ? api.searchReplays(query, offset, limit) : api.replays(offset, limit)),
+    (r) => r.videoId,
+    `replays:${query}`,
+  );
+  const shownReplays = replays.items;
 
   return (
     <div class="home">
@@ -269,7 +268,7 @@ export function Home() {
             ))}
           </ul>
         )}
-        {!query && <MoreLess list={replays as Paged<unknown>} id="replays" />}
+        <MoreLess list={replays as Paged<unknown>} id="replays" />
       </section>
     </div>
   );

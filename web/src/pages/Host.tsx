@@ -3,7 +3,7 @@
 
 import type { JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { ApiError, api, type LiveInfo } from '../api';
+import { ApiError, api, type HostKeys, type LiveInfo } from '../api';
 import { ChatPanel } from '../chat/ChatPanel';
 import { Icon } from '../components/Icon';
 import { Link } from '../components/Link';
@@ -57,11 +57,12 @@ function CopyButton({ text, label, testid }: { text: string; label: string; test
   );
 }
 
-function SetupGuide({ streamKey }: { streamKey: string }) {
+function SetupGuide({ streamKey, ingestUrl }: { streamKey: string; ingestUrl?: string }) {
   const { t } = useI18n();
   const [shown, setShown] = useState(false);
-  // RTMP ingest listens on the standard port of the host this page came from.
-  const server = `rtmp://${location.hostname}:1935/live`;
+  // The server says where it ingests; a LiBoo server does not, so guess the standard
+  // port of the host this page came from.
+  const server = ingestUrl ?? `rtmp://${location.hostname}:1935/live`;
   return (
     <section class="panel" aria-labelledby="guide-heading" data-testid="setup-guide">
       <h2 id="guide-heading">{t('host.guide')}</h2>
@@ -425,7 +426,7 @@ function OnAir({ sessionKey, viewers }: { sessionKey: string; viewers: number | 
 
 export function HostPage() {
   const { t } = useI18n();
-  const [keys, setKeys] = useState<{ streamKey: string; sessionKey: string } | null>(null);
+  const [keys, setKeys] = useState<HostKeys | null>(null);
   const [failed, setFailed] = useState(false);
   const [viewers, setViewers] = useState<number | null>(null);
   useTitle(t('host.title'));
@@ -449,7 +450,7 @@ export function HostPage() {
           <SettingsForm sessionKey={keys.sessionKey} />
         </div>
         <div class="studio-side">
-          <SetupGuide streamKey={keys.streamKey} />
+          <SetupGuide streamKey={keys.streamKey} ingestUrl={keys.ingestUrl} />
           <div class="panel studio-chat">
             <ChatPanel roomId={keys.sessionKey} isHost onViewers={setViewers} />
           </div>

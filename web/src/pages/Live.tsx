@@ -2,7 +2,7 @@
 // when the broadcast has ended (with its replay) or the channel does not exist.
 
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, api, findReplay, type LiveInfo, type ReplayInfo } from '../api';
+import { ApiError, api, findReplay, type LiveInfo } from '../api';
 import { ChatPanel, useNow } from '../chat/ChatPanel';
 import { Tags } from '../components/Cards';
 import { Icon } from '../components/Icon';
@@ -28,7 +28,7 @@ export function LivePage({ id }: { id: string }) {
   const [status, setStatus] = useState<Status>('loading');
   const [info, setInfo] = useState<LiveInfo | null>(null);
   const [viewers, setViewers] = useState<number | null>(null);
-  const [replay, setReplay] = useState<ReplayInfo | null>(null);
+  const [replay, setReplay] = useState<string | null>(null);
   const now = useNow(1000);
 
   useEffect(() => {
@@ -44,7 +44,7 @@ export function LivePage({ id }: { id: string }) {
         setInfo((old) => (old && JSON.stringify(old) === JSON.stringify(r.info) ? old : r.info));
         setStatus('ok');
         if (r.info.endDate && r.info.id > 0) {
-          const found = await findReplay(id, r.info.id).catch(() => null);
+          const found = await findReplay(id, r.info.id, r.info.videoId).catch(() => null);
           if (!stop && found) setReplay(found);
         }
       } catch (e) {
@@ -84,7 +84,7 @@ export function LivePage({ id }: { id: string }) {
           <>
             <p class="ended-text">{t('live.ended')}</p>
             {replay ? (
-              <Link href={`/replay/${replay.videoId}`} class="button" data-testid="replay-link">
+              <Link href={`/replay/${replay}`} class="button" data-testid="replay-link">
                 {t('live.endedReplay')}
               </Link>
             ) : (

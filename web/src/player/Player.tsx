@@ -35,11 +35,11 @@ const MUTED = 'liboo.muted';
 function hlsConfig(mode: PlayerMode): Partial<HlsConfig> {
   const base: Partial<HlsConfig> = { enableWorker: true, backBufferLength: 30, capLevelToPlayerSize: mode === 'preview' };
   if (mode === 'vod') return base;
+  // No liveSyncDuration(Count): set by the page, hls.js would use it instead of the
+  // playlist's PART-HOLD-BACK and play LL-HLS seconds later than it can.
   return {
     ...base,
     lowLatencyMode: true,
-    liveSyncDurationCount: 2,
-    liveMaxLatencyDurationCount: 6,
     maxLiveSyncPlaybackRate: 1.5,
     maxBufferLength: mode === 'preview' ? 6 : 20,
   };
@@ -251,6 +251,9 @@ export function Player({ src, mode, title, poster, onVideo, pageKeys, testid = '
         setBehind(d);
         const sync = hls.current?.liveSyncPosition;
         const target = sync != null && Number.isFinite(sync) ? edge - sync : 4;
+        // How far behind live hls.js aims to play, for tests and curious users.
+        const latency = hls.current?.targetLatency;
+        if (latency != null) v.dataset.targetLatency = latency.toFixed(3);
         setAtLive(d <= target + 2.5);
       }
     } else if (Number.isFinite(v.duration)) {
