@@ -305,6 +305,12 @@ test('a host broadcasts, viewers watch and chat, and the replay keeps the questi
     });
     await host.getByTestId('host-preview').waitFor();
     await playing(host, 'host-player-video');
+    // The stream's health as ingest measures it (every 5 s): the fixture's picture,
+    // and nothing for the host to fix.
+    await host.getByTestId('stream-health').waitFor({ timeout: 20_000 });
+    assert.match(await host.getByTestId('health-video').textContent(), /H\.264 High .*640×360 · 3\d(\.\d)? fps/);
+    assert.match(await host.getByTestId('health-audio').textContent(), /^AAC-LC 48 kHz stereo/);
+    await host.getByTestId('health-ok').waitFor();
     await shot(host, 'studio');
   });
 

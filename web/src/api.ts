@@ -97,6 +97,7 @@ const post = <T>(path: string, body: unknown) =>
 export const api = {
   hostKey: (userId: string) => post<HostKeys>('/host/key', { userId }),
   hostState: (sessionKey: string) => get<{ state: boolean }>('/host/state', { sessionKey }),
+  hostHealth: (sessionKey: string) => get<HealthReport>('/host/health', { sessionKey }),
   hostUpdate: (userId: string, settings: ChannelSettings) =>
     post<{ status: string; data: ChannelSettings & { sessionKey: string } }>('/host/update', { userId, ...settings }),
   random: () => get<{ info: LiveInfo[] }>('/streams/random'),
@@ -132,4 +133,26 @@ export interface HostKeys {
   sessionKey: string;
   /** The RTMP server URL (liboo; older servers leave it out). */
   ingestUrl?: string;
+}
+
+/** `GET /host/health`: the live stream as ingest measures it, and what to fix. */
+export interface HealthReport {
+  live: boolean;
+  health: StreamHealth | null;
+  warnings: { code: string; message: string }[];
+}
+
+export interface StreamHealth {
+  updatedAt: number;
+  windowSeconds: number;
+  videoCodec: string | null;
+  width: number | null;
+  height: number | null;
+  frameRate: number;
+  videoBitrate: number;
+  keyframeInterval: number | null;
+  sinceKeyframe: number | null;
+  audioCodec: string | null;
+  audioBitrate: number;
+  dropped: number;
 }

@@ -28,6 +28,7 @@ use utoipa_scalar::Servable;
 
 mod cache;
 mod error;
+mod health;
 pub mod keys;
 pub mod model;
 pub mod thumbnail;
@@ -244,9 +245,9 @@ fn now_ms() -> i64 {
             A userId is a bearer secret: it only ever travels in request bodies."
     ),
     paths(
-        host_key, host_state, host_update, streams_random, streams_latest, streams_live,
-        streams_notice, streams_existence, streams_search, replay_latest, replay_video,
-        replay_existence, replay_delete, replay_questions
+        host_key, host_state, host_health, host_update, streams_random, streams_latest,
+        streams_live, streams_notice, streams_existence, streams_search, replay_latest,
+        replay_search, replay_video, replay_existence, replay_delete, replay_questions
     ),
     tags(
         (name = "host", description = "A host's keys and channel"),
@@ -270,6 +271,7 @@ pub fn router(state: ApiState) -> Router {
     Router::new()
         .route("/api/host/key", post(host_key))
         .route("/api/host/state", get(host_state))
+        .route("/api/host/health", get(host_health))
         .route(
             "/api/host/update",
             post(host_update).layer(DefaultBodyLimit::max(UPDATE_BODY_LIMIT)),
@@ -343,6 +345,34 @@ async fn host_key(
         stream_key: keys.stream_key,
         session_key: keys.session_key,
         ingest_url: s.0.ingest_url.clone(),
+    }))
+}
+
+#[utoipa::path(get, path = "/api/host/health", tag = "host", params(SessionKeyQuery),
+    description = "The channel's live stream as ingest measures it (refreshed every 5 s) and \
+        what the host should fix in their encoder. Public, like the stream itself.",
+    responses((status = 200, description = "Success", body = HealthResponse), (status = 404, description = "No such id", body = ErrorBody)))]
+async fn host_health(
+    State(s): State<ApiState>,
+    QueryParams(q): QueryParams<SessionKeyQuery>,
+) -> Result<Json<HealthResponse>, ApiError> {
+    let channel = s.0.db.channel_by_session_key(&q.session_key).await?;
+    let channel = channel.ok_or_else(|| ApiError::NotFound("no such channel".to_owned()))?;
+    let live = match channel.live_broadcast_id {
+        Some(id) => s.0.db.broadcast_by_id(id).await?,
+        None => None,
+    };
+    let health: Option<liboo_db::StreamHealth> = live
+        .and_then(|b| b.health)
+        .and_then(|json| serde_json::from_str(&json).ok());
+    let warnings = health
+        .as_ref()
+        .map(|h| health::warnings(h, now_ms()))
+        .unwrap_or_default();
+    Ok(Json(HealthResponse {
+        live: channel.live_broadcast_id.is_some(),
+        health,
+        warnings,
     }))
 }
 

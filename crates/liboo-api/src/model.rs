@@ -250,3 +250,28 @@ pub struct QuestionList {
     pub video_id: String,
     pub questions: Vec<QuestionInfo>,
 }
+
+/// A host's stream as ingest measures it, and advice.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct HealthResponse {
+    /// True while the channel is live.
+    pub live: bool,
+    /// The latest report while live: `updatedAt` (Unix ms), `windowSeconds`,
+    /// `videoCodec`, `width`, `height`, `frameRate`, `videoBitrate` (bit/s),
+    /// `keyframeInterval` and `sinceKeyframe` (s), `audioCodec`, `audioBitrate`,
+    /// `dropped`.
+    #[schema(value_type = Option<Object>)]
+    pub health: Option<liboo_db::StreamHealth>,
+    pub warnings: Vec<HealthWarning>,
+}
+
+/// Something the host should fix in their encoder.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct HealthWarning {
+    /// `keyframe_interval`, `keyframe_missing`, `bitrate_high`, `audio_missing`,
+    /// `dropped` or `stale`.
+    pub code: String,
+    /// What to do, in English.
+    pub message: String,
+}

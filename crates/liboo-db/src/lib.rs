@@ -84,6 +84,37 @@ pub struct Broadcast {
     pub live_pr: i64,
     /// When ingest last stored a frame of this broadcast (`{media_prefix}/frame.jpg`).
     pub frame_ms: Option<i64>,
+    /// The stream's health as ingest last reported it (JSON), while live.
+    pub health: Option<String>,
+}
+
+/// A live stream as ingest measures it over the last report interval; stored as JSON
+/// with each heartbeat and shown to the host.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StreamHealth {
+    /// Unix ms of the report.
+    pub updated_at: i64,
+    /// Media seconds the rates are measured over.
+    pub window_seconds: f64,
+    /// E.g. "H.264 High 3.1".
+    pub video_codec: Option<String>,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+    /// Frames per second received.
+    pub frame_rate: f64,
+    /// Video bits per second received.
+    pub video_bitrate: u64,
+    /// Longest time between two keyframes in the window, seconds; `None` when the
+    /// window held fewer than two.
+    pub keyframe_interval: Option<f64>,
+    /// Media seconds since the last keyframe.
+    pub since_keyframe: Option<f64>,
+    /// E.g. "AAC-LC 48 kHz stereo"; `None`: no audio received.
+    pub audio_codec: Option<String>,
+    pub audio_bitrate: u64,
+    /// Segments and parts dropped because storage fell behind, since the start.
+    pub dropped: u64,
 }
 
 /// A pool on SQLite or MySQL/MariaDB with liboo's schema.
@@ -97,7 +128,7 @@ const CHANNEL_COLS: &str = "id, session_key, title, host_name, notice, category,
      thumbnail_key, live_broadcast_id, created_ms, updated_ms";
 const BROADCAST_COLS: &str = "id, video_id, channel_id, session_key, title, host_name, notice, \
      category, tags, thumbnail_key, media_prefix, is_live, start_ms, end_ms, duration_ms, \
-     read_count, live_pr, frame_ms";
+     read_count, live_pr, frame_ms, health";
 
 impl Db {
     /// Connects and brings the schema up to date.
@@ -401,16 +432,24 @@ impl Db {
     }
 
     /// Records that the node serving a live broadcast is still alive.
-    pub async fn heartbeat(&self, broadcast_id: i64, now_ms: i64) -> Result<(), DbError> {
-        sqlx::query("UPDATE broadcasts SET heartbeat_ms = ? WHERE id = ? AND is_live = 1")
-            .bind(now_ms)
-            .bind(broadcast_id)
-            .execute(&self.pool)
-            .await?;
+    pub async fn heartbeat(
+        &self,
+        broadcast_id: i64,
+        now_ms: i64,
+        health: Option<&str>,
+    ) -> Result<(), DbError> {
+        sqlx::query(
+            "UPDATE broadcasts SET heartbeat_ms = ?, health = COALESCE(?, health) \
+             WHERE id = ? AND is_live = 1",
+        )
+        .bind(now_ms)
+        .bind(health)
+        .bind(broadcast_id)
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 
-    /// Live broadcasts whose node last reported before `before_ms` (a crashed node).
     /// Notes that a new frame of a broadcast was stored.
     pub async fn set_broadcast_frame(&self, id: i64, frame_ms: i64) -> Result<(), DbError> {
         sqlx::query("UPDATE broadcasts SET frame_ms = ? WHERE id = ?")
@@ -431,6 +470,7 @@ impl Db {
         Ok(())
     }
 
+    /// Live broadcasts whose node last reported before `before_ms` (a crashed node).
     pub async fn stale_live_broadcasts(&self, before_ms: i64) -> Result<Vec<Broadcast>, DbError> {
         let sql = format!(
             "SELECT {BROADCAST_COLS} FROM broadcasts WHERE is_live = 1 AND heartbeat_ms < ?"
@@ -735,6 +775,7 @@ fn broadcast_from_row(row: &AnyRow) -> Result<Broadcast, DbError> {
         read_count: row.try_get("read_count")?,
         live_pr: row.try_get("live_pr")?,
         frame_ms: row.try_get("frame_ms")?,
+        health: row.try_get("health")?,
     })
 }
 

@@ -220,7 +220,13 @@ async fn lists_search_and_counters(engine: Engine) {
         2
     );
 
-    db.heartbeat(live.id, 50_000).await.unwrap();
+    db.heartbeat(live.id, 50_000, Some("{\"updatedAt\":50000}"))
+        .await
+        .unwrap();
+    // A heartbeat without a report keeps the last one.
+    db.heartbeat(live.id, 51_000, None).await.unwrap();
+    let health = db.broadcast_by_id(live.id).await.unwrap().unwrap().health;
+    assert_eq!(health.as_deref(), Some("{\"updatedAt\":50000}"));
     let stale: Vec<_> = db
         .stale_live_broadcasts(10_000)
         .await

@@ -190,8 +190,10 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
             p.last_heartbeat = Instant::now();
             let db = self.inner.db.clone();
             let id = p.packager.info.id;
+            let now = now_ms();
+            let health = serde_json::to_string(&p.packager.health.report(now)).ok();
             tokio::spawn(async move {
-                if let Err(e) = db.heartbeat(id, now_ms()).await {
+                if let Err(e) = db.heartbeat(id, now, health.as_deref()).await {
                     tracing::warn!(broadcast_id = id, error = %e, "heartbeat failed");
                 }
             });

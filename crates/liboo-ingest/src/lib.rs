@@ -17,6 +17,7 @@
 mod connection;
 mod error;
 mod frames;
+mod health;
 mod packager;
 mod playlists;
 mod registry;

@@ -18,6 +18,7 @@ use std::sync::Arc;
 
 use crate::IngestError;
 use crate::frames::{Frames, Input};
+use crate::health::HealthMeter;
 use crate::playlists::{LivePlaylists, Snapshot};
 use crate::uploader::{self, Publish, Upload};
 
@@ -67,6 +68,8 @@ pub(crate) struct Packager {
     frames: Option<Arc<Frames>>,
     frame_every_ms: i64,
     next_frame_ms: Option<i64>,
+    /// The stream as received, for the host.
+    pub(crate) health: HealthMeter,
     /// In front of URIs in the channel's playlist: the video id, or an absolute base.
     channel_uri_prefix: String,
     /// Where blocking reloads of low-latency playlists wait (None: classic HLS).
@@ -145,6 +148,7 @@ impl Packager {
             info,
             limits: flv::Limits::default(),
             channel_uri_prefix,
+            health: HealthMeter::default(),
             playlists: matches!(mux, Mux::Cmaf(_)).then_some(playlists),
             mux,
             live,
@@ -207,6 +211,7 @@ impl Packager {
                             .set_video_config(body.slice(5..), width, height);
                     }
                 }
+                self.health.video_config(&config);
                 self.avc = Some(config);
                 None
             }
@@ -215,6 +220,7 @@ impl Packager {
                 data,
             } => {
                 let avc = self.avc.as_ref().ok_or(IngestError::NoSequenceHeader)?;
+                self.health.video_frame(ts_ms, data.len(), keyframe);
                 match &mut self.mux {
                     Mux::Ts(segmenter) => {
                         let nal_units = avc.split_nal_units(&data, &self.limits)?;
@@ -258,10 +264,12 @@ impl Packager {
                         u16::from(asc.channel_configuration.max(1)),
                     );
                 }
+                self.health.audio_config(&asc);
                 self.asc = Some(asc);
                 None
             }
             AacPacket::Raw(raw) => {
+                self.health.audio_frame(ts_ms, raw.len());
                 // Raw AAC before its AudioSpecificConfig cannot be framed; drop it.
                 let Some(asc) = self.asc else {
                     return Ok(());
@@ -317,6 +325,7 @@ impl Packager {
                     let key = format!("{}/{uri}", self.info.prefix);
                     if self.uploads.try_send(Upload::new(key, data)).is_err() {
                         metrics::counter!("liboo_ingest_dropped_parts_total").increment(1);
+                        self.health.dropped += 1;
                         tracing::warn!(video_id = %self.info.video_id, "upload queue full: dropped a part");
                         cmaf.skip_parts = true;
                     }
@@ -354,6 +363,7 @@ impl Packager {
                     let len = data.len() as u64;
                     if self.uploads.try_send(Upload::new(key, data)).is_err() {
                         metrics::counter!("liboo_ingest_dropped_segments_total").increment(1);
+                        self.health.dropped += 1;
                         tracing::warn!(video_id = %self.info.video_id, "upload queue full: dropped a segment");
                     } else {
                         metrics::counter!("liboo_ingest_segments_total").increment(1);
@@ -448,6 +458,7 @@ impl Packager {
         }
         if let Err(e) = self.uploads.try_send(Upload::new(key, seg.data)) {
             metrics::counter!("liboo_ingest_dropped_segments_total").increment(1);
+            self.health.dropped += 1;
             tracing::warn!(
                 session_key = %self.info.session_key,
                 video_id = %self.info.video_id,

@@ -10,6 +10,7 @@ const PATHS = {
   eye: 'M12 5C6.5 5 2.7 9.3 1.5 12c1.2 2.7 5 7 10.5 7s9.3-4.3 10.5-7C21.3 9.3 17.5 5 12 5zm0 11a4 4 0 1 1 0-8 4 4 0 0 1 0 8zm0-2.2a1.8 1.8 0 1 0 0-3.6 1.8 1.8 0 0 0 0 3.6z',
   clock: 'M12 2a10 10 0 1 0 0 20 10 10 0 0 0 0-20zm0 18a8 8 0 1 1 0-16 8 8 0 0 1 0 16zm1-13h-2v6l5 3 1-1.7-4-2.3z',
   megaphone: 'M3 10v4h3l6 4V6L6 10H3zm13-3v10l4 2V5z',
+  alert: 'M12 2 1 21h22L12 2zm1 15h-2v-2h2zm0-4h-2V9h2z',
 } as const;
 
 export type IconName = keyof typeof PATHS;

@@ -3,12 +3,12 @@
 
 import type { JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { ApiError, api, type HostKeys, type LiveInfo } from '../api';
+import { ApiError, api, type HealthReport, type HostKeys, type LiveInfo } from '../api';
 import { ChatPanel } from '../chat/ChatPanel';
 import { Icon } from '../components/Icon';
 import { Link } from '../components/Link';
 import { count } from '../format';
-import { useI18n, type Key, type T } from '../i18n';
+import { dictionaries, useI18n, type Key, type T } from '../i18n';
 import { userId } from '../identity';
 import { Player } from '../player/Player';
 import { save } from '../storage';
@@ -377,6 +377,76 @@ function SettingsForm({ sessionKey }: { sessionKey: string }) {
   );
 }
 
+/** How often the studio asks for the stream's health (ingest reports every 5 s). */
+const HEALTH_POLL_MS = 5000;
+
+function kbps(bits: number): string {
+  return bits >= 1e6 ? `${(bits / 1e6).toFixed(1)} Mbit/s` : `${Math.round(bits / 1000)} kbit/s`;
+}
+
+/** The stream as ingest measures it, and what the host should fix, while on air. */
+function Health({ sessionKey }: { sessionKey: string }) {
+  const { t } = useI18n();
+  const [report, setReport] = useState<HealthReport | null>(null);
+  useEffect(() => {
+    let stop = false;
+    const poll = () =>
+      api
+        .hostHealth(sessionKey)
+        .then((r) => !stop && setReport(r))
+        .catch(() => {});
+    poll();
+    const id = setInterval(poll, HEALTH_POLL_MS);
+    return () => {
+      stop = true;
+      clearInterval(id);
+    };
+  }, [sessionKey]);
+  const h = report?.health;
+  if (!h) return <p class="health-waiting">{t('host.health.waiting')}</p>;
+  const warn = (code: string, message: string) => {
+    const key = `host.warn.${code}`;
+    // A warning this app does not know yet: the server's own words.
+    if (!(key in dictionaries.en)) return message;
+    const vars = { gop: (h.keyframeInterval ?? 0).toFixed(1), mbps: (h.videoBitrate / 1e6).toFixed(1) };
+    return t(key as Key, vars);
+  };
+  return (
+    <div class="health" data-testid="stream-health" aria-live="polite">
+      <h3>{t('host.health')}</h3>
+      <dl>
+        <dt>{t('host.health.video')}</dt>
+        <dd data-testid="health-video">
+          {[h.videoCodec, h.width && h.height ? `${h.width}×${h.height}` : null, `${h.frameRate} fps`, kbps(h.videoBitrate)]
+            .filter(Boolean)
+            .join(' · ')}
+        </dd>
+        <dt>{t('host.health.keyframes')}</dt>
+        <dd data-testid="health-keyframes">
+          {h.keyframeInterval !== null ? t('host.health.seconds', { s: h.keyframeInterval.toFixed(1) }) : '–'}
+        </dd>
+        <dt>{t('host.health.audio')}</dt>
+        <dd data-testid="health-audio">
+          {h.audioCodec ? `${h.audioCodec} · ${kbps(h.audioBitrate)}` : t('host.health.noAudio')}
+        </dd>
+      </dl>
+      {report.warnings.length ? (
+        <ul class="health-warnings" data-testid="health-warnings">
+          {report.warnings.map((w) => (
+            <li key={w.code} data-code={w.code}>
+              <Icon name="alert" /> {warn(w.code, w.message)}
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p class="health-ok" data-testid="health-ok">
+          {t('host.health.ok')}
+        </p>
+      )}
+    </div>
+  );
+}
+
 function OnAir({ sessionKey, viewers }: { sessionKey: string; viewers: number | null }) {
   const { lang, t } = useI18n();
   const [live, setLive] = useState<boolean | null>(null);
@@ -417,6 +487,7 @@ function OnAir({ sessionKey, viewers }: { sessionKey: string; viewers: number | 
       ) : (
         <div class="host-preview empty">{t('host.offlineHint')}</div>
       )}
+      {live && <Health sessionKey={sessionKey} />}
       <Link href={`/live/${sessionKey}`} data-testid="viewer-page-link">
         {t('host.viewPage')}
       </Link>
