@@ -61,11 +61,12 @@ async function startLiboo(extra) {
   return { base, rtmp: `rtmp://127.0.0.1:${rtmpPort}/live` };
 }
 
-let classic; let lowLatency;
+let classic; let lowLatency; let ladder;
 before(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'liboo-player-'));
   classic = await startLiboo(['--hls-format', 'ts']);
   lowLatency = await startLiboo(['--hls-format', 'll']);
+  ladder = await startLiboo(['--transcode', '--ladder', '240,180']);
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -211,4 +212,41 @@ test('hls.js plays the low-latency stream within 2 s of the live edge, then the 
     return s.ended ? s : undefined;
   }, 40000);
   assert.ok(end.t > 29.5, `replay played to ${end.t} s`);
+});
+
+test('hls.js plays the quality ladder and switches between its variants', async (t) => {
+  const { base, rtmp } = ladder;
+  const keys = await (await fetch(`${base}/api/host/key`, { method: 'POST',
+    headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId: 'ladder-host' }) })).json();
+  const publisher = run('ffmpeg', ['-v', 'error', '-re', '-stream_loop', '4', '-i', FIXTURE, '-c', 'copy', '-f', 'flv',
+    `${rtmp}/${keys.streamKey}`]);
+  const live = await until('the master playlist', async () => {
+    const r = await (await fetch(`${base}/api/streams/live?liveId=${keys.sessionKey}`)).json();
+    const p = await fetch(r.info.streamUrl);
+    return r.info.startDate && p.ok && (await p.text()).includes('#EXT-X-STREAM-INF') ? r.info : undefined;
+  });
+  const page = await playerPage(base);
+  assert.equal(await play(page, live.streamUrl, { lowLatencyMode: true }), 'ok');
+  await until('playback', async () => {
+    const s = await state(page);
+    assert.equal(s.fatal, null);
+    return s.t > 0.5 && s.frames > 0 ? s : undefined;
+  });
+  const levels = await page.evaluate(() => window.hls.levels.map((l) => `${l.width}x${l.height}`));
+  assert.deepEqual(levels.slice().sort(), ['320x180', '426x240', '640x360'].sort());
+  // Ask for each variant in turn: hls.js switches, and the picture has that size.
+  for (const [w, h] of [[320, 180], [426, 240], [640, 360]]) {
+    const index = levels.indexOf(`${w}x${h}`);
+    await page.evaluate((i) => { window.hls.currentLevel = i; }, index);
+    const s = await until(`the ${w}x${h} variant to play`, async () => {
+      const now = await state(page);
+      assert.equal(now.fatal, null);
+      return now.w === w && now.h === h ? now : undefined;
+    }, 30000);
+    t.diagnostic(`switched to ${w}x${h} at ${s.t.toFixed(1)} s`);
+    const before = s.t;
+    await until(`${w}x${h} to keep playing`, async () => (await state(page)).t > before + 1);
+  }
+  await page.close();
+  publisher.kill('SIGINT');
 });

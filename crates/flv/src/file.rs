@@ -180,6 +180,32 @@ fn u32_be(a: u8, b: u8, c: u8, d: u8) -> u32 {
 
 // Test tables are tuples of (name, input, expected); naming each tuple type adds nothing.
 #[allow(clippy::type_complexity)]
+/// The 9-byte file header and the first (zero) `PreviousTagSize`: what a stream of
+/// tags written with [`write_tag`] starts with.
+pub fn write_header(has_audio: bool, has_video: bool) -> [u8; HEADER_LEN + PREVIOUS_TAG_SIZE_LEN] {
+    let flags = (u8::from(has_audio) << 2) | u8::from(has_video);
+    [b'F', b'L', b'V', 1, flags, 0, 0, 0, 9, 0, 0, 0, 0]
+}
+
+/// Appends one tag and its `PreviousTagSize` to `out`. A body longer than the 24-bit
+/// size field allows is a caller error: RTMP messages are far smaller.
+pub fn write_tag(out: &mut Vec<u8>, tag_type: TagType, timestamp: u32, body: &[u8]) {
+    let kind = match tag_type {
+        TagType::Audio => 8,
+        TagType::Video => 9,
+        TagType::Script => 18,
+        TagType::Other(t) => t,
+    };
+    let size = body.len().min(0xFF_FFFF) as u32;
+    out.push(kind);
+    out.extend_from_slice(&size.to_be_bytes()[1..]);
+    out.extend_from_slice(&timestamp.to_be_bytes()[1..]);
+    out.push((timestamp >> 24) as u8);
+    out.extend_from_slice(&[0, 0, 0]);
+    out.extend_from_slice(&body[..size as usize]);
+    out.extend_from_slice(&(size + TAG_HEADER_LEN as u32).to_be_bytes());
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -201,7 +227,8 @@ mod tests {
             0x17, 0x02, // body
             0x00, 0x00, 0x00, 0x0d, // PreviousTagSize 13
         ];
-        let cases: Vec<(&str, Vec<u8>, Limits, Result<Vec<FlvTag>, FlvError>)> = vec![
+        type Case = (&'static str, Vec<u8>, Limits, Result<Vec<FlvTag>, FlvError>);
+        let cases: Vec<Case> = vec![
             (
                 "one video tag with extended timestamp",
                 [HEADER, video_tag].concat(),
@@ -294,5 +321,27 @@ mod tests {
             (tags[0].tag_type, tags[0].timestamp, &tags[0].body[..]),
             (TagType::Audio, 5, &[0xaf][..])
         );
+    }
+
+    #[test]
+    fn written_tags_read_back() {
+        let mut out = write_header(true, true).to_vec();
+        let tags = [
+            (TagType::Video, 0, vec![0x17, 0, 0, 0, 0, 1, 2]),
+            (TagType::Audio, 21, vec![0xAF, 1, 9]),
+            (TagType::Video, 0x0123_4567, vec![0x27, 1, 0, 0, 0]),
+        ];
+        for (t, ts, body) in &tags {
+            write_tag(&mut out, *t, *ts, body);
+        }
+        let (header, read) = FlvReader::read_all(&out, Limits::default()).unwrap();
+        assert!(header.has_audio && header.has_video);
+        assert_eq!(read.len(), 3);
+        for ((t, ts, body), tag) in tags.iter().zip(read) {
+            assert_eq!(
+                (tag.tag_type, tag.timestamp, tag.body.as_ref()),
+                (*t, *ts, body.as_slice())
+            );
+        }
     }
 }

@@ -26,7 +26,7 @@ pub use aac::{ADTS_HEADER_LEN, AudioSpecificConfig};
 pub use audio::{AacPacket, AudioTag};
 pub use avc::{AvcDecoderConfig, split_nal_units};
 pub use error::{FlvError, FourCc, UnsupportedCodec};
-pub use file::{FlvHeader, FlvReader, FlvTag, TagType};
+pub use file::{FlvHeader, FlvReader, FlvTag, TagType, write_header, write_tag};
 pub use sps::{SpsInfo, parse_sps};
 pub use video::{FrameType, VideoPacket, VideoTag};
 

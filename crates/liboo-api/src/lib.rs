@@ -66,6 +66,7 @@ struct Inner {
     live_base: String,
     /// Where hosts point OBS.
     ingest_url: String,
+    live_playlist_name: String,
     lists: cache::ListCache,
 }
 
@@ -79,6 +80,9 @@ pub struct PublicUrls {
     pub live_playlists: String,
     /// The RTMP URL hosts publish to, e.g. `rtmp://live.example.org:1935/live`.
     pub ingest: String,
+    /// A channel's live playlist under `live/{sessionKey}/`: `master.m3u8` with a
+    /// quality ladder, else `index.m3u8`.
+    pub live_playlist_name: String,
 }
 
 impl ApiState {
@@ -98,6 +102,7 @@ impl ApiState {
             media_base: trim(&urls.media),
             live_base: trim(&urls.live_playlists),
             ingest_url: trim(&urls.ingest),
+            live_playlist_name: urls.live_playlist_name,
             lists: cache::ListCache::default(),
         }))
     }
@@ -109,7 +114,10 @@ impl ApiState {
     /// The channel's live playlist: from liboo itself with LL-HLS (its origin for
     /// blocking reloads), else wherever media is.
     fn stream_url(&self, session_key: &str) -> String {
-        format!("{}/live/{session_key}/index.m3u8", self.0.live_base)
+        format!(
+            "{}/live/{session_key}/{}",
+            self.0.live_base, self.0.live_playlist_name
+        )
     }
 
     fn thumbnail_url(&self, settings: &ChannelSettings) -> Option<String> {

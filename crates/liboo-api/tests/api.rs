@@ -45,6 +45,7 @@ async fn harness(engine: DbEngine) -> Harness {
             media: MEDIA.to_owned(),
             live_playlists: MEDIA.to_owned(),
             ingest: "rtmp://live.example:1935/live".to_owned(),
+            live_playlist_name: "index.m3u8".to_owned(),
         },
     );
     Harness {

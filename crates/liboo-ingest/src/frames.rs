@@ -27,6 +27,16 @@ const DECODE_TIMEOUT: Duration = Duration::from_secs(10);
 /// A JPEG larger than this is not a thumbnail; ffmpeg misbehaved.
 const MAX_JPEG: usize = 2 << 20;
 
+/// Whether ffmpeg runs on this machine.
+pub(crate) fn ffmpeg_available() -> bool {
+    std::process::Command::new("ffmpeg")
+        .arg("-version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
 pub(crate) struct Frames {
     db: Db,
     media: MediaStore,
@@ -43,14 +53,8 @@ impl std::fmt::Debug for Frames {
 
 impl Frames {
     /// `None` when ffmpeg cannot be run here.
-    pub(crate) fn new(db: Db, media: MediaStore) -> Option<Arc<Frames>> {
-        let found = std::process::Command::new("ffmpeg")
-            .arg("-version")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success());
-        if !found {
+    pub(crate) fn new(db: Db, media: MediaStore, ffmpeg: bool) -> Option<Arc<Frames>> {
+        if !ffmpeg {
             tracing::warn!(
                 "ffmpeg not found: live broadcasts get no frame thumbnails (install ffmpeg on ingest nodes to have them)"
             );

@@ -18,6 +18,7 @@ mod connection;
 mod error;
 mod frames;
 mod health;
+mod ladder;
 mod packager;
 mod playlists;
 mod registry;
@@ -69,6 +70,11 @@ pub struct IngestConfig {
     /// when players fetch playlists from liboo and media from a bucket or CDN; `None`:
     /// relative URIs.
     pub media_uri_base: Option<String>,
+    /// Heights of the lower renditions to make with ffmpeg (`--transcode`); empty for
+    /// none. Only rungs below the source's height are made.
+    pub ladder: Vec<u32>,
+    /// Whether ffmpeg runs here (found when the service starts).
+    pub transcoder_available: bool,
     /// Media time between two frame thumbnails of a live broadcast (made with ffmpeg,
     /// when it is installed); zero for none.
     pub frame_interval: Duration,
@@ -83,6 +89,8 @@ impl Default for IngestConfig {
             media_timeout: Duration::from_secs(10),
             upload_queue: 64,
             part_target: None,
+            ladder: Vec::new(),
+            transcoder_available: false,
             media_uri_base: None,
             frame_interval: Duration::from_secs(10),
         }
@@ -115,11 +123,19 @@ impl Ingest {
         self.inner.playlists.clone()
     }
 
-    pub fn new(db: Db, media: MediaStore, config: IngestConfig) -> Ingest {
+    pub fn new(db: Db, media: MediaStore, mut config: IngestConfig) -> Ingest {
+        let wants_ffmpeg = !config.frame_interval.is_zero() || !config.ladder.is_empty();
+        let ffmpeg = wants_ffmpeg && frames::ffmpeg_available();
+        if !config.ladder.is_empty() && !ffmpeg {
+            tracing::warn!(
+                "--transcode: ffmpeg not found, so broadcasts get their source rendition only; install ffmpeg on ingest nodes for the quality ladder"
+            );
+        }
+        config.transcoder_available = ffmpeg;
         let frames = if config.frame_interval.is_zero() {
             None
         } else {
-            frames::Frames::new(db.clone(), media.clone())
+            frames::Frames::new(db.clone(), media.clone(), ffmpeg)
         };
         Ingest {
             inner: Arc::new(Inner {

@@ -19,6 +19,7 @@ use std::sync::Arc;
 use crate::IngestError;
 use crate::frames::{Frames, Input};
 use crate::health::HealthMeter;
+use crate::ladder::{self, Rendition, Variant};
 use crate::playlists::{LivePlaylists, Snapshot};
 use crate::uploader::{self, Publish, Upload};
 
@@ -70,12 +71,72 @@ pub(crate) struct Packager {
     next_frame_ms: Option<i64>,
     /// The stream as received, for the host.
     pub(crate) health: HealthMeter,
+    /// The source of a broadcast, or one of its renditions.
+    role: Role,
+    /// Lower renditions of the source, with `--transcode`.
+    ladder: Option<Box<Ladder>>,
     /// In front of URIs in the channel's playlist: the video id, or an absolute base.
     channel_uri_prefix: String,
     /// Where blocking reloads of low-latency playlists wait (None: classic HLS).
     playlists: Option<LivePlaylists>,
     uploads: mpsc::Sender<Upload>,
     uploader: JoinHandle<()>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    /// The publisher's own stream: the channel's playlists, the replay in the database.
+    Source,
+    /// A transcoded rung of the ladder: its own playlists only.
+    Rendition,
+}
+
+/// The source's side of the quality ladder.
+#[derive(Debug)]
+struct Ladder {
+    /// Heights to make, when ffmpeg is there (else none: the master lists the source).
+    heights: Vec<u32>,
+    renditions: Vec<Rendition>,
+    started: bool,
+    settings: crate::IngestConfig,
+    media: MediaStore,
+    playlists: LivePlaylists,
+    /// The latest sequence headers as FLV tags, for renditions that start after them.
+    video_header: Option<Bytes>,
+    audio_header: Option<Bytes>,
+    /// Forwarded timestamps stay monotonic across a publisher's reconnect.
+    offset_ms: i64,
+    last_ms: i64,
+    rebase: bool,
+    master_written: bool,
+}
+
+impl Ladder {
+    /// Hands a source tag to every rendition's ffmpeg, as FLV.
+    fn forward(&mut self, kind: flv::TagType, ts_ms: i64, body: &Bytes, sequence_header: bool) {
+        if sequence_header {
+            match kind {
+                flv::TagType::Video => self.video_header = Some(body.clone()),
+                _ => self.audio_header = Some(body.clone()),
+            }
+        }
+        if self.rebase {
+            // The publisher came back with timestamps from zero: carry on after the last.
+            self.offset_ms = self.last_ms + 33 - ts_ms;
+            self.rebase = false;
+        }
+        let ts = (ts_ms + self.offset_ms).max(self.last_ms);
+        self.last_ms = ts;
+        if self.renditions.is_empty() {
+            return;
+        }
+        let mut tag = Vec::with_capacity(body.len() + 15);
+        flv::write_tag(&mut tag, kind, ts as u32, body);
+        let tag = Bytes::from(tag);
+        for r in &mut self.renditions {
+            r.send(tag.clone());
+        }
+    }
 }
 
 /// The segment format.
@@ -99,6 +160,7 @@ struct Cmaf {
 }
 
 impl Packager {
+    /// The packager of a broadcast's source (the publisher's stream).
     pub(crate) fn new(
         info: BroadcastInfo,
         media: MediaStore,
@@ -106,6 +168,68 @@ impl Packager {
         frames: Option<Arc<Frames>>,
         playlists: LivePlaylists,
         now_ms: i64,
+    ) -> Packager {
+        let ladder = (!settings.ladder.is_empty()).then(|| {
+            Box::new(Ladder {
+                heights: if settings.transcoder_available {
+                    settings.ladder.clone()
+                } else {
+                    Vec::new()
+                },
+                renditions: Vec::new(),
+                started: false,
+                settings: settings.clone(),
+                media: media.clone(),
+                playlists: playlists.clone(),
+                video_header: None,
+                audio_header: None,
+                offset_ms: 0,
+                last_ms: 0,
+                rebase: false,
+                master_written: false,
+            })
+        });
+        let mut packager = Self::build(
+            info,
+            media,
+            settings,
+            frames,
+            playlists,
+            now_ms,
+            Role::Source,
+        );
+        packager.ladder = ladder;
+        packager
+    }
+
+    /// The packager of one rendition, into `info.prefix`; its program date times
+    /// follow the source's wall clock.
+    pub(crate) fn rendition(
+        info: BroadcastInfo,
+        media: MediaStore,
+        settings: &crate::IngestConfig,
+        playlists: LivePlaylists,
+        anchor_wall_ms: i64,
+    ) -> Packager {
+        Self::build(
+            info,
+            media,
+            settings,
+            None,
+            playlists,
+            anchor_wall_ms,
+            Role::Rendition,
+        )
+    }
+
+    fn build(
+        info: BroadcastInfo,
+        media: MediaStore,
+        settings: &crate::IngestConfig,
+        frames: Option<Arc<Frames>>,
+        playlists: LivePlaylists,
+        now_ms: i64,
+        role: Role,
     ) -> Packager {
         let segment_target_ms = settings.segment_target.as_millis() as i64;
         let live_window = settings.live_window;
@@ -143,12 +267,16 @@ impl Packager {
         };
         let (uploads, rx) = mpsc::channel(queue.max(1));
         let uploader = tokio::spawn(uploader::run(media, rx));
-        metrics::gauge!("liboo_ingest_live_streams").increment(1.0);
+        if role == Role::Source {
+            metrics::gauge!("liboo_ingest_live_streams").increment(1.0);
+        }
         Packager {
             info,
             limits: flv::Limits::default(),
             channel_uri_prefix,
             health: HealthMeter::default(),
+            role,
+            ladder: None,
             playlists: matches!(mux, Mux::Cmaf(_)).then_some(playlists),
             mux,
             live,
@@ -173,6 +301,9 @@ impl Packager {
     /// The publisher came back after a drop: close the open segment, and start the next one
     /// with `EXT-X-DISCONTINUITY` and a fresh wall-clock anchor.
     pub(crate) fn resume(&mut self, now_ms: i64) {
+        if let Some(ladder) = self.ladder.as_mut() {
+            ladder.rebase = true;
+        }
         match &mut self.mux {
             Mux::Ts(segmenter) => {
                 if let Some(seg) = segmenter.mark_discontinuity() {
@@ -194,6 +325,10 @@ impl Packager {
     pub(crate) fn video(&mut self, ts_ms: i64, body: Bytes) -> Result<(), IngestError> {
         let tag = VideoTag::parse(body.clone(), &self.limits)?;
         let keyframe = tag.frame_type.is_keyframe();
+        if let Some(ladder) = self.ladder.as_mut() {
+            let header = matches!(tag.packet, VideoPacket::SequenceHeader(_));
+            ladder.forward(flv::TagType::Video, ts_ms, &body, header);
+        }
         let done = match tag.packet {
             VideoPacket::SequenceHeader(config) => {
                 match &mut self.mux {
@@ -213,6 +348,7 @@ impl Packager {
                 }
                 self.health.video_config(&config);
                 self.avc = Some(config);
+                self.start_ladder();
                 None
             }
             VideoPacket::Nalus {
@@ -254,7 +390,12 @@ impl Packager {
     }
 
     pub(crate) fn audio(&mut self, ts_ms: i64, body: Bytes) -> Result<(), IngestError> {
-        let done = match AudioTag::parse(body.clone())?.packet {
+        let tag = AudioTag::parse(body.clone())?;
+        if let Some(ladder) = self.ladder.as_mut() {
+            let header = matches!(tag.packet, AacPacket::SequenceHeader(_));
+            ladder.forward(flv::TagType::Audio, ts_ms, &body, header);
+        }
+        let done = match tag.packet {
             AacPacket::SequenceHeader(asc) => {
                 if let Mux::Cmaf(cmaf) = &mut self.mux {
                     // The AudioSpecificConfig follows the 2-byte AAC audio tag header.
@@ -386,7 +527,7 @@ impl Packager {
                         map,
                         parts: Vec::new(),
                     };
-                    self.list(entry);
+                    self.list(entry, len);
                     self.live
                         .set_preload_hint(Some(format!("seg{:05}.0.m4s", sequence + 1)));
                     self.queue_live_playlists();
@@ -396,8 +537,15 @@ impl Packager {
     }
 
     /// Adds a stored segment to the live and replay playlists.
-    fn list(&mut self, entry: PlaylistEntry) {
+    fn list(&mut self, entry: PlaylistEntry, bytes: u64) {
         let duration_ms = entry.duration_ms;
+        if self
+            .ladder
+            .as_ref()
+            .is_some_and(|l| !l.master_written && duration_ms > 0)
+        {
+            self.write_master(bytes * 8 * 1000 / duration_ms.max(1) as u64);
+        }
         if let Err(e) = self.live.push(entry.clone()) {
             tracing::error!(video_id = %self.info.video_id, error = %e, "live playlist refused a segment");
         }
@@ -413,6 +561,115 @@ impl Packager {
                 replay_key(&self.info.prefix),
                 Bytes::from(self.vod.render("")),
             ));
+        }
+    }
+
+    /// Starts the renditions once the source's picture size is known.
+    fn start_ladder(&mut self) {
+        let (Some(ladder), Some(avc)) = (self.ladder.as_mut(), self.avc.as_ref()) else {
+            return;
+        };
+        if ladder.started {
+            return;
+        }
+        let Some(sps) = avc.sps.first().and_then(|sps| flv::parse_sps(sps).ok()) else {
+            return;
+        };
+        ladder.started = true;
+        let mut start = flv::write_header(true, true).to_vec();
+        for (kind, header) in [
+            (flv::TagType::Video, &ladder.video_header),
+            (flv::TagType::Audio, &ladder.audio_header),
+        ] {
+            if let Some(body) = header {
+                flv::write_tag(&mut start, kind, 0, body);
+            }
+        }
+        let start = Bytes::from(start);
+        for rung in ladder::rungs(&ladder.heights, sps.width, sps.height) {
+            let info = BroadcastInfo {
+                prefix: format!("{}/{}", self.info.prefix, rung.name()),
+                ..self.info.clone()
+            };
+            let name = rung.name();
+            match Rendition::start(
+                rung,
+                info,
+                ladder.media.clone(),
+                &ladder.settings,
+                ladder.playlists.clone(),
+                self.anchor_wall_ms,
+                start.clone(),
+            ) {
+                Ok(r) => ladder.renditions.push(r),
+                Err(e) => {
+                    tracing::warn!(rendition = %name, error = %e, "could not start ffmpeg for a rendition")
+                }
+            }
+        }
+        tracing::info!(
+            video_id = %self.info.video_id,
+            renditions = ?ladder.renditions.iter().map(|r| r.rung.name()).collect::<Vec<_>>(),
+            "quality ladder started"
+        );
+    }
+
+    /// The master playlists (the broadcast's and the channel's): the source, measured
+    /// on its first segment, and each rendition.
+    fn write_master(&mut self, source_bits_per_second: u64) {
+        let Some(ladder) = self.ladder.as_mut() else {
+            return;
+        };
+        ladder.master_written = true;
+        let audio = self
+            .asc
+            .map(|asc| format!(",mp4a.40.{}", asc.object_type))
+            .unwrap_or_default();
+        let audio_bits = if self.asc.is_some() { 160_000 } else { 0 };
+        let (width, height) = self
+            .avc
+            .as_ref()
+            .and_then(|avc| avc.sps.first())
+            .and_then(|sps| flv::parse_sps(sps).ok())
+            .map_or((0, 0), |sps| (sps.width, sps.height));
+        let source_codec = self.avc.as_ref().map_or("avc1.640028".to_owned(), |avc| {
+            ladder::avc_codec(
+                avc.profile_indication,
+                avc.profile_compatibility,
+                avc.level_indication,
+            )
+        });
+        let mut variants = vec![Variant {
+            uri: "index.m3u8".to_owned(),
+            // Peaks run above the first segment's average.
+            bandwidth: source_bits_per_second * 5 / 4,
+            width,
+            height,
+            codecs: format!("{source_codec}{audio}"),
+        }];
+        for r in &ladder.renditions {
+            variants.push(Variant {
+                uri: format!("{}/index.m3u8", r.rung.name()),
+                bandwidth: u64::from(r.rung.bitrate) * 5 / 4 + audio_bits,
+                width: r.rung.width,
+                height: r.rung.height,
+                // x264's Main profile at level 3.1 or below for these sizes.
+                codecs: format!("avc1.4d401f{audio}"),
+            });
+        }
+        let own = ladder::master_playlist(&variants);
+        for v in &mut variants {
+            v.uri = format!("{}{}", self.channel_uri_prefix, v.uri);
+        }
+        let channel = ladder::master_playlist(&variants);
+        for (key, body) in [
+            (format!("{}/master.m3u8", self.info.prefix), own),
+            (
+                format!("live/{}/master.m3u8", self.info.session_key),
+                channel,
+            ),
+        ] {
+            let _ = self.uploads.try_send(Upload::new(key, Bytes::from(body)));
         }
     }
 
@@ -479,17 +736,21 @@ impl Packager {
             discontinuity: seg.discontinuity || std::mem::take(&mut self.gap),
             ..PlaylistEntry::default()
         };
-        self.list(entry);
+        self.list(entry, len);
         self.queue_live_playlists();
     }
 
     /// The broadcast's own live playlist and the channel's stable one.
-    fn live_playlists(&self) -> [(String, Bytes); 2] {
-        [
-            (
-                format!("{}/index.m3u8", self.info.prefix),
-                Bytes::from(self.live.render("")),
-            ),
+    fn live_playlists(&self) -> Vec<(String, Bytes)> {
+        let own = (
+            format!("{}/index.m3u8", self.info.prefix),
+            Bytes::from(self.live.render("")),
+        );
+        if self.role == Role::Rendition {
+            return vec![own];
+        }
+        vec![
+            own,
             (
                 format!("live/{}/index.m3u8", self.info.session_key),
                 Bytes::from(self.live.render(&self.channel_uri_prefix)),
@@ -497,9 +758,30 @@ impl Packager {
         ]
     }
 
-    /// Ends the broadcast: flushes the partial segment, writes the final playlists and the
-    /// replay, waits for storage, then marks the broadcast ended in the database.
+    /// Ends the broadcast: its renditions first, then the source's partial segment, final
+    /// playlists and replay; waits for storage, then marks the broadcast ended in the
+    /// database.
     pub(crate) async fn finish(mut self, db: &Db, now_ms: i64) -> Result<(), IngestError> {
+        if let Some(ladder) = self.ladder.as_mut() {
+            for rendition in std::mem::take(&mut ladder.renditions) {
+                rendition.finish().await;
+            }
+        }
+        let (info, duration_ms) = self.finish_media().await;
+        metrics::gauge!("liboo_ingest_live_streams").decrement(1.0);
+        db.end_broadcast(info.id, now_ms, duration_ms).await?;
+        tracing::info!(
+            session_key = %info.session_key,
+            video_id = %info.video_id,
+            duration_ms,
+            "broadcast ended"
+        );
+        Ok(())
+    }
+
+    /// Flushes the partial segment, writes the final playlists and the replay, and waits
+    /// for storage. Returns who the media was and how long it lasted.
+    pub(crate) async fn finish_media(mut self) -> (BroadcastInfo, i64) {
         // The last segment may not be dropped: wait for room this once.
         while self.uploads.capacity() < 4 && self.uploads.max_capacity() >= 4 {
             tokio::time::sleep(std::time::Duration::from_millis(20)).await;
@@ -550,15 +832,7 @@ impl Packager {
                 playlists.remove_if_ended(key);
             }
         }
-        metrics::gauge!("liboo_ingest_live_streams").decrement(1.0);
-        db.end_broadcast(info.id, now_ms, duration_ms).await?;
-        tracing::info!(
-            session_key = %info.session_key,
-            video_id = %info.video_id,
-            duration_ms,
-            "broadcast ended"
-        );
-        Ok(())
+        (info, duration_ms)
     }
 }
 

@@ -164,6 +164,22 @@ pub struct ServeArgs {
     #[arg(long, env = "LIBOO_HLS_FORMAT", value_name = "FORMAT")]
     pub hls_format: Option<HlsFormat>,
 
+    /// Make lower renditions of each broadcast with ffmpeg (a quality ladder) next to
+    /// the untouched source, and give players a master playlist [default: false].
+    #[arg(long, env = "LIBOO_TRANSCODE", value_name = "BOOL", num_args = 0..=1,
+          default_missing_value = "true")]
+    pub transcode: Option<bool>,
+
+    /// Heights of the ladder's renditions, comma-separated; only those below the
+    /// source's are made [default: 720,480,360].
+    #[arg(
+        long,
+        env = "LIBOO_LADDER",
+        value_name = "HEIGHTS",
+        value_delimiter = ','
+    )]
+    pub ladder: Option<Vec<u32>>,
+
     /// Longest LL-HLS part in seconds [default: 0.334].
     #[arg(long, env = "LIBOO_PART_SECONDS", value_name = "SECONDS")]
     pub part_seconds: Option<f64>,
@@ -205,6 +221,8 @@ struct FileConfig {
     chat_rate_window: Option<f64>,
     chat_max_connections_per_ip: Option<u32>,
     hls_format: Option<HlsFormat>,
+    transcode: Option<bool>,
+    ladder: Option<Vec<u32>>,
     part_seconds: Option<f64>,
     frame_seconds: Option<f64>,
     web_dir: Option<PathBuf>,
@@ -238,6 +256,8 @@ pub struct Config {
     pub chat_max_connections_per_ip: Option<u32>,
     /// LL-HLS part length; `None` for classic MPEG-TS HLS.
     pub part_target: Option<Duration>,
+    /// Rendition heights with `--transcode`; empty without.
+    pub ladder: Vec<u32>,
     pub frame_interval: Duration,
     pub web_dir: Option<PathBuf>,
     /// From `LIBOO_SECRET` or the file; otherwise kept in the data dir.
@@ -247,6 +267,16 @@ pub struct Config {
 impl Config {
     pub fn has(&self, role: Role) -> bool {
         self.roles.contains(&role)
+    }
+
+    /// The name of a channel's live playlist under `live/{sessionKey}/`: the master
+    /// playlist with a quality ladder, else the media playlist.
+    pub fn live_playlist_name(&self) -> &'static str {
+        if self.ladder.is_empty() {
+            "index.m3u8"
+        } else {
+            "master.m3u8"
+        }
     }
 
     /// Where players get live playlists: liboo's own `/media` with LL-HLS, whose
@@ -403,6 +433,19 @@ impl ServeArgs {
                     HlsFormat::Ll => Some(part),
                     HlsFormat::Ts => None,
                 }
+            },
+            ladder: match self.transcode.or(file.transcode).unwrap_or(false) {
+                true => {
+                    let ladder = self
+                        .ladder
+                        .or(file.ladder)
+                        .unwrap_or_else(|| vec![720, 480, 360]);
+                    if ladder.is_empty() || ladder.iter().any(|h| !(144..=2160).contains(h)) {
+                        bail!("--ladder needs heights between 144 and 2160, not {ladder:?}");
+                    }
+                    ladder
+                }
+                false => Vec::new(),
             },
             frame_interval: seconds(
                 self.frame_seconds.or(file.frame_seconds).unwrap_or(10.0),

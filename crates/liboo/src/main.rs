@@ -208,6 +208,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
             liboo_api::PublicUrls {
                 media: config.media_public_url.clone(),
                 live_playlists: config.live_playlist_base(),
+                live_playlist_name: config.live_playlist_name().to_owned(),
                 ingest: config.rtmp_public_url.clone(),
             },
         );
@@ -219,6 +220,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
             reconnect_grace: config.reconnect_grace,
             frame_interval: config.frame_interval,
             part_target: config.part_target,
+            ladder: config.ladder.clone(),
             // Players get LL playlists from liboo; their parts come from the media base.
             media_uri_base: (config.live_playlist_base() != config.media_public_url)
                 .then(|| config.media_public_url.clone()),

@@ -576,3 +576,120 @@ async fn low_latency_parts_blocking_reload_and_fmp4_replay() {
         "replay decodes to {duration} s"
     );
 }
+
+/// The quality ladder: with `--transcode`, the stream URL is a master playlist listing
+/// the source and each rung below it, with bandwidth, resolution and codecs; every
+/// variant is a stream of that size, and each rendition leaves a replay.
+#[tokio::test]
+async fn transcode_makes_a_ladder_of_variants() {
+    let dir = tempfile::tempdir().unwrap();
+    let liboo = start_with(dir.path(), &["--transcode", "--ladder", "240,180,720"]);
+    let keys: Value = reqwest::Client::new()
+        .post(format!("{}/api/host/key", liboo.http))
+        .json(&json!({"userId": "ladder-host"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let (stream_key, session_key) = (
+        keys["streamKey"].as_str().unwrap(),
+        keys["sessionKey"].as_str().unwrap(),
+    );
+    let mut ffmpeg = Command::new("ffmpeg")
+        .args(["-v", "error", "-re", "-stream_loop", "1", "-i", &fixture()])
+        .args(["-c", "copy", "-f", "flv"])
+        .arg(format!("rtmp://{}/live/{stream_key}", liboo.rtmp))
+        .stdin(Stdio::null())
+        .spawn()
+        .expect("ffmpeg is needed for this test; scripts/test-deps installs it");
+    let live = get(&format!(
+        "{}/api/streams/live?liveId={session_key}",
+        liboo.http
+    ))
+    .await;
+    let master_url = live["info"]["streamUrl"].as_str().unwrap().to_owned();
+    assert!(master_url.ends_with(&format!("/live/{session_key}/master.m3u8")));
+    let started = Instant::now();
+    let master = loop {
+        if let Ok(r) = reqwest::get(&master_url).await
+            && r.status().is_success()
+        {
+            break r.text().await.unwrap();
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "no master playlist"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    // The source, then the rungs below it (720 is above the 360p source: not made).
+    let variants: Vec<(&str, &str)> = master
+        .lines()
+        .zip(master.lines().skip(1))
+        .filter(|(tag, _)| tag.starts_with("#EXT-X-STREAM-INF:"))
+        .collect();
+    assert_eq!(variants.len(), 3, "{master}");
+    for ((tag, _), size) in variants.iter().zip(["640x360", "426x240", "320x180"]) {
+        assert!(tag.contains(&format!("RESOLUTION={size}")), "{tag}");
+        assert!(
+            tag.contains("BANDWIDTH=") && tag.contains("CODECS=\"avc1."),
+            "{tag}"
+        );
+        assert!(tag.contains(",mp4a.40.2\""), "{tag}");
+    }
+    let base = master_url.trim_end_matches("master.m3u8");
+    for ((_, uri), size) in variants.iter().zip(["640,360", "426,240", "320,180"]) {
+        let url = format!("{base}{uri}");
+        let started = Instant::now();
+        loop {
+            let text = match reqwest::get(&url).await {
+                Ok(r) if r.status().is_success() => r.text().await.unwrap(),
+                _ => String::new(),
+            };
+            if text.contains("#EXTINF") {
+                break;
+            }
+            assert!(started.elapsed() < Duration::from_secs(20), "{url}: {text}");
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        let streams = tool(
+            "ffprobe",
+            &[
+                "-v",
+                "error",
+                "-show_entries",
+                "stream=codec_name,width,height",
+                "-of",
+                "csv=p=0",
+                &url,
+            ],
+        );
+        assert!(
+            streams.contains(&format!("h264,{size}")) && streams.contains("aac"),
+            "{url}: {streams}"
+        );
+    }
+    assert!(ffmpeg.wait().unwrap().success());
+    // Each rendition ends with the broadcast and keeps a replay that decodes.
+    let video_id = variants[1].1.split('/').next().unwrap();
+    let started = Instant::now();
+    loop {
+        let replays = get(&format!("{}/api/replay/latest", liboo.http)).await;
+        if replays["info"].as_array().is_some_and(|a| !a.is_empty()) {
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(30), "no replay");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    for rung in ["240p", "180p"] {
+        let replay = format!(
+            "{}/media/live/{session_key}/{video_id}/{rung}/replay.m3u8",
+            liboo.http
+        );
+        let text = reqwest::get(&replay).await.unwrap().text().await.unwrap();
+        assert!(text.ends_with("#EXT-X-ENDLIST\n"), "{replay}: {text}");
+        tool("ffmpeg", &["-v", "error", "-i", &replay, "-f", "null", "-"]);
+    }
+}
