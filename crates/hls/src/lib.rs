@@ -15,6 +15,6 @@ mod segmenter;
 mod time;
 
 pub use cmaf::{CmafConfig, CmafEvent, CmafSegmenter};
-pub use playlist::{ParseError, Part, Playlist, PlaylistEntry, PlaylistError};
+pub use playlist::{ParseError, Part, Playlist, PlaylistEntry, PlaylistError, RenditionReport};
 pub use segmenter::{HlsError, SegmentComplete, Segmenter, SegmenterConfig};
 pub use time::format_program_date_time;

@@ -35,6 +35,16 @@ pub struct Part {
     pub independent: bool,
 }
 
+/// `EXT-X-RENDITION-REPORT`: where another rendition of the same content stands, so
+/// a player switching to it can ask for the right part at once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RenditionReport {
+    /// The other rendition's media playlist, relative to this one.
+    pub uri: String,
+    pub last_msn: u64,
+    pub last_part: Option<u64>,
+}
+
 /// What makes a live playlist low-latency (Apple's LL-HLS, RFC 8216bis §4.4.3.7-8).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct LowLatency {
@@ -386,6 +396,29 @@ impl Playlist {
     /// The playlist text, each URI prefixed with `uri_prefix` (e.g. `""` in the broadcast's own
     /// folder, or `"b/42/"` for a channel playlist pointing into it).
     pub fn render(&self, uri_prefix: &str) -> String {
+        self.render_with(uri_prefix, &[])
+    }
+
+    /// The last segment or part listed: `(media sequence number, part index)`, as a
+    /// rendition report gives it; `None` before the first.
+    pub fn last_part(&self) -> Option<(u64, Option<u64>)> {
+        let ll = self.low_latency.as_ref();
+        let next = self.next_sequence.unwrap_or(0);
+        if let Some(ll) = ll
+            && !ll.pending.is_empty()
+        {
+            return Some((next, Some(ll.pending.len() as u64 - 1)));
+        }
+        let last = self.entries.back()?;
+        Some((
+            last.sequence,
+            last.parts.len().checked_sub(1).map(|p| p as u64),
+        ))
+    }
+
+    /// [`Playlist::render`], with rendition reports for the other renditions (written
+    /// only while a low-latency playlist is live).
+    pub fn render_with(&self, uri_prefix: &str, reports: &[RenditionReport]) -> String {
         let mut s = String::with_capacity(256 + self.entries.len() * 96);
         // EXT-X-MAP outside I-frame playlists needs version 6 (RFC 8216 §7).
         let fmp4 = self.low_latency.is_some() || self.entries.iter().any(|e| e.map.is_some());
@@ -459,6 +492,17 @@ impl Playlist {
                     "#EXT-X-PRELOAD-HINT:TYPE=PART,URI=\"{uri_prefix}{hint}\""
                 );
             }
+            for r in reports {
+                let _ = write!(
+                    s,
+                    "#EXT-X-RENDITION-REPORT:URI=\"{}\",LAST-MSN={}",
+                    r.uri, r.last_msn
+                );
+                if let Some(part) = r.last_part {
+                    let _ = write!(s, ",LAST-PART={part}");
+                }
+                s.push('\n');
+            }
         }
         if self.ended {
             s.push_str("#EXT-X-ENDLIST\n");
@@ -530,7 +574,23 @@ mod tests {
         let first = back.entries().next().unwrap();
         assert_eq!(first.map.as_deref(), Some("init0.mp4"));
         assert_eq!(back.entries().count(), 4);
+        assert_eq!(p.last_part(), Some((5, Some(0))));
+        let reports = [RenditionReport {
+            uri: "../240p/index.m3u8".to_owned(),
+            last_msn: 5,
+            last_part: Some(0),
+        }];
+        let with_reports = p.render_with("", &reports);
+        assert!(
+            with_reports.ends_with(
+                "#EXT-X-PRELOAD-HINT:TYPE=PART,URI=\"s5.1.m4s\"\n\
+             #EXT-X-RENDITION-REPORT:URI=\"../240p/index.m3u8\",LAST-MSN=5,LAST-PART=0\n"
+            ),
+            "{with_reports}"
+        );
         p.finish();
+        assert_eq!(p.last_part(), Some((4, Some(1))));
+        assert!(!p.render_with("", &reports).contains("RENDITION-REPORT"));
         let ended = p.render("");
         assert!(ended.ends_with("s4.m4s\n#EXT-X-ENDLIST\n"), "{ended}");
         assert!(!ended.contains("PRELOAD-HINT"));

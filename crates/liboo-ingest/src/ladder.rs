@@ -21,6 +21,11 @@ use tokio::task::JoinHandle;
 use crate::packager::{BroadcastInfo, Packager};
 use crate::playlists::LivePlaylists;
 
+/// Where each rendition of a broadcast stands (by rung name, "" for the source): the
+/// last segment and part each has listed, for rendition reports.
+pub(crate) type Reports =
+    std::sync::Arc<std::sync::Mutex<std::collections::BTreeMap<String, (u64, Option<u64>)>>>;
+
 /// FLV chunks queued for one ffmpeg: about four seconds of a 2.5 Mbit/s source.
 const QUEUE: usize = 512;
 
@@ -74,18 +79,33 @@ pub(crate) struct Rendition {
     task: JoinHandle<()>,
 }
 
+/// What every rendition of a broadcast shares with its source.
+#[derive(Debug, Clone)]
+pub(crate) struct Shared {
+    pub media: MediaStore,
+    pub settings: crate::IngestConfig,
+    pub playlists: LivePlaylists,
+    /// The source's wall-clock anchor, so program date times agree.
+    pub anchor_wall_ms: i64,
+    pub reports: Option<Reports>,
+}
+
 impl Rendition {
     /// Starts ffmpeg for `rung`; `start` is the FLV header and the sequence headers
     /// seen so far.
     pub(crate) fn start(
         rung: Rung,
         info: BroadcastInfo,
-        media: MediaStore,
-        settings: &crate::IngestConfig,
-        playlists: LivePlaylists,
-        anchor_wall_ms: i64,
+        shared: Shared,
         start: Bytes,
     ) -> std::io::Result<Rendition> {
+        let Shared {
+            media,
+            settings,
+            playlists,
+            anchor_wall_ms,
+            reports,
+        } = shared;
         let bitrate = rung.bitrate.to_string();
         let mut child = Command::new("ffmpeg")
             .args(["-nostdin", "-hide_banner", "-loglevel", "error"])
@@ -123,7 +143,8 @@ impl Rendition {
         let mut stderr = child.stderr.take().expect("piped");
         let (tx, mut rx) = mpsc::channel::<Bytes>(QUEUE);
         let name = rung.name();
-        let packager_settings = settings.clone();
+        let rung_name = name.clone();
+        let packager_settings = settings;
         let task = tokio::spawn(async move {
             let feed = async move {
                 if stdin.write_all(&start).await.is_err() {
@@ -137,8 +158,15 @@ impl Rendition {
             };
             let video_id = info.video_id.clone();
             let package = async move {
-                let mut packager =
-                    Packager::rendition(info, media, &packager_settings, playlists, anchor_wall_ms);
+                let mut packager = Packager::rendition(
+                    info,
+                    media,
+                    &packager_settings,
+                    playlists,
+                    anchor_wall_ms,
+                    rung_name,
+                    reports,
+                );
                 let mut reader = flv::FlvReader::new(flv::Limits::default());
                 let mut buf = vec![0u8; 64 * 1024];
                 loop {

@@ -5,8 +5,8 @@
 use bytes::Bytes;
 use flv::{AacPacket, AudioSpecificConfig, AudioTag, AvcDecoderConfig, VideoPacket, VideoTag};
 use hls::{
-    CmafConfig, CmafEvent, CmafSegmenter, Part, Playlist, PlaylistEntry, SegmentComplete,
-    Segmenter, SegmenterConfig,
+    CmafConfig, CmafEvent, CmafSegmenter, Part, Playlist, PlaylistEntry, RenditionReport,
+    SegmentComplete, Segmenter, SegmenterConfig,
 };
 use liboo_db::Db;
 use liboo_storage::MediaStore;
@@ -73,6 +73,10 @@ pub(crate) struct Packager {
     pub(crate) health: HealthMeter,
     /// The source of a broadcast, or one of its renditions.
     role: Role,
+    /// The rung's name ("240p"), empty for the source.
+    rung: String,
+    /// Where every rendition of the broadcast stands, with a ladder in LL-HLS.
+    reports: Option<ladder::Reports>,
     /// Lower renditions of the source, with `--transcode`.
     ladder: Option<Box<Ladder>>,
     /// In front of URIs in the channel's playlist: the video id, or an absolute base.
@@ -198,6 +202,9 @@ impl Packager {
             now_ms,
             Role::Source,
         );
+        if ladder.is_some() && settings.part_target.is_some() {
+            packager.reports = Some(ladder::Reports::default());
+        }
         packager.ladder = ladder;
         packager
     }
@@ -210,8 +217,10 @@ impl Packager {
         settings: &crate::IngestConfig,
         playlists: LivePlaylists,
         anchor_wall_ms: i64,
+        rung: String,
+        reports: Option<ladder::Reports>,
     ) -> Packager {
-        Self::build(
+        let mut packager = Self::build(
             info,
             media,
             settings,
@@ -219,7 +228,10 @@ impl Packager {
             playlists,
             anchor_wall_ms,
             Role::Rendition,
-        )
+        );
+        packager.rung = rung;
+        packager.reports = reports;
+        packager
     }
 
     fn build(
@@ -276,6 +288,8 @@ impl Packager {
             channel_uri_prefix,
             health: HealthMeter::default(),
             role,
+            rung: String::new(),
+            reports: None,
             ladder: None,
             playlists: matches!(mux, Mux::Cmaf(_)).then_some(playlists),
             mux,
@@ -592,15 +606,14 @@ impl Packager {
                 ..self.info.clone()
             };
             let name = rung.name();
-            match Rendition::start(
-                rung,
-                info,
-                ladder.media.clone(),
-                &ladder.settings,
-                ladder.playlists.clone(),
-                self.anchor_wall_ms,
-                start.clone(),
-            ) {
+            let shared = ladder::Shared {
+                media: ladder.media.clone(),
+                settings: ladder.settings.clone(),
+                playlists: ladder.playlists.clone(),
+                anchor_wall_ms: self.anchor_wall_ms,
+                reports: self.reports.clone(),
+            };
+            match Rendition::start(rung, info, shared, start.clone()) {
                 Ok(r) => ladder.renditions.push(r),
                 Err(e) => {
                     tracing::warn!(rendition = %name, error = %e, "could not start ffmpeg for a rendition")
@@ -676,6 +689,12 @@ impl Packager {
     /// Queues both live playlists; superseded by the next version, so a full queue just
     /// skips this one.
     fn queue_live_playlists(&mut self) {
+        if let (Some(reports), Some(last)) = (&self.reports, self.live.last_part()) {
+            reports
+                .lock()
+                .expect("not poisoned")
+                .insert(self.rung.clone(), last);
+        }
         for (key, body) in self.live_playlists() {
             let upload = Upload {
                 publish: self.publish(),
@@ -742,9 +761,32 @@ impl Packager {
 
     /// The broadcast's own live playlist and the channel's stable one.
     fn live_playlists(&self) -> Vec<(String, Bytes)> {
+        // Where the other renditions stand, named from this playlist's folder (`base`).
+        let reports = |base: &str| -> Vec<RenditionReport> {
+            let Some(reports) = &self.reports else {
+                return Vec::new();
+            };
+            let all = reports.lock().expect("not poisoned");
+            all.iter()
+                .filter(|(name, _)| **name != self.rung)
+                .map(|(name, (msn, part))| RenditionReport {
+                    uri: match name.as_str() {
+                        "" => format!("{base}index.m3u8"),
+                        rung => format!("{base}{rung}/index.m3u8"),
+                    },
+                    last_msn: *msn,
+                    last_part: *part,
+                })
+                .collect()
+        };
+        let up = if self.role == Role::Rendition {
+            "../"
+        } else {
+            ""
+        };
         let own = (
             format!("{}/index.m3u8", self.info.prefix),
-            Bytes::from(self.live.render("")),
+            Bytes::from(self.live.render_with("", &reports(up))),
         );
         if self.role == Role::Rendition {
             return vec![own];
@@ -753,7 +795,10 @@ impl Packager {
             own,
             (
                 format!("live/{}/index.m3u8", self.info.session_key),
-                Bytes::from(self.live.render(&self.channel_uri_prefix)),
+                Bytes::from(
+                    self.live
+                        .render_with(&self.channel_uri_prefix, &reports(&self.channel_uri_prefix)),
+                ),
             ),
         ]
     }

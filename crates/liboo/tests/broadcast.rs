@@ -640,7 +640,17 @@ async fn transcode_makes_a_ladder_of_variants() {
         assert!(tag.contains(",mp4a.40.2\""), "{tag}");
     }
     let base = master_url.trim_end_matches("master.m3u8");
-    for ((_, uri), size) in variants.iter().zip(["640,360", "426,240", "320,180"]) {
+    // LL-HLS: each variant reports where the others stand, by URI from its own folder.
+    let others = [
+        ["240p/index.m3u8", "180p/index.m3u8"],
+        ["../index.m3u8", "../180p/index.m3u8"],
+        ["../index.m3u8", "../240p/index.m3u8"],
+    ];
+    for (((_, uri), size), others) in variants
+        .iter()
+        .zip(["640,360", "426,240", "320,180"])
+        .zip(others)
+    {
         let url = format!("{base}{uri}");
         let started = Instant::now();
         loop {
@@ -648,7 +658,10 @@ async fn transcode_makes_a_ladder_of_variants() {
                 Ok(r) if r.status().is_success() => r.text().await.unwrap(),
                 _ => String::new(),
             };
-            if text.contains("#EXTINF") {
+            let reported = others
+                .iter()
+                .all(|o| text.contains(&format!("#EXT-X-RENDITION-REPORT:URI=\"{o}\",LAST-MSN=")));
+            if text.contains("#EXTINF") && reported {
                 break;
             }
             assert!(started.elapsed() < Duration::from_secs(20), "{url}: {text}");
