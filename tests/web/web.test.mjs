@@ -495,3 +495,39 @@ test('a host broadcasts, viewers watch and chat, and the replay keeps the questi
   await host.context().close();
   await viewer.context().close();
 });
+
+test('with a quality ladder the player offers each variant and switches to it', { timeout: 180_000 }, async () => {
+  // A liboo of its own that transcodes the 360p fixture to 240p and 180p.
+  const dir = mkdtempSync(join(tmpdir(), 'liboo-web-ladder-'));
+  const [httpPort, ingestPort] = [await freePort(), await freePort()];
+  const here = `http://127.0.0.1:${httpPort}`;
+  const node = run(LIBOO, ['serve', '--http-addr', `127.0.0.1:${httpPort}`, '--rtmp-addr', `127.0.0.1:${ingestPort}`,
+    '--data-dir', dir, '--public-url', here, '--transcode', '--ladder', '240,180']);
+  try {
+    await until('the ladder node', async () => (await fetch(`${here}/healthz`)).ok);
+    const keys = await (await fetch(`${here}/api/host/key`, { method: 'POST',
+      headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId: 'ladder-web' }) })).json();
+    const ff = run('ffmpeg', ['-v', 'error', '-re', '-stream_loop', '-1', '-i', FIXTURE, '-c', 'copy', '-f', 'flv',
+      `rtmp://127.0.0.1:${ingestPort}/live/${keys.streamKey}`]);
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${here}/live/${keys.sessionKey}`);
+    await playing(page);
+    const quality = page.getByTestId('player-quality');
+    await quality.waitFor();
+    const options = await quality.locator('option').allTextContents();
+    assert.equal(options.length, 4, `${options}`);
+    assert.deepEqual(options.slice(1), ['360p', '240p', '180p']);
+    await quality.selectOption({ label: '180p' });
+    await until('the 180p variant to show', async () => (await video(page)).h === 180, 30_000);
+    await quality.selectOption({ label: '240p' });
+    await until('the 240p variant to show', async () => (await video(page)).h === 240, 30_000);
+    await noScriptRan(page);
+    await context.close();
+    ff.kill('SIGKILL');
+  } finally {
+    node.kill('SIGKILL');
+    await node.exited;
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

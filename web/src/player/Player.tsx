@@ -74,6 +74,9 @@ export function Player({ src, mode, title, poster, onVideo, pageKeys, testid = '
   const [atLive, setAtLive] = useState(true);
   const [failed, setFailed] = useState(false);
   const [fullscreen, setFullscreen] = useState(false);
+  // The stream's variants (a quality ladder), and the chosen one (-1: automatic).
+  const [levels, setLevels] = useState<number[]>([]);
+  const [level, setLevel] = useState(-1);
 
   // Attach the source.
   useEffect(() => {
@@ -98,7 +101,8 @@ export function Player({ src, mode, title, poster, onVideo, pageKeys, testid = '
       if (Hls.isSupported()) {
         const h = new Hls(hlsConfig(mode));
         hls.current = h;
-        h.on(Hls.Events.MANIFEST_PARSED, () => {
+        h.on(Hls.Events.MANIFEST_PARSED, (_e, data) => {
+          setLevels(data.levels.map((l) => l.height));
           setFailed(false);
           start();
         });
@@ -352,6 +356,29 @@ export function Player({ src, mode, title, poster, onVideo, pageKeys, testid = '
               />
               <span class="time">{clock(duration)}</span>
             </>
+          )}
+          {levels.length > 1 && (
+            <select
+              class="quality"
+              aria-label={t('player.quality')}
+              data-testid="player-quality"
+              value={level}
+              onChange={(e) => {
+                const next = Number((e.target as HTMLSelectElement).value);
+                setLevel(next);
+                if (hls.current) hls.current.currentLevel = next;
+              }}
+            >
+              <option value={-1}>{t('player.auto')}</option>
+              {levels
+                .map((height, index) => ({ height, index }))
+                .sort((a, b) => b.height - a.height)
+                .map(({ height, index }) => (
+                  <option key={index} value={index}>
+                    {height}p
+                  </option>
+                ))}
+            </select>
           )}
           <button
             type="button"
