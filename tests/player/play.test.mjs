@@ -105,6 +105,24 @@ async function play(page, url, config = { liveSyncDurationCount: 2 }) {
   }, [url, config]);
 }
 
+/**
+ * A host on `server` publishes the fixture (`loops` more times after the first) with
+ * ffmpeg; resolves once the API shows the broadcast and its stream URL answers with a
+ * playlist that `ready` accepts.
+ */
+async function goLive({ base, rtmp }, userId, loops, ready) {
+  const keys = await (await fetch(`${base}/api/host/key`, { method: 'POST',
+    headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId }) })).json();
+  const publisher = run('ffmpeg', ['-v', 'error', '-re', '-stream_loop', String(loops), '-i', FIXTURE, '-c', 'copy',
+    '-f', 'flv', `${rtmp}/${keys.streamKey}`]);
+  const live = await until('live', async () => {
+    const r = await (await fetch(`${base}/api/streams/live?liveId=${keys.sessionKey}`)).json();
+    const p = await fetch(r.info.streamUrl);
+    return r.info.startDate && p.ok && ready(await p.text()) ? r.info : undefined;
+  });
+  return { keys, publisher, live };
+}
+
 const state = (page) => page.evaluate(() => {
   const v = document.getElementById('v');
   const q = v.getVideoPlaybackQuality();
@@ -113,16 +131,8 @@ const state = (page) => page.evaluate(() => {
 });
 
 test('hls.js plays the classic live stream, then the whole replay', async () => {
-  const { base, rtmp } = classic;
-  const keys = await (await fetch(`${base}/api/host/key`, { method: 'POST',
-    headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId: 'player-host' }) })).json();
-  const publisher = run('ffmpeg', ['-v', 'error', '-re', '-stream_loop', '2', '-i', FIXTURE, '-c', 'copy', '-f', 'flv',
-    `${rtmp}/${keys.streamKey}`]);
-  const live = await until('live', async () => {
-    const r = await (await fetch(`${base}/api/streams/live?liveId=${keys.sessionKey}`)).json();
-    const p = await fetch(r.info.streamUrl);
-    return r.info.startDate && p.ok && (await p.text()).includes('.ts') ? r.info : undefined;
-  });
+  const { base } = classic;
+  const { publisher, live } = await goLive(classic, 'player-host', 2, (text) => text.includes('.ts'));
 
   const page = await playerPage(base);
   assert.equal(await play(page, live.streamUrl), 'ok');
@@ -158,16 +168,8 @@ test('hls.js plays the classic live stream, then the whole replay', async () => 
 });
 
 test('hls.js plays the low-latency stream within 2 s of the live edge, then the replay', async (t) => {
-  const { base, rtmp } = lowLatency;
-  const keys = await (await fetch(`${base}/api/host/key`, { method: 'POST',
-    headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId: 'll-host' }) })).json();
-  const publisher = run('ffmpeg', ['-v', 'error', '-re', '-stream_loop', '4', '-i', FIXTURE, '-c', 'copy', '-f', 'flv',
-    `${rtmp}/${keys.streamKey}`]);
-  const live = await until('live', async () => {
-    const r = await (await fetch(`${base}/api/streams/live?liveId=${keys.sessionKey}`)).json();
-    const p = await fetch(r.info.streamUrl);
-    return r.info.startDate && p.ok && (await p.text()).includes('#EXT-X-PART:') ? r.info : undefined;
-  });
+  const { base } = lowLatency;
+  const { publisher, live } = await goLive(lowLatency, 'll-host', 4, (text) => text.includes('#EXT-X-PART:'));
 
   const page = await playerPage(base);
   const blocking = [];
@@ -215,16 +217,8 @@ test('hls.js plays the low-latency stream within 2 s of the live edge, then the 
 });
 
 test('hls.js plays the quality ladder and switches between its variants', async (t) => {
-  const { base, rtmp } = ladder;
-  const keys = await (await fetch(`${base}/api/host/key`, { method: 'POST',
-    headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId: 'ladder-host' }) })).json();
-  const publisher = run('ffmpeg', ['-v', 'error', '-re', '-stream_loop', '4', '-i', FIXTURE, '-c', 'copy', '-f', 'flv',
-    `${rtmp}/${keys.streamKey}`]);
-  const live = await until('the master playlist', async () => {
-    const r = await (await fetch(`${base}/api/streams/live?liveId=${keys.sessionKey}`)).json();
-    const p = await fetch(r.info.streamUrl);
-    return r.info.startDate && p.ok && (await p.text()).includes('#EXT-X-STREAM-INF') ? r.info : undefined;
-  });
+  const { base } = ladder;
+  const { publisher, live } = await goLive(ladder, 'ladder-host', 4, (text) => text.includes('#EXT-X-STREAM-INF'));
   const page = await playerPage(base);
   assert.equal(await play(page, live.streamUrl, { lowLatencyMode: true }), 'ok');
   await until('playback', async () => {

@@ -318,18 +318,7 @@ impl Packager {
         if let Some(ladder) = self.ladder.as_mut() {
             ladder.rebase = true;
         }
-        match &mut self.mux {
-            Mux::Ts(segmenter) => {
-                if let Some(seg) = segmenter.mark_discontinuity() {
-                    self.store(seg);
-                }
-            }
-            Mux::Cmaf(cmaf) => {
-                let mut out = Vec::new();
-                cmaf.segmenter.mark_discontinuity(&mut out);
-                self.handle(out);
-            }
-        }
+        self.close_segment(true);
         self.anchor_wall_ms = now_ms;
         self.anchor_media_ms = None;
         self.avc = None;
@@ -449,6 +438,32 @@ impl Packager {
             self.store(seg);
         }
         Ok(())
+    }
+
+    /// Closes the open segment and stores it: when the publisher comes back (the next
+    /// segment is marked discontinuous), or at the end of the stream.
+    fn close_segment(&mut self, discontinuity: bool) {
+        match &mut self.mux {
+            Mux::Ts(segmenter) => {
+                let seg = if discontinuity {
+                    segmenter.mark_discontinuity()
+                } else {
+                    segmenter.finish()
+                };
+                if let Some(seg) = seg {
+                    self.store(seg);
+                }
+            }
+            Mux::Cmaf(cmaf) => {
+                let mut out = Vec::new();
+                if discontinuity {
+                    cmaf.segmenter.mark_discontinuity(&mut out);
+                } else {
+                    cmaf.segmenter.finish(&mut out);
+                }
+                self.handle(out);
+            }
+        }
     }
 
     /// Queues what the low-latency segmenter made: init segments, parts (each followed by
@@ -831,18 +846,7 @@ impl Packager {
         while self.uploads.capacity() < 4 && self.uploads.max_capacity() >= 4 {
             tokio::time::sleep(std::time::Duration::from_millis(20)).await;
         }
-        match &mut self.mux {
-            Mux::Ts(segmenter) => {
-                if let Some(seg) = segmenter.finish() {
-                    self.store(seg);
-                }
-            }
-            Mux::Cmaf(cmaf) => {
-                let mut out = Vec::new();
-                cmaf.segmenter.finish(&mut out);
-                self.handle(out);
-            }
-        }
+        self.close_segment(false);
         self.live.finish();
         self.vod.finish();
         let mut finals: Vec<Upload> = self

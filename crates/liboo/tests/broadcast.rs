@@ -64,6 +64,35 @@ fn fixture() -> String {
     .to_owned()
 }
 
+impl Liboo {
+    /// A host's keys: (streamKey, sessionKey).
+    async fn keys(&self, user_id: &str) -> (String, String) {
+        let keys: Value = reqwest::Client::new()
+            .post(format!("{}/api/host/key", self.http))
+            .json(&json!({ "userId": user_id }))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let key = |name: &str| keys[name].as_str().unwrap().to_owned();
+        (key("streamKey"), key("sessionKey"))
+    }
+
+    /// ffmpeg publishing the fixture at its pace, `loops` more times after the first.
+    fn publish(&self, stream_key: &str, loops: u32) -> std::process::Child {
+        Command::new("ffmpeg")
+            .args(["-v", "error", "-re", "-stream_loop", &loops.to_string()])
+            .args(["-i", &fixture(), "-c", "copy", "-f", "flv"])
+            .arg(format!("rtmp://{}/live/{stream_key}", self.rtmp))
+            .stdin(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("ffmpeg is needed for this test; scripts/test-deps installs it")
+    }
+}
+
 async fn get(url: &str) -> Value {
     reqwest::get(url).await.unwrap().json().await.unwrap()
 }
@@ -89,17 +118,7 @@ async fn publish_watch_replay() {
     let dir = tempfile::tempdir().unwrap();
     let liboo = start(dir.path());
     let client = reqwest::Client::new();
-    let keys: Value = client
-        .post(format!("{}/api/host/key", liboo.http))
-        .json(&json!({"userId": "speaker"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let stream_key = keys["streamKey"].as_str().unwrap().to_owned();
-    let session_key = keys["sessionKey"].as_str().unwrap().to_owned();
+    let (stream_key, session_key) = liboo.keys("speaker").await;
     client
         .post(format!("{}/api/host/update", liboo.http))
         .json(&json!({"userId": "speaker", "liveTitle": "Remuxing without re-encoding", "hostName": "Speaker"}))
@@ -107,22 +126,7 @@ async fn publish_watch_replay() {
         .await
         .unwrap();
 
-    let mut ffmpeg = Command::new("ffmpeg")
-        .args([
-            "-v",
-            "error",
-            "-re",
-            "-i",
-            &fixture(),
-            "-c",
-            "copy",
-            "-f",
-            "flv",
-        ])
-        .arg(format!("rtmp://{}/live/{stream_key}", liboo.rtmp))
-        .stdin(Stdio::null())
-        .spawn()
-        .expect("ffmpeg is needed for this test; scripts/test-deps installs it");
+    let mut ffmpeg = liboo.publish(&stream_key, 0);
 
     // Live in the API, with a stream that plays.
     let started = Instant::now();
@@ -296,41 +300,8 @@ async fn publish_watch_replay() {
 async fn a_crash_does_not_lock_the_host_out() {
     let dir = tempfile::tempdir().unwrap();
     let mut liboo = start(dir.path());
-    let keys: Value = reqwest::Client::new()
-        .post(format!("{}/api/host/key", liboo.http))
-        .json(&json!({"userId": "crash-host"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let (stream_key, session_key) = (
-        keys["streamKey"].as_str().unwrap(),
-        keys["sessionKey"].as_str().unwrap(),
-    );
-    let publish = |rtmp: &str, loops: &str| {
-        Command::new("ffmpeg")
-            .args([
-                "-v",
-                "error",
-                "-re",
-                "-stream_loop",
-                loops,
-                "-i",
-                &fixture(),
-                "-c",
-                "copy",
-                "-f",
-                "flv",
-            ])
-            .arg(format!("rtmp://{rtmp}/live/{stream_key}"))
-            .stdin(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap()
-    };
-    let mut first = publish(&liboo.rtmp, "3");
+    let (stream_key, session_key) = liboo.keys("crash-host").await;
+    let mut first = liboo.publish(&stream_key, 3);
     // Past the first write of the growing replay (every 5 segments) and then some, so
     // the salvaged replay needs both it and the live window.
     let live_playlist = format!("{}/media/live/{session_key}/index.m3u8", liboo.http);
@@ -367,7 +338,7 @@ async fn a_crash_does_not_lock_the_host_out() {
     );
     let started = Instant::now();
     loop {
-        let mut again = publish(&liboo.rtmp, "0");
+        let mut again = liboo.publish(&stream_key, 0);
         if again.wait().unwrap().success() {
             break;
         }
@@ -428,26 +399,8 @@ async fn a_crash_does_not_lock_the_host_out() {
 async fn low_latency_parts_blocking_reload_and_fmp4_replay() {
     let dir = tempfile::tempdir().unwrap();
     let liboo = start_with(dir.path(), &["--hls-format", "ll"]);
-    let keys: Value = reqwest::Client::new()
-        .post(format!("{}/api/host/key", liboo.http))
-        .json(&json!({"userId": "ll-host"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let (stream_key, session_key) = (
-        keys["streamKey"].as_str().unwrap(),
-        keys["sessionKey"].as_str().unwrap(),
-    );
-    let mut ffmpeg = Command::new("ffmpeg")
-        .args(["-v", "error", "-re", "-stream_loop", "1", "-i", &fixture()])
-        .args(["-c", "copy", "-f", "flv"])
-        .arg(format!("rtmp://{}/live/{stream_key}", liboo.rtmp))
-        .stdin(Stdio::null())
-        .spawn()
-        .expect("ffmpeg is needed for this test; scripts/test-deps installs it");
+    let (stream_key, session_key) = liboo.keys("ll-host").await;
+    let mut ffmpeg = liboo.publish(&stream_key, 1);
     let playlist_url = format!("{}/media/live/{session_key}/index.m3u8", liboo.http);
     let started = Instant::now();
     let playlist = loop {
@@ -584,26 +537,8 @@ async fn low_latency_parts_blocking_reload_and_fmp4_replay() {
 async fn transcode_makes_a_ladder_of_variants() {
     let dir = tempfile::tempdir().unwrap();
     let liboo = start_with(dir.path(), &["--transcode", "--ladder", "240,180,720"]);
-    let keys: Value = reqwest::Client::new()
-        .post(format!("{}/api/host/key", liboo.http))
-        .json(&json!({"userId": "ladder-host"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let (stream_key, session_key) = (
-        keys["streamKey"].as_str().unwrap(),
-        keys["sessionKey"].as_str().unwrap(),
-    );
-    let mut ffmpeg = Command::new("ffmpeg")
-        .args(["-v", "error", "-re", "-stream_loop", "1", "-i", &fixture()])
-        .args(["-c", "copy", "-f", "flv"])
-        .arg(format!("rtmp://{}/live/{stream_key}", liboo.rtmp))
-        .stdin(Stdio::null())
-        .spawn()
-        .expect("ffmpeg is needed for this test; scripts/test-deps installs it");
+    let (stream_key, session_key) = liboo.keys("ladder-host").await;
+    let mut ffmpeg = liboo.publish(&stream_key, 1);
     let live = get(&format!(
         "{}/api/streams/live?liveId={session_key}",
         liboo.http
