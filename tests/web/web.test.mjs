@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
@@ -88,8 +88,23 @@ async function getJson(path) {
   return r.json();
 }
 
+/** Every URL each browser context asked for and every API or playlist body it got. */
+const traffic = new WeakMap();
+
 async function newPage(options = {}) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US', ...options });
+  const seen = { urls: [], bodies: [] };
+  traffic.set(context, seen);
+  context.on('request', (req) => seen.urls.push(req.url()));
+  context.on('response', async (res) => {
+    const url = res.url();
+    if (!url.includes('/api/') && !url.endsWith('.m3u8') && !url.includes('.m3u8?')) return;
+    try {
+      seen.bodies.push({ url, body: await res.text() });
+    } catch {
+      // A response the page dropped (navigation): nothing to read.
+    }
+  });
   const page = await context.newPage();
   page.setDefaultTimeout(WAIT_MS);
   page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
@@ -490,6 +505,33 @@ test('a host broadcasts, viewers watch and chat, and the replay keeps the questi
     await replayCard.waitFor();
     assert.match(await replayCard.textContent(), /1 view\b/);
     await noScriptRan(viewer);
+  });
+
+  await t.test('no secret leaks: stream key, host userId and server secret stay out of logs, URLs, paths and others’ responses', async () => {
+    const hostUserId = await host.evaluate(() => localStorage.getItem('liboo.userId'));
+    const secret = readFileSync(join(dataDir, 'secret'), 'utf8').trim();
+    assert.ok(streamKey && hostUserId && secret.length >= 16);
+    const secrets = { 'stream key': streamKey, 'host userId': hostUserId, 'server secret': secret };
+    const log = liboo.log();
+    assert.ok(log.length > 0, 'liboo logged something to check');
+    for (const [name, value] of Object.entries(secrets)) {
+      assert.ok(!log.includes(value), `the ${name} is in liboo's log`);
+      for (const context of [host.context(), viewer.context()]) {
+        for (const url of traffic.get(context).urls) assert.ok(!url.includes(value), `the ${name} is in a URL: ${url}`);
+      }
+      // The viewer never receives any of them, in any API answer or playlist.
+      for (const { url, body } of traffic.get(viewer.context()).bodies) {
+        assert.ok(!body.includes(value), `the ${name} is in the viewer's answer from ${url}`);
+      }
+      for (const path of readdirSync(join(dataDir, 'media'), { recursive: true })) {
+        assert.ok(!String(path).includes(value), `the ${name} is in a media path: ${path}`);
+      }
+    }
+    // Only the host's own key request carries the stream key back.
+    const carriers = traffic.get(host.context()).bodies.filter(({ body }) => body.includes(streamKey));
+    assert.ok(carriers.length > 0 && carriers.every(({ url }) => url.endsWith('/api/host/key')),
+      `the stream key came back from ${carriers.map((c) => c.url)}`);
+    assert.ok(traffic.get(viewer.context()).bodies.length > 10, 'the viewer’s traffic was recorded');
   });
 
   await host.context().close();
