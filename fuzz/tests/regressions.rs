@@ -66,3 +66,8 @@ fn flv_file() {
 fn sps() {
     replay("sps", liboo_fuzz::run_sps);
 }
+
+#[test]
+fn hls_playlist() {
+    replay("hls_playlist", liboo_fuzz::run_hls_playlist);
+}
