@@ -573,3 +573,34 @@ test('with a quality ladder the player offers each variant and switches to it', 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a classic HLS stream plays one target duration behind live, not three', { timeout: 180_000 }, async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'liboo-web-classic-'));
+  const [httpPort, ingestPort] = [await freePort(), await freePort()];
+  const here = `http://127.0.0.1:${httpPort}`;
+  const node = run(LIBOO, ['serve', '--http-addr', `127.0.0.1:${httpPort}`, '--rtmp-addr', `127.0.0.1:${ingestPort}`,
+    '--data-dir', dir, '--public-url', here, '--hls-format', 'ts', '--segment-seconds', '1']);
+  try {
+    await until('the classic node', async () => (await fetch(`${here}/healthz`)).ok);
+    const keys = await (await fetch(`${here}/api/host/key`, { method: 'POST',
+      headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId: 'classic-web' }) })).json();
+    const ff = run('ffmpeg', ['-v', 'error', '-re', '-stream_loop', '-1', '-i', FIXTURE, '-c', 'copy', '-f', 'flv',
+      `rtmp://127.0.0.1:${ingestPort}/live/${keys.streamKey}`]);
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${here}/live/${keys.sessionKey}`);
+    await playing(page);
+    const target = await until('hls.js to settle its target', async () =>
+      Number(await page.evaluate(() => document.querySelector('video').dataset.targetLatency)) || undefined);
+    const playlist = await (await fetch(`${here}/media/live/${keys.sessionKey}/index.m3u8`)).text();
+    const duration = Number(/#EXT-X-TARGETDURATION:(\d+)/.exec(playlist)[1]);
+    t.diagnostic(`TARGETDURATION ${duration} s, hls.js targets ${target} s behind live`);
+    assert.equal(target, duration, 'one target duration behind the live edge');
+    await context.close();
+    ff.kill('SIGKILL');
+  } finally {
+    node.kill('SIGKILL');
+    await node.exited;
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -107,6 +107,15 @@ export function Player({ src, mode, title, poster, onVideo, pageKeys, testid = '
           start();
         });
         h.on(Hls.Events.FRAG_BUFFERED, () => setFailed(false));
+        // Classic HLS (no parts): hls.js would hold back three target durations (6 s
+        // for 1 s segments); one keeps the delay under 4 s (docs/BENCHMARKS.md). LL-HLS
+        // keeps the playlist's PART-HOLD-BACK.
+        h.on(Hls.Events.LEVEL_LOADED, (_e, data) => {
+          if (mode !== 'vod' && data.details.live && !data.details.partTarget && !h.userConfig.liveSyncDurationCount) {
+            h.userConfig.liveSyncDurationCount = 1;
+            h.config.liveSyncDurationCount = 1;
+          }
+        });
         h.on(Hls.Events.ERROR, (_e, data) => {
           if (!data.fatal) return;
           setFailed(true);
