@@ -188,3 +188,150 @@ impl Drop for S3Server {
         }
     }
 }
+
+/// A MariaDB server of this test's own, on a free loopback port with its data in a
+/// temporary folder, so a test can stop and restart it without touching the machine's
+/// server. Needs `mariadb-install-db` and `mariadbd` (package mariadb-server).
+pub struct PrivateMariaDb {
+    pub port: u16,
+    dir: tempfile::TempDir,
+    child: Option<Child>,
+}
+
+impl PrivateMariaDb {
+    pub async fn start() -> PrivateMariaDb {
+        let dir = tempfile::tempdir().unwrap();
+        let status = Command::new("mariadb-install-db")
+            .args(["--no-defaults", "--user=root", "--skip-test-db"])
+            .arg("--auth-root-authentication-method=normal")
+            .arg(format!("--datadir={}", dir.path().join("data").display()))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .unwrap_or_else(|e| {
+                panic!(
+                    "cannot run mariadb-install-db ({e}): scripts/test-deps installs mariadb-server"
+                )
+            });
+        assert!(status.success(), "mariadb-install-db failed");
+        let mut db = PrivateMariaDb {
+            port: free_port(),
+            dir,
+            child: None,
+        };
+        db.resume();
+        let url = format!("mysql://root@127.0.0.1:{}/mysql", db.port);
+        use sqlx::Connection;
+        let mut conn = sqlx::MySqlConnection::connect(&url).await.unwrap();
+        sqlx::query("CREATE DATABASE test")
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        db
+    }
+
+    /// `mysql://` URL of its `test` database.
+    pub fn url(&self) -> String {
+        format!("mysql://root@127.0.0.1:{}/test", self.port)
+    }
+
+    /// Kills the server (SIGKILL: a crash, as far as clients can tell).
+    pub fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    /// Starts the server again on the same port and data, and waits until it answers.
+    pub fn resume(&mut self) {
+        let data = self.dir.path().join("data");
+        // Debian puts the server in /usr/sbin, which a non-root PATH may lack.
+        let server = ["/usr/sbin/mariadbd", "/usr/bin/mariadbd"]
+            .into_iter()
+            .find(|p| std::path::Path::new(p).exists())
+            .unwrap_or("mariadbd");
+        let child = Command::new(server)
+            .arg("--no-defaults")
+            .arg(format!("--datadir={}", data.display()))
+            .arg(format!("--port={}", self.port))
+            .arg(format!(
+                "--socket={}",
+                self.dir.path().join("sock").display()
+            ))
+            .args(["--bind-address=127.0.0.1", "--user=root", "--skip-log-bin"])
+            .arg("--innodb-buffer-pool-size=16M")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| {
+                panic!("cannot start mariadbd ({e}): scripts/test-deps installs mariadb-server")
+            });
+        self.child = Some(child);
+        assert!(
+            wait_for_port(&format!("127.0.0.1:{}", self.port), Duration::from_secs(60)),
+            "the private mariadbd did not start"
+        );
+    }
+}
+
+impl Drop for PrivateMariaDb {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// A `liboo serve` of a test's own on free loopback ports, its log in
+/// `DATA_DIR/stderr.log`; killed when dropped.
+pub struct LibooProcess {
+    pub child: Child,
+    /// `http://127.0.0.1:PORT`.
+    pub http: String,
+    /// `127.0.0.1:PORT` of RTMP ingest.
+    pub rtmp: String,
+}
+
+impl LibooProcess {
+    /// Starts the binary at `bin` (a test's `env!("CARGO_BIN_EXE_liboo")`) with its data
+    /// in `data_dir`, a short reconnect grace and `extra` flags; waits for both ports.
+    pub fn start(bin: &str, data_dir: &std::path::Path, extra: &[&str]) -> LibooProcess {
+        let http = format!("127.0.0.1:{}", free_port());
+        let rtmp = format!("127.0.0.1:{}", free_port());
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(data_dir.join("stderr.log"))
+            .unwrap();
+        let child = Command::new(bin)
+            .args(["serve", "--http-addr", &http, "--rtmp-addr", &rtmp])
+            .args(["--reconnect-grace", "0.5"])
+            .args(extra)
+            .arg("--data-dir")
+            .arg(data_dir)
+            .env_remove("LIBOO_SECRET")
+            .stdout(Stdio::null())
+            .stderr(log)
+            .spawn()
+            .unwrap();
+        assert!(
+            wait_for_port(&http, Duration::from_secs(30)),
+            "liboo did not listen on {http}"
+        );
+        assert!(
+            wait_for_port(&rtmp, Duration::from_secs(30)),
+            "liboo did not listen on {rtmp}"
+        );
+        LibooProcess {
+            child,
+            http: format!("http://{http}"),
+            rtmp,
+        }
+    }
+}
+
+impl Drop for LibooProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

@@ -3,57 +3,20 @@
 //! the end.
 
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use liboo_testkit::{free_port, wait_for_port};
+use liboo_testkit::LibooProcess;
 use serde_json::{Value, json};
 
-struct Liboo {
-    child: Child,
-    http: String,
-    rtmp: String,
-}
-
-impl Drop for Liboo {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+type Liboo = LibooProcess;
 
 fn start(data_dir: &Path) -> Liboo {
     start_with(data_dir, &[])
 }
 
 fn start_with(data_dir: &Path, extra: &[&str]) -> Liboo {
-    let http = format!("127.0.0.1:{}", free_port());
-    let rtmp = format!("127.0.0.1:{}", free_port());
-    let child = Command::new(env!("CARGO_BIN_EXE_liboo"))
-        .args([
-            "serve",
-            "--http-addr",
-            &http,
-            "--rtmp-addr",
-            &rtmp,
-            "--reconnect-grace",
-            "0.5",
-        ])
-        .args(extra)
-        .arg("--data-dir")
-        .arg(data_dir)
-        .env_remove("LIBOO_SECRET")
-        .stdout(Stdio::null())
-        .stderr(std::fs::File::create(data_dir.join("stderr.log")).unwrap())
-        .spawn()
-        .unwrap();
-    assert!(wait_for_port(&http, Duration::from_secs(30)));
-    assert!(wait_for_port(&rtmp, Duration::from_secs(30)));
-    Liboo {
-        child,
-        http: format!("http://{http}"),
-        rtmp,
-    }
+    LibooProcess::start(env!("CARGO_BIN_EXE_liboo"), data_dir, extra)
 }
 
 fn fixture() -> String {
@@ -64,7 +27,13 @@ fn fixture() -> String {
     .to_owned()
 }
 
-impl Liboo {
+/// What the tests do with a running liboo.
+trait Host {
+    async fn keys(&self, user_id: &str) -> (String, String);
+    fn publish(&self, stream_key: &str, loops: u32) -> std::process::Child;
+}
+
+impl Host for Liboo {
     /// A host's keys: (streamKey, sessionKey).
     async fn keys(&self, user_id: &str) -> (String, String) {
         let keys: Value = reqwest::Client::new()
