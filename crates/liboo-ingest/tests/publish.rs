@@ -359,3 +359,29 @@ async fn a_client_that_stops_reading_is_dropped_alone() {
     drop(reader);
     server.stop().await;
 }
+
+/// A publisher whose network stalls (ffmpeg frozen with SIGSTOP: the socket stays open
+/// and nothing more arrives) is dropped after the media timeout, its broadcast ends, and
+/// the same key publishes again.
+#[tokio::test]
+async fn a_stalled_publisher_times_out_and_the_key_publishes_again() {
+    let server = Server::start(Duration::from_millis(500)).await;
+    server.channel("host9", "key-nine").await;
+    let mut frozen = server.publish("key-nine", true);
+    let live = server.wait_live("host9").await;
+    let pid = frozen.id().expect("running").to_string();
+    let stopped = std::process::Command::new("kill")
+        .args(["-STOP", &pid])
+        .status()
+        .unwrap();
+    assert!(stopped.success());
+    let ended = server.wait_ended(live.id).await;
+    assert!(ended.end_ms.is_some());
+    // A second publisher is not refused as "already live" any more.
+    let mut again = server.publish("key-nine", false);
+    let next = server.wait_live("host9").await;
+    assert_ne!(next.id, live.id, "a new broadcast");
+    assert!(again.wait().await.unwrap().success());
+    frozen.kill().await.unwrap();
+    server.stop().await;
+}
