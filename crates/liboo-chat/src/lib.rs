@@ -29,6 +29,7 @@ use socketioxide::extract::{SocketRef, State, TryData};
 use socketioxide::handler::ConnectHandler;
 
 mod names;
+mod redis_driver;
 
 /// Derives a room's session key from a `userId` (the API's key derivation).
 pub type SessionKeyOf = Arc<dyn Fn(&str) -> String + Send + Sync>;
@@ -139,16 +140,29 @@ pub async fn attach(
             let url = with_resp3(url);
             let client =
                 redis::Client::open(url.as_str()).map_err(|e| ChatError::Redis(e.to_string()))?;
-            let adapter = socketioxide_redis::RedisAdapterCtr::new_with_redis(&client)
+            let driver = redis_driver::ReconnectingDriver::new(client)
                 .await
                 .map_err(|e| ChatError::Redis(e.to_string()))?;
+            let adapter = socketioxide_redis::RedisAdapterCtr::new_with_driver(
+                driver,
+                socketioxide_redis::RedisAdapterConfig::default(),
+            );
             let (layer, io) = builder
-                .with_adapter::<socketioxide_redis::RedisAdapter<_>>(adapter)
+                .with_adapter::<socketioxide_redis::CustomRedisAdapter<_, redis_driver::ReconnectingDriver>>(adapter)
                 .build_layer();
             io.ns(
                 "/",
-                on_connect::<socketioxide_redis::RedisAdapter<_>>
-                    .with(admit::<socketioxide_redis::RedisAdapter<_>>),
+                on_connect::<
+                    socketioxide_redis::CustomRedisAdapter<_, redis_driver::ReconnectingDriver>,
+                >
+                    .with(
+                        admit::<
+                            socketioxide_redis::CustomRedisAdapter<
+                                _,
+                                redis_driver::ReconnectingDriver,
+                            >,
+                        >,
+                    ),
             )
             .await
             .map_err(|e| ChatError::Redis(e.to_string()))?;
@@ -671,9 +685,39 @@ fn message<A: Adapter>(
 
 /// Sends `event` to the room: `owner: "me"` to the sender (unless the host, who is
 /// `host` for everyone), as is to everyone else.
+/// How long a broadcast through the adapter (Redis, with several nodes) may take before
+/// this node delivers to its own members alone.
+const ADAPTER_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// Emits to a room on every node; if the adapter fails (Redis down or restarting), to
+/// this node's members of the room at least, so each node keeps serving its own clients.
+async fn emit_to<A: Adapter, T: serde::Serialize + ?Sized>(
+    socket: &SocketRef<A>,
+    room: &str,
+    include_self: bool,
+    event: &str,
+    data: &T,
+) {
+    let ops = |local: bool| {
+        let ops = if include_self {
+            socket.within(room.to_owned())
+        } else {
+            socket.to(room.to_owned())
+        };
+        if local { ops.local() } else { ops }
+    };
+    let failure = match tokio::time::timeout(ADAPTER_TIMEOUT, ops(false).emit(event, data)).await {
+        Ok(Ok(())) => return,
+        Ok(Err(e)) => e.to_string(),
+        Err(_) => "timed out".to_owned(),
+    };
+    metrics::counter!("liboo_chat_local_only_broadcasts_total").increment(1);
+    tracing::warn!(room, event, error = %failure, "broadcast through the adapter failed; delivered on this node only");
+    let _ = ops(true).emit(event, data).await;
+}
+
 async fn to_room<A: Adapter>(socket: &SocketRef<A>, event: &str, msg: ChatMessage) {
-    let room = msg.room_id.clone();
-    let _ = socket.to(room).emit(event, &msg).await;
+    emit_to(socket, &msg.room_id, false, event, &msg).await;
     let mine = ChatMessage {
         owner: if msg.owner == "host" { "host" } else { "me" },
         ..msg
@@ -769,10 +813,7 @@ async fn on_notice<A: Adapter>(
         return;
     };
     let m = message(&socket, &member, msg, "notice");
-    let _ = socket
-        .within(member.room.clone())
-        .emit("receive_notice", &m)
-        .await;
+    emit_to(&socket, &member.room, true, "receive_notice", &m).await;
 }
 
 fn question_id(socket: &SocketRef<impl Adapter>, data: &Value, room: &str) -> Option<i64> {
@@ -829,10 +870,8 @@ async fn on_question_done<A: Adapter>(
         .await
     {
         Ok(Some(q)) => {
-            let _ = socket
-                .within(member.room.clone())
-                .emit("receive_question_done", &question_view(&member.room, &q))
-                .await;
+            let view = question_view(&member.room, &q);
+            emit_to(&socket, &member.room, true, "receive_question_done", &view).await;
         }
         Ok(None) => exception(&socket, 404, "no such question", Some(&member.room)),
         Err(e) => internal(&socket, &e, Some(&member.room)),
@@ -862,10 +901,14 @@ async fn on_question_upvote<A: Adapter>(
         Ok(Some(upvotes)) => {
             let body =
                 serde_json::json!({ "roomId": member.room, "questionId": qid, "upvotes": upvotes });
-            let _ = socket
-                .within(member.room.clone())
-                .emit("receive_question_upvote", &body)
-                .await;
+            emit_to(
+                &socket,
+                &member.room,
+                true,
+                "receive_question_upvote",
+                &body,
+            )
+            .await;
         }
         Ok(None) => exception(&socket, 404, "no such question", Some(&member.room)),
         Err(e) => internal(&socket, &e, Some(&member.room)),
