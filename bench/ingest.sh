@@ -125,7 +125,8 @@ run_liboo() {
   mkdir -p "$dir/data"
   http=127.0.0.1:$(free_port); rtmp=127.0.0.1:$(free_port)
   "$LIBOO_BIN" serve --http-addr "$http" --rtmp-addr "$rtmp" --data-dir "$dir/data" \
-    --segment-seconds 2 --reconnect-grace 0.5 > "$dir/stdout" 2> "$dir/stderr" &
+    --segment-seconds 2 --reconnect-grace 0.5 --hls-format ts --rtmp-max-connections-per-ip 0 \
+    > "$dir/stdout" 2> "$dir/stderr" &
   local pid=$!; STARTED+=("$pid")
   wait_listen "${rtmp##*:}"; wait_listen "${http##*:}"
   : > "$dir/keys"; : > "$dir/map"

@@ -26,6 +26,8 @@ mod salvage;
 mod timestamp;
 mod uploader;
 
+use std::collections::HashMap;
+use std::net::IpAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
@@ -63,6 +65,9 @@ pub struct IngestConfig {
     pub media_timeout: Duration,
     /// Capacity of the queue between a broadcast's packager and its uploader.
     pub upload_queue: usize,
+    /// Open RTMP connections per client IP; `None` for no limit. A publisher needs one,
+    /// so a few cover a studio behind one address with room for reconnects.
+    pub max_connections_per_ip: Option<u32>,
     /// LL-HLS with fMP4 parts of at most this length; `None` for classic HLS with
     /// MPEG-TS segments.
     pub part_target: Option<Duration>,
@@ -88,6 +93,7 @@ impl Default for IngestConfig {
             reconnect_grace: Duration::from_secs(10),
             media_timeout: Duration::from_secs(10),
             upload_queue: 64,
+            max_connections_per_ip: Some(16),
             part_target: None,
             ladder: Vec::new(),
             transcoder_available: false,
@@ -158,6 +164,7 @@ impl Ingest {
     pub async fn serve(self, listener: TcpListener, cancel: CancellationToken) {
         let inner = self.inner;
         let permits = Arc::new(Semaphore::new(MAX_CONNECTIONS));
+        let per_ip: Arc<std::sync::Mutex<HashMap<IpAddr, u32>>> = Arc::default();
         let mut backoff = Duration::from_millis(10);
         loop {
             let permit = tokio::select! {
@@ -183,10 +190,33 @@ impl Ingest {
                     }
                 },
             };
+            let ip = peer.ip();
+            if let Some(limit) = inner.config.max_connections_per_ip {
+                let mut open = per_ip.lock().expect("not poisoned");
+                let n = open.entry(ip).or_insert(0);
+                if *n >= limit {
+                    metrics::counter!("liboo_ingest_refused_connections_total", "why" => "per_ip")
+                        .increment(1);
+                    tracing::warn!(%peer, limit, "RTMP connection refused: too many from this address (--rtmp-max-connections-per-ip)");
+                    drop(socket);
+                    continue;
+                }
+                *n += 1;
+            }
             let _ = socket.set_nodelay(true);
             let inner = inner.clone();
+            let per_ip = per_ip.clone();
             inner.clone().tasks.spawn(async move {
-                serve_connection(inner, socket, peer.to_string()).await;
+                serve_connection(inner.clone(), socket, peer.to_string()).await;
+                if inner.config.max_connections_per_ip.is_some() {
+                    let mut open = per_ip.lock().expect("not poisoned");
+                    if let Some(n) = open.get_mut(&ip) {
+                        *n -= 1;
+                        if *n == 0 {
+                            open.remove(&ip);
+                        }
+                    }
+                }
                 drop(permit);
             });
         }

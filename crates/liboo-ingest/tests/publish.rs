@@ -385,3 +385,48 @@ async fn a_stalled_publisher_times_out_and_the_key_publishes_again() {
     frozen.kill().await.unwrap();
     server.stop().await;
 }
+
+/// At most 16 RTMP connections from one address (the default): the next one is closed at
+/// once, the others are untouched, and a freed slot can be used again.
+#[tokio::test]
+async fn connections_per_address_are_capped() {
+    let server = Server::start(Duration::from_millis(500)).await;
+    let addr = ("127.0.0.1", server.port);
+    let mut open = Vec::new();
+    for _ in 0..16 {
+        open.push(tokio::net::TcpStream::connect(addr).await.unwrap());
+    }
+    // Each of them is waiting for a handshake, not closed.
+    let mut buf = [0u8; 1];
+    for sock in &mut open {
+        let read = tokio::time::timeout(Duration::from_millis(200), sock.read(&mut buf)).await;
+        assert!(
+            read.is_err(),
+            "a connection within the cap was answered or closed"
+        );
+    }
+    let closed_at_once = |mut sock: tokio::net::TcpStream| async move {
+        let mut buf = [0u8; 1];
+        match tokio::time::timeout(Duration::from_secs(5), sock.read(&mut buf)).await {
+            Ok(Ok(0)) | Ok(Err(_)) => true,
+            Ok(Ok(_)) | Err(_) => false,
+        }
+    };
+    let over = tokio::net::TcpStream::connect(addr).await.unwrap();
+    assert!(
+        closed_at_once(over).await,
+        "the 17th connection stayed open"
+    );
+    // Freeing one slot lets one more in.
+    drop(open.pop());
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let mut again = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let read = tokio::time::timeout(Duration::from_millis(300), again.read(&mut buf)).await;
+    assert!(
+        read.is_err(),
+        "a freed slot was not given to the next connection"
+    );
+    drop(again);
+    drop(open);
+    server.stop().await;
+}

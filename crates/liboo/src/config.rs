@@ -189,6 +189,10 @@ pub struct ServeArgs {
     #[arg(long, env = "LIBOO_FRAME_SECONDS", value_name = "SECONDS")]
     pub frame_seconds: Option<f64>,
 
+    /// Open RTMP connections per client IP, 0 for no limit [default: 16].
+    #[arg(long, env = "LIBOO_RTMP_MAX_CONNECTIONS_PER_IP", value_name = "COUNT")]
+    pub rtmp_max_connections_per_ip: Option<u32>,
+
     /// Serve the web app from this folder (a `vite build` of web/) instead of the copy
     /// built into the binary; for working on the app [default: the built-in copy].
     #[arg(long, env = "LIBOO_WEB_DIR", value_name = "DIR")]
@@ -225,6 +229,7 @@ struct FileConfig {
     ladder: Option<Vec<u32>>,
     part_seconds: Option<f64>,
     frame_seconds: Option<f64>,
+    rtmp_max_connections_per_ip: Option<u32>,
     web_dir: Option<PathBuf>,
     /// The server secret may be kept in the file instead of the environment.
     secret: Option<String>,
@@ -259,6 +264,7 @@ pub struct Config {
     /// Rendition heights with `--transcode`; empty without.
     pub ladder: Vec<u32>,
     pub frame_interval: Duration,
+    pub rtmp_max_connections_per_ip: Option<u32>,
     pub web_dir: Option<PathBuf>,
     /// From `LIBOO_SECRET` or the file; otherwise kept in the data dir.
     pub secret: Option<String>,
@@ -453,6 +459,12 @@ impl ServeArgs {
                 0.0,
                 3600.0,
             )?,
+            rtmp_max_connections_per_ip: Some(
+                self.rtmp_max_connections_per_ip
+                    .or(file.rtmp_max_connections_per_ip)
+                    .unwrap_or(16),
+            )
+            .filter(|n| *n > 0),
             web_dir: match self.web_dir.or(file.web_dir) {
                 Some(dir) if !dir.join("index.html").is_file() => bail!(
                     "--web-dir {} has no index.html; run `npm run build` in web/ first",

@@ -219,6 +219,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
             segment_target: config.segment_target,
             reconnect_grace: config.reconnect_grace,
             frame_interval: config.frame_interval,
+            max_connections_per_ip: config.rtmp_max_connections_per_ip,
             part_target: config.part_target,
             ladder: config.ladder.clone(),
             // Players get LL playlists from liboo; their parts come from the media base.
