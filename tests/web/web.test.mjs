@@ -538,23 +538,40 @@ test('a host broadcasts, viewers watch and chat, and the replay keeps the questi
   await viewer.context().close();
 });
 
-test('with a quality ladder the player offers each variant and switches to it', { timeout: 180_000 }, async () => {
-  // A liboo of its own that transcodes the 360p fixture to 240p and 180p.
-  const dir = mkdtempSync(join(tmpdir(), 'liboo-web-ladder-'));
+/**
+ * Runs `body` against a liboo of its own started with `flags`, a host publishing the
+ * fixture in a loop, and a viewer's page on the live page that already plays; then
+ * stops them all.
+ */
+async function withOwnBroadcast(name, flags, body) {
+  const dir = mkdtempSync(join(tmpdir(), `liboo-web-${name}-`));
   const [httpPort, ingestPort] = [await freePort(), await freePort()];
   const here = `http://127.0.0.1:${httpPort}`;
   const node = run(LIBOO, ['serve', '--http-addr', `127.0.0.1:${httpPort}`, '--rtmp-addr', `127.0.0.1:${ingestPort}`,
-    '--data-dir', dir, '--public-url', here, '--transcode', '--ladder', '240,180']);
+    '--data-dir', dir, '--public-url', here, ...flags]);
   try {
-    await until('the ladder node', async () => (await fetch(`${here}/healthz`)).ok);
+    await until(`the ${name} node`, async () => (await fetch(`${here}/healthz`)).ok);
     const keys = await (await fetch(`${here}/api/host/key`, { method: 'POST',
-      headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId: 'ladder-web' }) })).json();
+      headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId: `${name}-web` }) })).json();
     const ff = run('ffmpeg', ['-v', 'error', '-re', '-stream_loop', '-1', '-i', FIXTURE, '-c', 'copy', '-f', 'flv',
       `rtmp://127.0.0.1:${ingestPort}/live/${keys.streamKey}`]);
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.goto(`${here}/live/${keys.sessionKey}`);
     await playing(page);
+    await body({ page, here, keys });
+    await context.close();
+    ff.kill('SIGKILL');
+  } finally {
+    node.kill('SIGKILL');
+    await node.exited;
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test('with a quality ladder the player offers each variant and switches to it', { timeout: 180_000 }, async () => {
+  // The 360p fixture transcoded to 240p and 180p.
+  await withOwnBroadcast('ladder', ['--transcode', '--ladder', '240,180'], async ({ page }) => {
     const quality = page.getByTestId('player-quality');
     await quality.waitFor();
     const options = await quality.locator('option').allTextContents();
@@ -565,42 +582,16 @@ test('with a quality ladder the player offers each variant and switches to it', 
     await quality.selectOption({ label: '240p' });
     await until('the 240p variant to show', async () => (await video(page)).h === 240, 30_000);
     await noScriptRan(page);
-    await context.close();
-    ff.kill('SIGKILL');
-  } finally {
-    node.kill('SIGKILL');
-    await node.exited;
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test('a classic HLS stream plays one target duration behind live, not three', { timeout: 180_000 }, async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'liboo-web-classic-'));
-  const [httpPort, ingestPort] = [await freePort(), await freePort()];
-  const here = `http://127.0.0.1:${httpPort}`;
-  const node = run(LIBOO, ['serve', '--http-addr', `127.0.0.1:${httpPort}`, '--rtmp-addr', `127.0.0.1:${ingestPort}`,
-    '--data-dir', dir, '--public-url', here, '--hls-format', 'ts', '--segment-seconds', '1']);
-  try {
-    await until('the classic node', async () => (await fetch(`${here}/healthz`)).ok);
-    const keys = await (await fetch(`${here}/api/host/key`, { method: 'POST',
-      headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId: 'classic-web' }) })).json();
-    const ff = run('ffmpeg', ['-v', 'error', '-re', '-stream_loop', '-1', '-i', FIXTURE, '-c', 'copy', '-f', 'flv',
-      `rtmp://127.0.0.1:${ingestPort}/live/${keys.streamKey}`]);
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    await page.goto(`${here}/live/${keys.sessionKey}`);
-    await playing(page);
+  await withOwnBroadcast('classic', ['--hls-format', 'ts', '--segment-seconds', '1'], async ({ page, here, keys }) => {
     const target = await until('hls.js to settle its target', async () =>
       Number(await page.evaluate(() => document.querySelector('video').dataset.targetLatency)) || undefined);
     const playlist = await (await fetch(`${here}/media/live/${keys.sessionKey}/index.m3u8`)).text();
     const duration = Number(/#EXT-X-TARGETDURATION:(\d+)/.exec(playlist)[1]);
     t.diagnostic(`TARGETDURATION ${duration} s, hls.js targets ${target} s behind live`);
     assert.equal(target, duration, 'one target duration behind the live edge');
-    await context.close();
-    ff.kill('SIGKILL');
-  } finally {
-    node.kill('SIGKILL');
-    await node.exited;
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });

@@ -5,34 +5,16 @@
 //! `LIBOO_BIN`, or build it first (`cargo build -p liboo`, debug or release).
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use liboo_publish::{Media, Options, PublishError, Target, publish};
-use serde_json::{Value, json};
+use liboo_testkit::{LibooProcess, host_keys};
+use serde_json::Value;
 
 const FIXTURE: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/../../tests/fixtures/testsrc.flv"
 );
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .unwrap()
-}
-
-fn wait_for_port(addr: &str, timeout: Duration) -> bool {
-    let start = Instant::now();
-    while start.elapsed() < timeout {
-        if std::net::TcpStream::connect(addr).is_ok() {
-            return true;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    false
-}
 
 fn liboo_bin() -> PathBuf {
     if let Some(p) = std::env::var_os("LIBOO_BIN") {
@@ -52,47 +34,9 @@ fn liboo_bin() -> PathBuf {
         .expect("no liboo binary: run `cargo build -p liboo` or set LIBOO_BIN")
 }
 
-struct Liboo {
-    child: Child,
-    http: String,
-    rtmp: String,
-}
-
-impl Drop for Liboo {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start(data_dir: &Path) -> Liboo {
-    let http = format!("127.0.0.1:{}", free_port());
-    let rtmp = format!("127.0.0.1:{}", free_port());
-    let child = Command::new(liboo_bin())
-        .args(["serve", "--http-addr", &http, "--rtmp-addr", &rtmp])
-        .args(["--reconnect-grace", "0.5"])
-        .arg("--data-dir")
-        .arg(data_dir)
-        .env_remove("LIBOO_SECRET")
-        .stdout(Stdio::null())
-        .stderr(std::fs::File::create(data_dir.join("stderr.log")).unwrap())
-        .spawn()
-        .expect("spawn liboo");
-    let mut liboo = Liboo {
-        child,
-        http: format!("http://{http}"),
-        rtmp,
-    };
-    let up = wait_for_port(&http, Duration::from_secs(30))
-        && wait_for_port(&liboo.rtmp, Duration::from_secs(30));
-    if !up {
-        let _ = liboo.child.kill();
-        panic!(
-            "liboo did not start: {}",
-            std::fs::read_to_string(data_dir.join("stderr.log")).unwrap_or_default()
-        );
-    }
-    liboo
+fn start(data_dir: &Path) -> LibooProcess {
+    let bin = liboo_bin();
+    LibooProcess::start(bin.to_str().expect("UTF-8 path"), data_dir, &[])
 }
 
 async fn get(url: &str) -> Value {
@@ -112,16 +56,7 @@ fn extinf_sum(playlist: &str) -> f64 {
 async fn fixture_published_in_real_time_becomes_a_six_second_replay() {
     let dir = tempfile::tempdir().unwrap();
     let liboo = start(dir.path());
-    let keys: Value = reqwest::Client::new()
-        .post(format!("{}/api/host/key", liboo.http))
-        .json(&json!({"userId": "publisher"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let stream_key = keys["streamKey"].as_str().unwrap();
+    let (stream_key, _) = host_keys(&liboo.http, "publisher").await;
 
     // A key the server does not know is refused with an onStatus error, not a hang.
     let wrong = Target::parse(&format!("rtmp://{}/live/not-a-key", liboo.rtmp)).unwrap();

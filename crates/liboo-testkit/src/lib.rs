@@ -335,3 +335,23 @@ impl Drop for LibooProcess {
         let _ = self.child.wait();
     }
 }
+
+/// A host's keys from `POST {http}/api/host/key`: `(streamKey, sessionKey)`.
+pub async fn host_keys(http: &str, user_id: &str) -> (String, String) {
+    let keys: serde_json::Value = reqwest::Client::new()
+        .post(format!("{http}/api/host/key"))
+        .json(&serde_json::json!({ "userId": user_id }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let key = |name: &str| {
+        keys[name]
+            .as_str()
+            .unwrap_or_else(|| panic!("no {name} in {keys}"))
+            .to_owned()
+    };
+    (key("streamKey"), key("sessionKey"))
+}

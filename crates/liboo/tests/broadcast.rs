@@ -36,17 +36,7 @@ trait Host {
 impl Host for Liboo {
     /// A host's keys: (streamKey, sessionKey).
     async fn keys(&self, user_id: &str) -> (String, String) {
-        let keys: Value = reqwest::Client::new()
-            .post(format!("{}/api/host/key", self.http))
-            .json(&json!({ "userId": user_id }))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let key = |name: &str| keys[name].as_str().unwrap().to_owned();
-        (key("streamKey"), key("sessionKey"))
+        liboo_testkit::host_keys(&self.http, user_id).await
     }
 
     /// ffmpeg publishing the fixture at its pace, `loops` more times after the first.
@@ -64,6 +54,22 @@ impl Host for Liboo {
 
 async fn get(url: &str) -> Value {
     reqwest::get(url).await.unwrap().json().await.unwrap()
+}
+
+/// ffprobe's `codec_name,width,height` line for each stream of `url`.
+fn streams_of(url: &str) -> String {
+    tool(
+        "ffprobe",
+        &[
+            "-v",
+            "error",
+            "-show_entries",
+            "stream=codec_name,width,height",
+            "-of",
+            "csv=p=0",
+            url,
+        ],
+    )
 }
 
 /// Runs a media tool and returns its stdout, failing with its stderr.
@@ -427,18 +433,7 @@ async fn low_latency_parts_blocking_reload_and_fmp4_replay() {
         .await
         .unwrap();
     assert_eq!(far.status(), 400);
-    let streams = tool(
-        "ffprobe",
-        &[
-            "-v",
-            "error",
-            "-show_entries",
-            "stream=codec_name,width,height",
-            "-of",
-            "csv=p=0",
-            &playlist_url,
-        ],
-    );
+    let streams = streams_of(&playlist_url);
     assert!(
         streams.contains("h264,640,360") && streams.contains("aac"),
         "{streams}"
@@ -571,18 +566,7 @@ async fn transcode_makes_a_ladder_of_variants() {
             assert!(started.elapsed() < Duration::from_secs(20), "{url}: {text}");
             tokio::time::sleep(Duration::from_millis(200)).await;
         }
-        let streams = tool(
-            "ffprobe",
-            &[
-                "-v",
-                "error",
-                "-show_entries",
-                "stream=codec_name,width,height",
-                "-of",
-                "csv=p=0",
-                &url,
-            ],
-        );
+        let streams = streams_of(&url);
         assert!(
             streams.contains(&format!("h264,{size}")) && streams.contains("aac"),
             "{url}: {streams}"

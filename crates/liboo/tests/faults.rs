@@ -2,8 +2,8 @@
 
 use std::time::{Duration, Instant};
 
-use liboo_testkit::{LibooProcess, PrivateMariaDb};
-use serde_json::{Value, json};
+use liboo_testkit::{LibooProcess, PrivateMariaDb, host_keys};
+use serde_json::Value;
 
 /// Polls `url` until its status is `want`, and returns the body.
 async fn until_status(url: &str, want: u16, what: &str) -> String {
@@ -33,16 +33,7 @@ async fn the_api_rides_out_a_database_restart() {
         dir.path(),
         &["--database-url", &db.url()],
     );
-    let keys: Value = reqwest::Client::new()
-        .post(format!("{}/api/host/key", liboo.http))
-        .json(&json!({"userId": "fault-host"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let session_key = keys["sessionKey"].as_str().unwrap();
+    let (_, session_key) = host_keys(&liboo.http, "fault-host").await;
     let state = format!("{}/api/host/state?sessionKey={session_key}", liboo.http);
     until_status(&state, 200, "before").await;
 
@@ -72,16 +63,8 @@ async fn the_api_rides_out_a_database_restart() {
     );
     until_status(&format!("{}/readyz", liboo.http), 200, "readiness after").await;
     // The channel made before the outage is still there.
-    let again: Value = reqwest::Client::new()
-        .post(format!("{}/api/host/key", liboo.http))
-        .json(&json!({"userId": "fault-host"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(again["sessionKey"], session_key);
+    let (_, again) = host_keys(&liboo.http, "fault-host").await;
+    assert_eq!(again, session_key);
     let log = std::fs::read_to_string(dir.path().join("stderr.log")).unwrap();
     assert!(
         log.contains("WARN") || log.contains("ERROR"),
