@@ -36,7 +36,8 @@ fn profile_name(idc: u8) -> String {
 }
 
 impl HealthMeter {
-    pub(crate) fn video_config(&mut self, avc: &AvcDecoderConfig) {
+    /// The source's H.264 setup and its picture size (from the SPS, if it parsed).
+    pub(crate) fn video_config(&mut self, avc: &AvcDecoderConfig, size: Option<(u32, u32)>) {
         let level = avc.level_indication;
         self.video_codec = Some(format!(
             "H.264 {} {}.{}",
@@ -44,11 +45,7 @@ impl HealthMeter {
             level / 10,
             level % 10
         ));
-        self.size = avc
-            .sps
-            .first()
-            .and_then(|sps| flv::parse_sps(sps).ok())
-            .map(|sps| (sps.width, sps.height));
+        self.size = size;
     }
 
     pub(crate) fn audio_config(&mut self, asc: &AudioSpecificConfig) {

@@ -50,6 +50,8 @@ pub(crate) struct Packager {
     live: Playlist,
     vod: Playlist,
     avc: Option<AvcDecoderConfig>,
+    /// The picture size its SPS gives, read once per sequence header.
+    size: Option<(u32, u32)>,
     asc: Option<AudioSpecificConfig>,
     adts: Vec<u8>,
     /// Sequence number of the next stored segment. Ours rather than the segmenter's, so that a
@@ -296,6 +298,7 @@ impl Packager {
             live,
             vod: Playlist::event(target),
             avc: None,
+            size: None,
             asc: None,
             adts: Vec::new(),
             next_sequence: 0,
@@ -305,7 +308,8 @@ impl Packager {
             anchor_media_ms: None,
             replay_every: (live_window.max(3) as u64 - 1).min(REPLAY_EVERY),
             frame_every_ms: settings.frame_interval.as_millis() as i64,
-            frames: frames.filter(|_| !settings.frame_interval.is_zero()),
+            // `Ingest::new` makes no frame maker when frames are switched off.
+            frames,
             next_frame_ms: None,
             uploads,
             uploader,
@@ -334,22 +338,23 @@ impl Packager {
         }
         let done = match tag.packet {
             VideoPacket::SequenceHeader(config) => {
+                self.size = config
+                    .sps
+                    .first()
+                    .and_then(|sps| flv::parse_sps(sps).ok())
+                    .map(|sps| (sps.width, sps.height));
                 match &mut self.mux {
                     Mux::Ts(segmenter) => {
                         segmenter.set_parameter_sets(config.sps.clone(), config.pps.clone());
                     }
                     Mux::Cmaf(cmaf) => {
-                        let (width, height) = config
-                            .sps
-                            .first()
-                            .and_then(|sps| flv::parse_sps(sps).ok())
-                            .map_or((0, 0), |sps| (sps.width, sps.height));
+                        let (width, height) = self.size.unwrap_or((0, 0));
                         // The record itself follows the 5-byte AVC video tag header.
                         cmaf.segmenter
                             .set_video_config(body.slice(5..), width, height);
                     }
                 }
-                self.health.video_config(&config);
+                self.health.video_config(&config, self.size);
                 self.avc = Some(config);
                 self.start_ladder();
                 None
@@ -595,15 +600,12 @@ impl Packager {
 
     /// Starts the renditions once the source's picture size is known.
     fn start_ladder(&mut self) {
-        let (Some(ladder), Some(avc)) = (self.ladder.as_mut(), self.avc.as_ref()) else {
+        let (Some(ladder), Some((width, height))) = (self.ladder.as_mut(), self.size) else {
             return;
         };
         if ladder.started {
             return;
         }
-        let Some(sps) = avc.sps.first().and_then(|sps| flv::parse_sps(sps).ok()) else {
-            return;
-        };
         ladder.started = true;
         let mut start = flv::write_header(true, true).to_vec();
         for (kind, header) in [
@@ -615,7 +617,7 @@ impl Packager {
             }
         }
         let start = Bytes::from(start);
-        for rung in ladder::rungs(&ladder.heights, sps.width, sps.height) {
+        for rung in ladder::rungs(&ladder.heights, width, height) {
             let info = BroadcastInfo {
                 prefix: format!("{}/{}", self.info.prefix, rung.name()),
                 ..self.info.clone()
@@ -654,12 +656,7 @@ impl Packager {
             .map(|asc| format!(",mp4a.40.{}", asc.object_type))
             .unwrap_or_default();
         let audio_bits = if self.asc.is_some() { 160_000 } else { 0 };
-        let (width, height) = self
-            .avc
-            .as_ref()
-            .and_then(|avc| avc.sps.first())
-            .and_then(|sps| flv::parse_sps(sps).ok())
-            .map_or((0, 0), |sps| (sps.width, sps.height));
+        let (width, height) = self.size.unwrap_or((0, 0));
         let source_codec = self.avc.as_ref().map_or("avc1.640028".to_owned(), |avc| {
             ladder::avc_codec(
                 avc.profile_indication,
