@@ -140,8 +140,8 @@ struct Directives {
 }
 
 /// A blocking playlist reload: held until the playlist lists the asked segment or part,
-/// answered from this node's ingest. `None` when this node does not make the playlist
-/// (then storage answers, without blocking).
+/// answered from this node's ingest when it makes the playlist, else from storage.
+/// `None` when it is no playlist or storage has none (the plain media path answers).
 async fn blocking_reload(s: &HttpState, key: &str, d: &Directives) -> Option<Response> {
     let msn = d.msn?;
     if !key.ends_with(".m3u8") {
