@@ -104,10 +104,32 @@ async fn count_requests(req: Request, next: Next) -> Response {
 }
 
 async fn metrics(State(s): State<HttpState>) -> impl IntoResponse {
+    record_process_gauges();
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
         s.metrics.render(),
     )
+}
+
+/// Gauges read at scrape time, to see leaks over a long run: the runtime's live tasks and,
+/// on Linux, the process's open files and resident memory.
+fn record_process_gauges() {
+    let tasks = tokio::runtime::Handle::current()
+        .metrics()
+        .num_alive_tasks();
+    metrics::gauge!("liboo_runtime_alive_tasks").set(tasks as f64);
+    if let Ok(dir) = std::fs::read_dir("/proc/self/fd") {
+        metrics::gauge!("liboo_process_open_fds").set(dir.count() as f64);
+    }
+    let rss_kib = std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+            line.split_whitespace().nth(1)?.parse::<f64>().ok()
+        });
+    if let Some(kib) = rss_kib {
+        metrics::gauge!("liboo_process_resident_memory_bytes").set(kib * 1024.0);
+    }
 }
 
 /// Ready when the database, Redis (if configured) and storage all answer.

@@ -179,6 +179,19 @@ async fn embedded_defaults_serve_health_media_and_api() {
     let stream_key = keys["streamKey"].as_str().unwrap().to_owned();
     let metrics = node.get("/metrics").await.text().await.unwrap();
     assert!(metrics.contains("liboo_http_requests_total"), "{metrics}");
+    // The leak gauges a soak watches: live tasks, open files and resident memory, all
+    // positive for a running node.
+    for gauge in [
+        "liboo_runtime_alive_tasks",
+        "liboo_process_open_fds",
+        "liboo_process_resident_memory_bytes",
+    ] {
+        let value: f64 = metrics
+            .lines()
+            .find_map(|l| l.strip_prefix(gauge)?.trim().parse().ok())
+            .unwrap_or_else(|| panic!("{gauge} missing from /metrics:\n{metrics}"));
+        assert!(value > 0.0, "{gauge} {value}");
+    }
     let secret = std::fs::read_to_string(dir.path().join("secret")).unwrap();
     assert_eq!(secret.len(), 64);
     let docs = node.get("/api/docs").await;
