@@ -83,6 +83,7 @@ fn full_publish_flow() {
             HandshakeKind::Plain
         };
         assert_eq!(server.handshake_kind(), Some(want_kind));
+        assert!(server.handshake_done());
         assert_eq!(
             events,
             vec![
@@ -230,7 +231,11 @@ fn handshaken(server: &mut ServerSession) -> ChunkWriter {
     server.feed(&c0c1).unwrap();
     let mut c2 = BytesMut::new();
     hs.feed(&server.take_output(), &mut c2).unwrap();
-    server.feed(&c2).unwrap();
+    // Until the last byte of C2, the handshake is not over.
+    server.feed(&c2[..c2.len() - 1]).unwrap();
+    assert!(!server.handshake_done());
+    server.feed(&c2[c2.len() - 1..]).unwrap();
+    assert!(server.handshake_done());
     ChunkWriter::new()
 }
 

@@ -162,6 +162,11 @@ impl ServerSession {
         !self.transport.output.is_empty()
     }
 
+    /// Whether the handshake is over (C2 read) and the chunk stream has begun.
+    pub fn handshake_done(&self) -> bool {
+        matches!(self.phase, Phase::Chunks)
+    }
+
     /// Which handshake the client used, once it is complete.
     pub fn handshake_kind(&self) -> Option<HandshakeKind> {
         self.handshake_kind
