@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use liboo_db::DbError;
+use rtmp::chunk::ReaderLimits;
 use rtmp::{ServerConfig, ServerEvent, ServerSession};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio_util::sync::CancellationToken;
@@ -57,18 +58,30 @@ pub(crate) struct Connection<S> {
     /// stale one.
     token: CancellationToken,
     publishing: Option<Publishing>,
+    /// Since when the connection has been waiting: for its handshake (from connect), then
+    /// for a publish (from the end of the handshake or of the last publish).
+    waiting_since: Instant,
     /// The channel's session key once known, for logs (the stream key is never logged).
     pub(crate) session_key: Option<String>,
 }
 
 impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
     pub(crate) fn new(inner: Arc<Inner>, stream: S, token: CancellationToken) -> Self {
+        let limits = ReaderLimits {
+            max_message_len: inner.config.max_message_bytes,
+            max_chunk_streams: inner.config.max_chunk_streams,
+            ..ReaderLimits::default()
+        };
         Connection {
             inner,
             stream,
-            session: ServerSession::new(ServerConfig::default()),
+            session: ServerSession::new(ServerConfig {
+                limits,
+                ..ServerConfig::default()
+            }),
             token,
             publishing: None,
+            waiting_since: Instant::now(),
             session_key: None,
         }
     }
@@ -122,10 +135,18 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
 
     async fn drive(&mut self) -> Result<End, IngestError> {
         let mut buf = vec![0u8; 64 * 1024];
-        let timeout = self.inner.config.media_timeout;
-        let mut tick = tokio::time::interval(timeout.min(Duration::from_secs(1)) / 2);
+        let config = &self.inner.config;
+        let shortest = [
+            config.media_timeout,
+            config.handshake_timeout,
+            config.idle_timeout,
+            Duration::from_secs(1),
+        ]
+        .into_iter()
+        .min()
+        .expect("not empty");
+        let mut tick = tokio::time::interval(shortest / 2);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        let mut last_read = Instant::now();
         loop {
             let n = tokio::select! {
                 _ = self.token.cancelled() => {
@@ -133,16 +154,19 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
                 }
                 r = self.stream.read(&mut buf) => r?,
                 _ = tick.tick() => {
-                    self.on_tick(last_read)?;
+                    self.on_tick()?;
                     continue;
                 }
             };
             if n == 0 {
                 return Ok(End::HangUp);
             }
-            last_read = Instant::now();
+            let handshaking = !self.session.handshake_done();
             // Events queued before an error are still handled and any reply still sent.
             let fed = self.session.feed(&buf[..n]);
+            if handshaking && self.session.handshake_done() {
+                self.waiting_since = Instant::now();
+            }
             let mut refused = false;
             while let Some(event) = self.session.poll_event() {
                 refused |= !self.on_event(event).await?;
@@ -174,12 +198,19 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
         Ok(())
     }
 
-    fn on_tick(&mut self, last_read: Instant) -> Result<(), IngestError> {
-        let timeout = self.inner.config.media_timeout;
+    fn on_tick(&mut self) -> Result<(), IngestError> {
+        let config = &self.inner.config;
+        let timeout = config.media_timeout;
         let Some(p) = self.publishing.as_mut() else {
-            // Before publishing, any bytes count as life (the handshake and commands).
-            if last_read.elapsed() > timeout {
-                return Err(IngestError::Timeout(timeout));
+            // Not publishing: whatever else arrives, the handshake and then a publish must
+            // come in time. A trickle of bytes or of pings does not keep a socket.
+            let waited = self.waiting_since.elapsed();
+            if !self.session.handshake_done() {
+                if waited > config.handshake_timeout {
+                    return Err(IngestError::HandshakeTimeout(config.handshake_timeout));
+                }
+            } else if waited > config.idle_timeout {
+                return Err(IngestError::IdleTimeout(config.idle_timeout));
             }
             return Ok(());
         };
@@ -424,6 +455,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
         let Some(p) = self.publishing.take() else {
             return;
         };
+        self.waiting_since = Instant::now();
         if finish_now {
             self.inner.registry.remove(p.channel_id);
             crate::finish(&self.inner, *p.packager).await;

@@ -19,6 +19,10 @@ pub enum IngestError {
     Storage(#[from] liboo_storage::StorageError),
     #[error("no data from the peer for {0:?}")]
     Timeout(std::time::Duration),
+    #[error("no complete RTMP handshake within {0:?}")]
+    HandshakeTimeout(std::time::Duration),
+    #[error("no publish within {0:?} of the handshake or the last publish")]
+    IdleTimeout(std::time::Duration),
     #[error("H.264 frame before its sequence header")]
     NoSequenceHeader,
 }
@@ -35,6 +39,24 @@ impl IngestError {
                     | io::ErrorKind::UnexpectedEof
             ),
             _ => false,
+        }
+    }
+
+    /// The configurable limit that ended a connection, if one did: its name (the `limit`
+    /// label of `liboo_limit_hits_total`) and the `liboo serve` flag that raises it.
+    pub fn limit(&self) -> Option<(&'static str, &'static str)> {
+        match self {
+            IngestError::HandshakeTimeout(_) => {
+                Some(("rtmp_handshake_timeout", "--rtmp-handshake-timeout"))
+            }
+            IngestError::IdleTimeout(_) => Some(("rtmp_idle_timeout", "--rtmp-idle-timeout")),
+            IngestError::Rtmp(rtmp::Error::MessageTooLarge { .. }) => {
+                Some(("rtmp_max_message_bytes", "--rtmp-max-message-bytes"))
+            }
+            IngestError::Rtmp(rtmp::Error::TooManyChunkStreams { .. }) => {
+                Some(("rtmp_max_chunk_streams", "--rtmp-max-chunk-streams"))
+            }
+            _ => None,
         }
     }
 }

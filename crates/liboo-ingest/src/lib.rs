@@ -63,6 +63,20 @@ pub struct IngestConfig {
     pub reconnect_grace: Duration,
     /// No data for this long and the publisher is dropped.
     pub media_timeout: Duration,
+    /// Time a new connection has to finish the RTMP handshake (C0 to C2). OBS and ffmpeg
+    /// take a round trip; a client that sends nothing or half a handshake only holds a
+    /// socket.
+    pub handshake_timeout: Duration,
+    /// Time a connection may go without publishing once its handshake is done (or its
+    /// publish has ended), however much else it sends. Publishers ask to publish right
+    /// after `connect`; the media timeout covers a publishing connection.
+    pub idle_timeout: Duration,
+    /// Largest RTMP message a peer may announce, in bytes. Whole messages are buffered,
+    /// so this bounds what one costs; a keyframe is the largest thing a publisher sends.
+    pub max_message_bytes: u32,
+    /// Chunk streams one connection may use. Each needs a header and perhaps a partial
+    /// message kept; publishers use fewer than ten.
+    pub max_chunk_streams: usize,
     /// Capacity of the queue between a broadcast's packager and its uploader.
     pub upload_queue: usize,
     /// Open RTMP connections per client IP; `None` for no limit. A publisher needs one,
@@ -92,6 +106,10 @@ impl Default for IngestConfig {
             live_window: 6,
             reconnect_grace: Duration::from_secs(10),
             media_timeout: Duration::from_secs(10),
+            handshake_timeout: Duration::from_secs(10),
+            idle_timeout: Duration::from_secs(10),
+            max_message_bytes: rtmp::chunk::ReaderLimits::default().max_message_len,
+            max_chunk_streams: rtmp::chunk::ReaderLimits::default().max_chunk_streams,
             upload_queue: 64,
             max_connections_per_ip: Some(16),
             part_target: None,
@@ -197,6 +215,8 @@ impl Ingest {
                 if *n >= limit {
                     metrics::counter!("liboo_ingest_refused_connections_total", "why" => "per_ip")
                         .increment(1);
+                    metrics::counter!("liboo_limit_hits_total", "limit" => "rtmp_max_connections_per_ip")
+                        .increment(1);
                     tracing::warn!(%peer, limit, "RTMP connection refused: too many from this address (--rtmp-max-connections-per-ip)");
                     drop(socket);
                     continue;
@@ -253,6 +273,11 @@ async fn serve_connection<S: AsyncRead + AsyncWrite + Unpin>(
         }
         Err(e) if e.is_disconnect() => {
             tracing::info!(conn = id, %peer, session_key, reason = %e, "connection closed by peer")
+        }
+        Err(e) if e.limit().is_some() => {
+            let (limit, flag) = e.limit().expect("matched");
+            metrics::counter!("liboo_limit_hits_total", "limit" => limit).increment(1);
+            tracing::warn!(conn = id, %peer, session_key, error = %e, limit, raise_with = flag, "RTMP connection closed: over a limit");
         }
         Err(e) => {
             tracing::warn!(conn = id, %peer, session_key, error = %e, "connection closed: fault")

@@ -180,6 +180,28 @@ fn command_chunk(body: &[u8]) -> Vec<u8> {
     chunk
 }
 
+/// Sends `connect(1, {app: "live"})` and reads the start of the reply (window, bandwidth,
+/// chunk size, `_result`), which proves the session is up.
+async fn connect_answered(sock: &mut tokio::net::TcpStream) -> bool {
+    let mut connect = vec![0x02, 0x00, 0x07];
+    connect.extend_from_slice(b"connect");
+    connect.push(0x00);
+    connect.extend_from_slice(&1.0f64.to_be_bytes());
+    connect.extend_from_slice(&[0x03, 0x00, 0x03]);
+    connect.extend_from_slice(b"app");
+    connect.extend_from_slice(&[0x02, 0x00, 0x04]);
+    connect.extend_from_slice(b"live");
+    connect.extend_from_slice(&[0x00, 0x00, 0x09]);
+    if sock.write_all(&command_chunk(&connect)).await.is_err() {
+        return false;
+    }
+    let mut reply = vec![0u8; 64];
+    matches!(
+        tokio::time::timeout(Duration::from_secs(5), sock.read(&mut reply)).await,
+        Ok(Ok(n)) if n > 0
+    )
+}
+
 async fn closed_by_server(sock: &mut tokio::net::TcpStream) -> bool {
     let mut buf = [0u8; 4096];
     let wait = async {
@@ -301,22 +323,8 @@ async fn a_client_that_stops_reading_is_dropped_alone() {
     let addr = ("127.0.0.1", server.port);
 
     let mut sock = plain_handshake(addr).await;
-
-    // connect(1, {app: "live"}): calls before connect end the connection at once.
-    let mut connect = vec![0x02, 0x00, 0x07];
-    connect.extend_from_slice(b"connect");
-    connect.push(0x00);
-    connect.extend_from_slice(&1.0f64.to_be_bytes());
-    connect.extend_from_slice(&[0x03, 0x00, 0x03]);
-    connect.extend_from_slice(b"app");
-    connect.extend_from_slice(&[0x02, 0x00, 0x04]);
-    connect.extend_from_slice(b"live");
-    connect.extend_from_slice(&[0x00, 0x00, 0x09]);
-    sock.write_all(&command_chunk(&connect)).await.unwrap();
-    // The connect reply (window, bandwidth, chunk size, _result) proves the session is up.
-    let mut reply = vec![0u8; 64];
-    let n = sock.read(&mut reply).await.unwrap();
-    assert!(n > 0, "no reply to connect");
+    // Calls before connect end the connection at once.
+    assert!(connect_answered(&mut sock).await, "no reply to connect");
 
     // One AMF0 command message per chunk: "nope"(txid, null). Unknown calls with a
     // transaction id get an `_error` reply, several times larger than the call.
@@ -428,5 +436,166 @@ async fn connections_per_address_are_capped() {
     );
     drop(again);
     drop(open);
+    server.stop().await;
+}
+
+/// Chunks of one message made by the rtmp crate's writer (chunk size 128).
+fn chunks(csid: u32, type_id: u8, stream_id: u32, payload: Vec<u8>) -> Vec<u8> {
+    let mut out = bytes::BytesMut::new();
+    rtmp::chunk::ChunkWriter::new().write(
+        &rtmp::chunk::RawMessage {
+            csid,
+            timestamp: 0,
+            type_id,
+            stream_id,
+            payload: payload.into(),
+        },
+        &mut out,
+    );
+    out.to_vec()
+}
+
+/// An Acknowledgement (type 3) on chunk stream `csid`: a protocol control message that
+/// needs no answer, so it makes a chunk stream and keeps a connection busy.
+fn acknowledgement(csid: u32) -> Vec<u8> {
+    chunks(csid, 3, 0, vec![0, 0, 0, 1])
+}
+
+/// Writes `bytes` one small piece at a time, pausing between them, until the server
+/// closes the connection; true if it did within 20 s.
+async fn trickle_until_closed(
+    sock: tokio::net::TcpStream,
+    bytes: Vec<u8>,
+    pause: Duration,
+) -> bool {
+    let (mut reader, mut writer) = sock.into_split();
+    let closed = async move {
+        let mut buf = [0u8; 4096];
+        while matches!(reader.read(&mut buf).await, Ok(n) if n > 0) {}
+    };
+    let trickle = async move {
+        for piece in bytes.chunks(16).cycle() {
+            if writer.write_all(piece).await.is_err() {
+                break;
+            }
+            tokio::time::sleep(pause).await;
+        }
+        // The writer only fails once the server is gone; wait for the reader to see it.
+        std::future::pending::<()>().await;
+    };
+    tokio::time::timeout(Duration::from_secs(20), async {
+        tokio::select! {
+            _ = closed => {}
+            _ = trickle => {}
+        }
+    })
+    .await
+    .is_ok()
+}
+
+/// A client that connects and sends nothing, or half a handshake, or a handshake one
+/// piece at a time, is closed once the handshake timeout has passed; one that finishes
+/// the handshake but never publishes is closed after the idle timeout, however busy it
+/// keeps the connection. A publisher is served as usual meanwhile.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn slow_handshakes_and_idle_connections_are_closed() {
+    let server = Server::start_with(liboo_ingest::IngestConfig {
+        reconnect_grace: GRACE,
+        handshake_timeout: Duration::from_secs(1),
+        idle_timeout: Duration::from_secs(2),
+        ..liboo_ingest::IngestConfig::default()
+    })
+    .await;
+    server.channel("host10", "key-ten").await;
+    let addr = ("127.0.0.1", server.port);
+
+    let mut silent = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let mut half = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let mut c0c1 = vec![3u8];
+    c0c1.extend((0..1536).map(|_| rand::random::<u8>()));
+    half.write_all(&c0c1[..700]).await.unwrap();
+    let slow = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let slow = tokio::spawn(trickle_until_closed(
+        slow,
+        c0c1.clone(),
+        Duration::from_millis(300),
+    ));
+    assert!(
+        closed_by_server(&mut silent).await,
+        "a silent client stayed"
+    );
+    assert!(closed_by_server(&mut half).await, "half a handshake stayed");
+    assert!(
+        slow.await.unwrap(),
+        "a handshake sent piece by piece stayed"
+    );
+
+    // Handshake and connect done, then only Acknowledgements, never a publish.
+    let mut idle = plain_handshake(addr).await;
+    assert!(connect_answered(&mut idle).await, "no reply to connect");
+    let pings = acknowledgement(2).repeat(64);
+    assert!(
+        trickle_until_closed(idle, pings, Duration::from_millis(200)).await,
+        "a connection that never publishes stayed"
+    );
+
+    let mut ffmpeg = server.publish("key-ten", false);
+    let live = server.wait_live("host10").await;
+    assert!(ffmpeg.wait().await.unwrap().success());
+    server.wait_ended(live.id).await;
+    server.stop().await;
+}
+
+/// A message longer than the limit or one chunk stream too many ends that connection
+/// (up to the limits it is served), and a publisher is served as usual afterwards.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn oversized_messages_and_too_many_chunk_streams_end_that_connection() {
+    const LIMIT: usize = 1 << 20;
+    let server = Server::start_with(liboo_ingest::IngestConfig {
+        reconnect_grace: GRACE,
+        max_message_bytes: LIMIT as u32,
+        max_chunk_streams: 16,
+        ..liboo_ingest::IngestConfig::default()
+    })
+    .await;
+    server.channel("host11", "key-eleven").await;
+    let addr = ("127.0.0.1", server.port);
+
+    // Video on a stream that is not publishing is dropped, but it is read whole first.
+    let mut sock = plain_handshake(addr).await;
+    sock.write_all(&chunks(6, 9, 1, vec![0x17; LIMIT]))
+        .await
+        .unwrap();
+    assert!(
+        connect_answered(&mut sock).await,
+        "a message at the limit ended the connection"
+    );
+    let _ = sock
+        .write_all(&chunks(6, 9, 1, vec![0x17; LIMIT + 1]))
+        .await;
+    assert!(
+        closed_by_server(&mut sock).await,
+        "a message over the limit was taken"
+    );
+
+    // Chunk streams 2 to 17 (the connect command uses 3): sixteen, the limit.
+    let mut sock = plain_handshake(addr).await;
+    for csid in 2..=17 {
+        sock.write_all(&acknowledgement(csid)).await.unwrap();
+    }
+    assert!(
+        connect_answered(&mut sock).await,
+        "sixteen chunk streams ended the connection"
+    );
+    let _ = sock.write_all(&acknowledgement(18)).await;
+    assert!(
+        closed_by_server(&mut sock).await,
+        "a seventeenth chunk stream was taken"
+    );
+
+    let mut ffmpeg = server.publish("key-eleven", false);
+    let live = server.wait_live("host11").await;
+    assert!(ffmpeg.wait().await.unwrap().success());
+    server.wait_ended(live.id).await;
     server.stop().await;
 }

@@ -37,6 +37,14 @@ pub fn now_ms() -> i64 {
 
 impl Server {
     pub async fn start(reconnect_grace: Duration) -> Server {
+        Server::start_with(IngestConfig {
+            reconnect_grace,
+            ..IngestConfig::default()
+        })
+        .await
+    }
+
+    pub async fn start_with(config: IngestConfig) -> Server {
         let test_db = TestDb::new(Engine::Sqlite).await;
         let db = Db::connect(&test_db.url).await.unwrap();
         let dir = tempfile::tempdir().unwrap();
@@ -45,10 +53,6 @@ impl Server {
             &S3Options::default(),
         )
         .unwrap();
-        let config = IngestConfig {
-            reconnect_grace,
-            ..IngestConfig::default()
-        };
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let port = listener.local_addr().unwrap().port();
         let cancel = CancellationToken::new();
