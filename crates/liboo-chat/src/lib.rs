@@ -27,6 +27,7 @@ use socketioxide::SocketIo;
 use socketioxide::adapter::Adapter;
 use socketioxide::extract::{SocketRef, State, TryData};
 use socketioxide::handler::ConnectHandler;
+use socketioxide::socket::DisconnectReason;
 
 mod names;
 mod redis_driver;
@@ -49,6 +50,10 @@ pub struct ChatConfig {
     pub max_connections_per_ip: Option<u32>,
     /// Longest message, in characters after trimming.
     pub max_message_chars: usize,
+    /// Largest socket.io message a client may send, in bytes, over WebSocket or in a
+    /// polling request. Chat messages are short; the cap bounds what a client makes the
+    /// server buffer and parse. A bigger one closes that client's connection.
+    pub max_payload_bytes: u64,
 }
 
 impl Default for ChatConfig {
@@ -57,6 +62,7 @@ impl Default for ChatConfig {
             rate_limit: Some((5, Duration::from_secs(5))),
             max_connections_per_ip: Some(50),
             max_message_chars: 150,
+            max_payload_bytes: 64 * 1024,
         }
     }
 }
@@ -70,7 +76,7 @@ struct ChatInner {
     presence: Presence,
     session_key_of: SessionKeyOf,
     config: ChatConfig,
-    rate: Mutex<HashMap<String, VecDeque<Instant>>>,
+    rate: Mutex<HashMap<String, Sent>>,
     per_ip: Mutex<HashMap<IpAddr, u32>>,
     /// Rooms with a viewer count push already scheduled.
     count_pending: Mutex<std::collections::HashSet<String>>,
@@ -113,6 +119,7 @@ pub async fn attach(
     config: ChatConfig,
     redis_url: Option<&str>,
 ) -> Result<Router, ChatError> {
+    let max_payload = config.max_payload_bytes;
     let chat = Chat(Arc::new(ChatInner {
         db,
         presence,
@@ -124,7 +131,9 @@ pub async fn attach(
     }));
     let builder = SocketIo::builder()
         .req_path("/chat/socket.io")
-        .max_payload(64 * 1024)
+        .max_payload(max_payload)
+        .ws_max_message_size(max_payload as usize)
+        .ws_max_frame_size(max_payload as usize)
         .with_state(chat);
     match redis_url {
         None => {
@@ -310,6 +319,14 @@ async fn admit<A: Adapter>(
             *n > limit
         };
         if over {
+            metrics::counter!("liboo_limit_hits_total", "limit" => "chat_max_connections_per_ip")
+                .increment(1);
+            tracing::warn!(
+                %ip,
+                limit,
+                raise_with = "--chat-max-connections-per-ip",
+                "chat connection refused: too many from this address"
+            );
             release_ip(&chat, ip);
             socket.extensions.remove::<Persona>();
             return Err(TooManyConnections);
@@ -504,8 +521,32 @@ async fn on_leave<A: Adapter>(
     }
 }
 
-async fn on_disconnect<A: Adapter>(socket: SocketRef<A>, State(chat): State<Chat>) {
-    let membership = persona(&socket).membership;
+async fn on_disconnect<A: Adapter>(
+    socket: SocketRef<A>,
+    State(chat): State<Chat>,
+    reason: DisconnectReason,
+) {
+    let persona = persona(&socket);
+    let ip = persona.ip;
+    match reason {
+        // engineioxide ends a connection this way when a polling request carries more
+        // than the payload limit (also answered 413), or a packet that does not parse.
+        DisconnectReason::PacketParsingError => tracing::warn!(
+            socket = %socket.id,
+            ?ip,
+            raise_with = "--chat-max-payload-bytes",
+            "chat connection closed: it sent a packet that is malformed or over the payload limit"
+        ),
+        // A WebSocket message over the limit cannot be told from a connection lost.
+        DisconnectReason::TransportError => tracing::info!(
+            socket = %socket.id,
+            ?ip,
+            "chat connection dropped: the network, or a WebSocket message over \
+             --chat-max-payload-bytes"
+        ),
+        reason => tracing::debug!(socket = %socket.id, %reason, "chat connection closed"),
+    }
+    let membership = persona.membership;
     let _turn = membership.lock().await;
     if let Some(member) = socket.extensions.get::<Member>() {
         leave(&socket, &chat, &member).await;
@@ -622,7 +663,16 @@ async fn sender<A: Adapter>(
         }
     }
     let exempt = sending == Sending::Moderation && member.is_host;
-    if !exempt && !chat.allow(&member.user_hash) {
+    if !exempt && let Err(limited) = chat.allow(&member.user_hash) {
+        metrics::counter!("liboo_limit_hits_total", "limit" => "chat_rate_limit").increment(1);
+        if limited.first_in_window {
+            tracing::warn!(
+                socket = %socket.id,
+                room,
+                raise_with = "--chat-rate-limit, --chat-rate-window",
+                "chat message refused: the sender is over the rate limit (logged once per window)"
+            );
+        }
         exception(
             socket,
             429,
@@ -634,29 +684,52 @@ async fn sender<A: Adapter>(
     Some((member, msg))
 }
 
+/// What a user sent within the rate limit's window.
+#[derive(Default)]
+struct Sent {
+    times: VecDeque<Instant>,
+    /// When a refusal of this user was last logged: once per window is enough.
+    logged: Option<Instant>,
+}
+
+/// A message over the rate limit.
+struct RateLimited {
+    /// The first refusal of this user within a window, the one worth a log line.
+    first_in_window: bool,
+}
+
 impl Chat {
     /// A sliding-window rate limit per user on this node.
-    fn allow(&self, user_hash: &str) -> bool {
+    fn allow(&self, user_hash: &str) -> Result<(), RateLimited> {
         let Some((max, window)) = self.0.config.rate_limit else {
-            return true;
+            return Ok(());
         };
         let now = Instant::now();
         let mut rate = self.0.rate.lock().expect("rate map poisoned");
         if rate.len() > 100_000 {
-            rate.retain(|_, q| q.back().is_some_and(|t| now.duration_since(*t) < window));
+            rate.retain(|_, s| {
+                s.times
+                    .back()
+                    .is_some_and(|t| now.duration_since(*t) < window)
+            });
         }
         let sent = rate.entry(user_hash.to_owned()).or_default();
         while sent
+            .times
             .front()
             .is_some_and(|t| now.duration_since(*t) >= window)
         {
-            sent.pop_front();
+            sent.times.pop_front();
         }
-        if sent.len() >= max as usize {
-            return false;
+        if sent.times.len() >= max as usize {
+            let first_in_window = sent.logged.is_none_or(|t| now.duration_since(t) >= window);
+            if first_in_window {
+                sent.logged = Some(now);
+            }
+            return Err(RateLimited { first_in_window });
         }
-        sent.push_back(now);
-        true
+        sent.times.push_back(now);
+        Ok(())
     }
 }
 

@@ -3,7 +3,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startLiboo, newHost, ChatUser, user } from '../helpers.js';
+import { startLiboo, newHost, ChatUser, user, until } from '../helpers.js';
 
 test('join_room emitted right at connect is never lost', async (t) => {
   const node = await startLiboo(t, { args: ['--chat-rate-limit', '0'] });
@@ -28,6 +28,7 @@ test('--chat-max-connections-per-ip refuses extra connections with connect_error
   const a = await user(t, node.base, 'first');
   const b = await user(t, node.base, 'second');
   await assert.rejects(user(t, node.base, 'third'), /too many connections/);
+  await until('the refusal to be logged', () => /WARN.*--chat-max-connections-per-ip/.test(node.log()));
   // The two admitted ones work, and a closed one frees its place.
   await a.join(host.sessionKey);
   await a.say('still fine');

@@ -2,7 +2,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startLiboo, newHost, publish, user, sleep, untilRefused } from '../helpers.js';
+import { startLiboo, newHost, publish, user, sleep, until, untilRefused } from '../helpers.js';
 
 /** Sends `n` messages at once and collects, per message, whether it came back or was refused. */
 async function burst(u, n, label) {
@@ -40,6 +40,19 @@ test('the sixth message within the window gets 429', async (t) => {
   v2.send('send_normal_chat', { msg: 'from the second socket' });
   assert.equal((await v2.next('exception')).statusCode, 429);
   assert.equal(v.socket.connected, true);
+});
+
+test('refusals are logged once per user and window', async (t) => {
+  const node = await startLiboo(t, { args: ['--chat-rate-limit', '1', '--chat-rate-window', '60'] });
+  const host = await newHost(node.base);
+  const v = await user(t, node.base, 'chatty');
+  await v.join(host.sessionKey);
+  const replies = await burst(v, 10, 'many');
+  assert.equal(replies.filter((r) => r === 'sent').length, 1, JSON.stringify(replies));
+  assert.equal(replies.filter((r) => r === 429).length, 9, JSON.stringify(replies));
+  const warnings = () => node.log().split('\n').filter((l) => l.includes('WARN') && l.includes('--chat-rate-limit'));
+  await until('the refusal to be logged', () => warnings().length > 0);
+  assert.equal(warnings().length, 1, node.log());
 });
 
 test('--chat-rate-limit 0 lets 20 quick messages through', async (t) => {
