@@ -99,6 +99,14 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = self.status();
         let message = match &self {
+            ApiError::TooLarge(detail) => {
+                tracing::warn!(
+                    detail,
+                    raise_with = "--http-max-body-bytes",
+                    "API request refused: body over the limit"
+                );
+                self.to_string()
+            }
             ApiError::Internal(detail) | ApiError::Unavailable(detail) => {
                 tracing::error!(%status, detail, "API request failed");
                 if status == StatusCode::SERVICE_UNAVAILABLE {

@@ -37,9 +37,10 @@ pub use error::{ApiError, ErrorBody, JsonBody, QueryParams};
 use keys::{KeyDeriver, hash_secret};
 use model::*;
 
-/// Largest JSON body of `/host/update` (a 5 MB image grows by a third in base64).
+/// Default largest JSON body of `/host/update` (a 5 MB image grows by a third in base64);
+/// see [`router_with_body_limit`].
 pub const UPDATE_BODY_LIMIT: usize = 8 * 1024 * 1024;
-/// Largest JSON body of every other call.
+/// Largest JSON body of every other call (or the configured limit, if smaller).
 pub const BODY_LIMIT: usize = 64 * 1024;
 
 const MAX_USER_ID: usize = 128;
@@ -275,6 +276,13 @@ pub fn openapi_json() -> String {
 /// Every `/api` route, the OpenAPI document at `/api/openapi.json` and its browsable
 /// page at `/api/docs`.
 pub fn router(state: ApiState) -> Router {
+    router_with_body_limit(state, UPDATE_BODY_LIMIT)
+}
+
+/// [`router`] with `max_body` as the largest body of `/host/update`, the one call that
+/// takes an image; every other call takes at most [`BODY_LIMIT`] (or `max_body` if
+/// smaller). A larger body is answered 413 before anything is parsed.
+pub fn router_with_body_limit(state: ApiState, max_body: usize) -> Router {
     let doc: &'static str = Box::leak(openapi_json().into_boxed_str());
     Router::new()
         .route("/api/host/key", post(host_key))
@@ -282,7 +290,7 @@ pub fn router(state: ApiState) -> Router {
         .route("/api/host/health", get(host_health))
         .route(
             "/api/host/update",
-            post(host_update).layer(DefaultBodyLimit::max(UPDATE_BODY_LIMIT)),
+            post(host_update).layer(DefaultBodyLimit::max(max_body)),
         )
         .route("/api/streams/random", get(streams_random))
         .route("/api/streams/latest", get(streams_latest))
@@ -306,7 +314,7 @@ pub fn router(state: ApiState) -> Router {
         // Not a router fallback: the web app answers every path outside /api.
         .route("/api", any(no_such_endpoint))
         .route("/api/{*rest}", any(no_such_endpoint))
-        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT.min(max_body)))
         .with_state(state)
 }
 
