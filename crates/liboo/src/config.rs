@@ -193,6 +193,47 @@ pub struct ServeArgs {
     #[arg(long, env = "LIBOO_RTMP_MAX_CONNECTIONS_PER_IP", value_name = "COUNT")]
     pub rtmp_max_connections_per_ip: Option<u32>,
 
+    /// Seconds an RTMP client has to finish its handshake after connecting [default: 10].
+    #[arg(long, env = "LIBOO_RTMP_HANDSHAKE_TIMEOUT", value_name = "SECONDS")]
+    pub rtmp_handshake_timeout: Option<f64>,
+
+    /// Seconds an RTMP connection may go without publishing after its handshake or its
+    /// last publish, however much else it sends [default: 10].
+    #[arg(long, env = "LIBOO_RTMP_IDLE_TIMEOUT", value_name = "SECONDS")]
+    pub rtmp_idle_timeout: Option<f64>,
+
+    /// Largest RTMP message a publisher may send, in bytes (a keyframe is the largest);
+    /// at most 16777215 [default: 8388608].
+    #[arg(long, env = "LIBOO_RTMP_MAX_MESSAGE_BYTES", value_name = "BYTES")]
+    pub rtmp_max_message_bytes: Option<u32>,
+
+    /// Chunk streams one RTMP connection may use (publishers use fewer than ten)
+    /// [default: 64].
+    #[arg(long, env = "LIBOO_RTMP_MAX_CHUNK_STREAMS", value_name = "COUNT")]
+    pub rtmp_max_chunk_streams: Option<u32>,
+
+    /// Largest HTTP request head (request line and headers), in bytes; a bigger one gets
+    /// 431 [default: 16384].
+    #[arg(long, env = "LIBOO_HTTP_MAX_HEADER_BYTES", value_name = "BYTES")]
+    pub http_max_header_bytes: Option<u32>,
+
+    /// Largest body of POST /api/host/update, in bytes: it must hold a host's 5 MB
+    /// thumbnail sent as base64 JSON. Other API calls take at most 64 KiB. A bigger body
+    /// gets 413 [default: 8388608].
+    #[arg(long, env = "LIBOO_HTTP_MAX_BODY_BYTES", value_name = "BYTES")]
+    pub http_max_body_bytes: Option<u32>,
+
+    /// Seconds an HTTP client has to send a request's headers, counted from when the
+    /// server starts waiting for them: on a new connection, and between requests on a
+    /// kept-alive one (so it also closes idle connections) [default: 15].
+    #[arg(long, env = "LIBOO_HTTP_HEADER_TIMEOUT", value_name = "SECONDS")]
+    pub http_header_timeout: Option<f64>,
+
+    /// Largest socket.io message a chat client may send, in bytes (over WebSocket or a
+    /// polling request); a bigger one closes that connection [default: 65536].
+    #[arg(long, env = "LIBOO_CHAT_MAX_PAYLOAD_BYTES", value_name = "BYTES")]
+    pub chat_max_payload_bytes: Option<u32>,
+
     /// Serve the web app from this folder (a `vite build` of web/) instead of the copy
     /// built into the binary; for working on the app [default: the built-in copy].
     #[arg(long, env = "LIBOO_WEB_DIR", value_name = "DIR")]
@@ -230,6 +271,14 @@ struct FileConfig {
     part_seconds: Option<f64>,
     frame_seconds: Option<f64>,
     rtmp_max_connections_per_ip: Option<u32>,
+    rtmp_handshake_timeout: Option<f64>,
+    rtmp_idle_timeout: Option<f64>,
+    rtmp_max_message_bytes: Option<u32>,
+    rtmp_max_chunk_streams: Option<u32>,
+    http_max_header_bytes: Option<u32>,
+    http_max_body_bytes: Option<u32>,
+    http_header_timeout: Option<f64>,
+    chat_max_payload_bytes: Option<u32>,
     web_dir: Option<PathBuf>,
     /// The server secret may be kept in the file instead of the environment.
     secret: Option<String>,
@@ -265,6 +314,14 @@ pub struct Config {
     pub ladder: Vec<u32>,
     pub frame_interval: Duration,
     pub rtmp_max_connections_per_ip: Option<u32>,
+    pub rtmp_handshake_timeout: Duration,
+    pub rtmp_idle_timeout: Duration,
+    pub rtmp_max_message_bytes: u32,
+    pub rtmp_max_chunk_streams: usize,
+    pub http_max_header_bytes: usize,
+    pub http_max_body_bytes: usize,
+    pub http_header_timeout: Duration,
+    pub chat_max_payload_bytes: u64,
     pub web_dir: Option<PathBuf>,
     /// From `LIBOO_SECRET` or the file; otherwise kept in the data dir.
     pub secret: Option<String>,
@@ -300,6 +357,13 @@ fn seconds(value: f64, name: &str, min: f64, max: f64) -> anyhow::Result<Duratio
         bail!("{name} must be between {min} and {max} seconds, not {value}");
     }
     Ok(Duration::from_secs_f64(value))
+}
+
+fn count(value: u32, name: &str, min: u32, max: u32) -> anyhow::Result<u32> {
+    if !(min..=max).contains(&value) {
+        bail!("{name} must be between {min} and {max}, not {value}");
+    }
+    Ok(value)
 }
 
 impl ServeArgs {
@@ -465,6 +529,73 @@ impl ServeArgs {
                     .unwrap_or(16),
             )
             .filter(|n| *n > 0),
+            rtmp_handshake_timeout: seconds(
+                self.rtmp_handshake_timeout
+                    .or(file.rtmp_handshake_timeout)
+                    .unwrap_or(10.0),
+                "--rtmp-handshake-timeout",
+                0.1,
+                600.0,
+            )?,
+            rtmp_idle_timeout: seconds(
+                self.rtmp_idle_timeout
+                    .or(file.rtmp_idle_timeout)
+                    .unwrap_or(10.0),
+                "--rtmp-idle-timeout",
+                0.1,
+                3600.0,
+            )?,
+            // The chunk header's length field has 24 bits.
+            rtmp_max_message_bytes: count(
+                self.rtmp_max_message_bytes
+                    .or(file.rtmp_max_message_bytes)
+                    .unwrap_or(8 << 20),
+                "--rtmp-max-message-bytes",
+                4096,
+                0xFF_FFFF,
+            )?,
+            // Chunk stream ids run from 2 to 65599.
+            rtmp_max_chunk_streams: count(
+                self.rtmp_max_chunk_streams
+                    .or(file.rtmp_max_chunk_streams)
+                    .unwrap_or(64),
+                "--rtmp-max-chunk-streams",
+                4,
+                65598,
+            )? as usize,
+            http_max_header_bytes: count(
+                self.http_max_header_bytes
+                    .or(file.http_max_header_bytes)
+                    .unwrap_or(16 << 10),
+                "--http-max-header-bytes",
+                1024,
+                1 << 20,
+            )? as usize,
+            http_max_body_bytes: count(
+                self.http_max_body_bytes
+                    .or(file.http_max_body_bytes)
+                    .unwrap_or(8 << 20),
+                "--http-max-body-bytes",
+                1024,
+                1 << 30,
+            )? as usize,
+            http_header_timeout: seconds(
+                self.http_header_timeout
+                    .or(file.http_header_timeout)
+                    .unwrap_or(15.0),
+                "--http-header-timeout",
+                0.1,
+                3600.0,
+            )?,
+            chat_max_payload_bytes: count(
+                self.chat_max_payload_bytes
+                    .or(file.chat_max_payload_bytes)
+                    .unwrap_or(64 << 10),
+                "--chat-max-payload-bytes",
+                1024,
+                64 << 20,
+            )?
+            .into(),
             web_dir: match self.web_dir.or(file.web_dir) {
                 Some(dir) if !dir.join("index.html").is_file() => bail!(
                     "--web-dir {} has no index.html; run `npm run build` in web/ first",
@@ -562,5 +693,48 @@ mod tests {
         .resolve()
         .unwrap_err();
         assert!(err.to_string().contains("--public-url"));
+        let err = ServeArgs {
+            rtmp_max_message_bytes: Some(1 << 24),
+            ..ServeArgs::default()
+        }
+        .resolve()
+        .unwrap_err();
+        assert!(
+            err.to_string().contains("--rtmp-max-message-bytes"),
+            "{err}"
+        );
+        let err = ServeArgs {
+            http_header_timeout: Some(0.0),
+            ..ServeArgs::default()
+        }
+        .resolve()
+        .unwrap_err();
+        assert!(err.to_string().contains("--http-header-timeout"), "{err}");
+    }
+
+    #[test]
+    fn limits_default_to_what_real_clients_need() {
+        let c = ServeArgs::default().resolve().unwrap();
+        // A 5 MB thumbnail grows by a third as base64 JSON.
+        assert!(c.http_max_body_bytes >= 5 * 1024 * 1024 * 4 / 3 + 1024);
+        assert_eq!(c.rtmp_max_message_bytes, 8 << 20);
+        assert_eq!(c.rtmp_max_chunk_streams, 64);
+        assert_eq!(c.rtmp_handshake_timeout, Duration::from_secs(10));
+        assert_eq!(c.chat_max_payload_bytes, 64 << 10);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("liboo.toml");
+        std::fs::write(
+            &path,
+            "http_header_timeout = 2.5\nchat_max_payload_bytes = 4096\n",
+        )
+        .unwrap();
+        let c = ServeArgs {
+            config: Some(path),
+            ..ServeArgs::default()
+        }
+        .resolve()
+        .unwrap();
+        assert_eq!(c.http_header_timeout, Duration::from_millis(2500));
+        assert_eq!(c.chat_max_payload_bytes, 4096);
     }
 }

@@ -86,6 +86,28 @@ fn cors(origins: &[String]) -> Option<CorsLayer> {
     )
 }
 
+/// Counts bodies refused as too large in `liboo_limit_hits_total`, and logs the chat's,
+/// which socketioxide answers without a word. The API logs its own.
+pub fn count_refusals(app: Router) -> Router {
+    app.layer(middleware::from_fn(|req: Request, next: Next| async move {
+        let chat = req.uri().path().starts_with("/chat/socket.io");
+        let response = next.run(req).await;
+        if response.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            let limit = if chat {
+                tracing::warn!(
+                    raise_with = "--chat-max-payload-bytes",
+                    "chat message refused with 413: its payload is over the limit"
+                );
+                "chat_max_payload_bytes"
+            } else {
+                "http_max_body_bytes"
+            };
+            metrics::counter!("liboo_limit_hits_total", "limit" => limit).increment(1);
+        }
+        response
+    }))
+}
+
 async fn count_requests(req: Request, next: Next) -> Response {
     let start = Instant::now();
     let route = req

@@ -18,6 +18,7 @@ use tokio_util::task::TaskTracker;
 
 mod config;
 mod http;
+mod http_server;
 
 use config::{Config, LogFormat, Role, ServeArgs};
 
@@ -212,7 +213,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
                 ingest: config.rtmp_public_url.clone(),
             },
         );
-        liboo_api::router(state)
+        liboo_api::router_with_body_limit(state, config.http_max_body_bytes)
     });
     let ingest = config.has(Role::Ingest).then(|| {
         let ingest_config = liboo_ingest::IngestConfig {
@@ -220,6 +221,10 @@ async fn serve(config: Config) -> anyhow::Result<()> {
             reconnect_grace: config.reconnect_grace,
             frame_interval: config.frame_interval,
             max_connections_per_ip: config.rtmp_max_connections_per_ip,
+            handshake_timeout: config.rtmp_handshake_timeout,
+            idle_timeout: config.rtmp_idle_timeout,
+            max_message_bytes: config.rtmp_max_message_bytes,
+            max_chunk_streams: config.rtmp_max_chunk_streams,
             part_target: config.part_target,
             ladder: config.ladder.clone(),
             // Players get LL playlists from liboo; their parts come from the media base.
@@ -247,6 +252,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         let chat_config = liboo_chat::ChatConfig {
             rate_limit: config.chat_rate_limit,
             max_connections_per_ip: config.chat_max_connections_per_ip,
+            max_payload_bytes: config.chat_max_payload_bytes,
             ..liboo_chat::ChatConfig::default()
         };
         app = liboo_chat::attach(
@@ -260,6 +266,8 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         .await
         .with_context(|| "cannot start chat on Redis (--redis-url / LIBOO_REDIS_URL)")?;
     }
+    // Outside every route and the chat layer, to see each request's answer.
+    let app = http::count_refusals(app);
     let rtmp_listener = if config.has(Role::Ingest) {
         let listener = tokio::net::TcpListener::bind(config.rtmp_addr)
             .await
@@ -286,21 +294,15 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     if let (Some(listener), Some(ingest)) = (rtmp_listener, ingest) {
         tasks.spawn(ingest.serve(listener, cancel.clone()));
     }
-    {
-        let cancel = cancel.clone();
-        tasks.spawn(async move {
-            let served = axum::serve(
-                http_listener,
-                app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-            )
-            .with_graceful_shutdown(cancel.clone().cancelled_owned())
-            .await;
-            if let Err(e) = served {
-                tracing::error!(error = %e, "HTTP server failed");
-                cancel.cancel();
-            }
-        });
-    }
+    tasks.spawn(http_server::serve(
+        http_listener,
+        app,
+        http_server::Limits {
+            max_header_bytes: config.http_max_header_bytes,
+            header_timeout: config.http_header_timeout,
+        },
+        cancel.clone(),
+    ));
 
     print_banner(&config, http_addr, &media);
     tracing::info!(%http_addr, node_id, roles = ?config.roles, "liboo started");
