@@ -21,6 +21,8 @@ pub enum IngestError {
     Timeout(std::time::Duration),
     #[error("H.264 frame before its sequence header")]
     NoSequenceHeader,
+    #[error("media storage is full: {0}")]
+    StorageFull(String),
 }
 
 impl IngestError {

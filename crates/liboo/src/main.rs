@@ -71,8 +71,10 @@ fn main() -> ExitCode {
 }
 
 fn init_tracing(format: LogFormat) {
+    // object_store logs each of its request retries at info; the uploader logs a
+    // failing store once, with what it cost.
     let filter = tracing_subscriber::EnvFilter::try_from_env("LIBOO_LOG")
-        .unwrap_or_else(|_| "info,sqlx=warn".into());
+        .unwrap_or_else(|_| "info,sqlx=warn,object_store=warn".into());
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr);
@@ -220,6 +222,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
             reconnect_grace: config.reconnect_grace,
             frame_interval: config.frame_interval,
             max_connections_per_ip: config.rtmp_max_connections_per_ip,
+            min_free_bytes: config.storage_min_free,
             part_target: config.part_target,
             ladder: config.ladder.clone(),
             // Players get LL playlists from liboo; their parts come from the media base.
