@@ -3,7 +3,7 @@
 use std::collections::HashSet;
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicU8, Ordering};
 use std::time::{Duration, Instant};
 
 use liboo_storage::{MediaStore, S3Options};
@@ -77,19 +77,24 @@ async fn the_api_rides_out_a_database_restart() {
     );
 }
 
-/// A TCP proxy in front of the S3 server that can go dark: while down it cuts every
-/// connection it carries and closes each new one at once, which is how an unreachable
-/// store looks to its clients, while the server behind it keeps its objects. It runs on
-/// a thread of its own, so the test's blocking waits never hold it up.
+/// A TCP proxy in front of the S3 server that can go dark, as an unreachable store looks
+/// to its clients, while the server behind it keeps its objects: refusing (every
+/// connection it carries is cut, each new one closed at once) or silent (new connections
+/// are taken and never answered, so requests hang until they time out). It runs on a
+/// thread of its own, so the test's blocking waits never hold it up.
 struct Proxy {
     /// `http://127.0.0.1:PORT`.
     endpoint: String,
-    down: Arc<AtomicBool>,
+    mode: Arc<AtomicU8>,
     /// Bumped to cut every open connection.
     cut: tokio::sync::watch::Sender<u64>,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
+
+const UP: u8 = 0;
+const REFUSING: u8 = 1;
+const SILENT: u8 = 2;
 
 impl Proxy {
     fn start(upstream: &str) -> Proxy {
@@ -97,10 +102,10 @@ impl Proxy {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         listener.set_nonblocking(true).unwrap();
         let endpoint = format!("http://{}", listener.local_addr().unwrap());
-        let down = Arc::new(AtomicBool::new(false));
+        let mode = Arc::new(AtomicU8::new(UP));
         let (cut, cut_rx) = tokio::sync::watch::channel(0u64);
         let (stop, mut stopped) = tokio::sync::oneshot::channel::<()>();
-        let down2 = down.clone();
+        let mode2 = mode.clone();
         let thread = std::thread::spawn(move || {
             let rt = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
@@ -116,14 +121,24 @@ impl Proxy {
                             Err(_) => continue,
                         },
                     };
-                    if down2.load(Ordering::SeqCst) {
-                        drop(client);
-                        continue;
-                    }
-                    let upstream = upstream.clone();
                     let mut cut = cut_rx.clone();
                     // Only cuts from now on end this connection.
                     cut.borrow_and_update();
+                    match mode2.load(Ordering::SeqCst) {
+                        REFUSING => continue,
+                        SILENT => {
+                            tokio::spawn(async move {
+                                let mut sink = tokio::io::sink();
+                                tokio::select! {
+                                    _ = tokio::io::copy(&mut client, &mut sink) => {}
+                                    _ = cut.changed() => {}
+                                }
+                            });
+                            continue;
+                        }
+                        _ => {}
+                    }
+                    let upstream = upstream.clone();
                     tokio::spawn(async move {
                         let Ok(mut server) = tokio::net::TcpStream::connect(&upstream).await else {
                             return;
@@ -138,20 +153,28 @@ impl Proxy {
         });
         Proxy {
             endpoint,
-            down,
+            mode,
             cut,
             stop: Some(stop),
             thread: Some(thread),
         }
     }
 
-    fn go_down(&self) {
-        self.down.store(true, Ordering::SeqCst);
+    /// Cuts what it carries and refuses what comes.
+    fn refuse(&self) {
+        self.mode.store(REFUSING, Ordering::SeqCst);
         self.cut.send_modify(|n| *n += 1);
     }
 
+    /// Takes new connections and never answers them.
+    fn go_silent(&self) {
+        self.mode.store(SILENT, Ordering::SeqCst);
+    }
+
+    /// Carries connections again; the silent ones it held are closed.
     fn come_back(&self) {
-        self.down.store(false, Ordering::SeqCst);
+        self.mode.store(UP, Ordering::SeqCst);
+        self.cut.send_modify(|n| *n += 1);
     }
 }
 
@@ -297,7 +320,7 @@ fn metric(text: &str, name: &str) -> f64 {
     text.lines()
         .filter(|l| l.starts_with(name) && l[name.len()..].starts_with([' ', '{']))
         .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
-        .sum()
+        .fold(0.0, |sum, v| sum + v)
 }
 
 /// The number in the name of the last whole segment a playlist lists.
@@ -417,9 +440,13 @@ async fn a_30_second_storage_outage_loses_nothing_silently() {
     let growing = format!("live/{session_key}/{video_id}/replay.m3u8");
     let playlists = [channel.as_str(), own.as_str(), growing.as_str()];
 
-    proxy.go_down();
+    // Refused for 15 s, then 15 s of requests that hang (the store's request timeout).
+    proxy.refuse();
     let outage = Instant::now();
     while outage.elapsed() < Duration::from_secs(30) {
+        if outage.elapsed() >= Duration::from_secs(15) {
+            proxy.go_silent();
+        }
         // liboo goes on without its store: the API answers, the broadcast is live.
         let exists = json(&format!(
             "{}/api/streams/existence?sessionKey={session_key}",
