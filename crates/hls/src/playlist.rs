@@ -200,6 +200,15 @@ impl Playlist {
         }
     }
 
+    /// Forgets the parts listed of the segment being made, and the hint after them: that
+    /// segment will not be listed (it was lost), so its parts may not stay either.
+    pub fn discard_parts(&mut self) {
+        if let Some(ll) = &mut self.low_latency {
+            ll.pending.clear();
+            ll.preload_hint = None;
+        }
+    }
+
     /// Replaces the hinted next part (a segment just ended: its next part is the
     /// following segment's first).
     pub fn set_preload_hint(&mut self, next: Option<String>) {
@@ -594,6 +603,23 @@ mod tests {
         let ended = p.render("");
         assert!(ended.ends_with("s4.m4s\n#EXT-X-ENDLIST\n"), "{ended}");
         assert!(!ended.contains("PRELOAD-HINT"));
+    }
+
+    #[test]
+    fn discarded_parts_are_not_listed_or_given_to_the_next_segment() {
+        let mut p = Playlist::low_latency(2, 4, 334);
+        p.push_part(part("s0.0.m4s", 334, true), Some("s0.1.m4s".to_owned()));
+        p.discard_parts();
+        assert_eq!(p.position(), (None, 0));
+        let text = p.render("");
+        assert!(
+            !text.contains("#EXT-X-PART:") && !text.contains("PRELOAD-HINT"),
+            "{text}"
+        );
+        let mut e = entry(0, 668, true);
+        e.uri = "s1.m4s".to_owned();
+        p.push(e).unwrap();
+        assert!(p.entries().next().unwrap().parts.is_empty());
     }
 
     #[test]

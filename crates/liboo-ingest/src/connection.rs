@@ -90,11 +90,19 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
     /// it at shutdown).
     pub(crate) async fn run(&mut self) -> Result<End, IngestError> {
         let result = self.drive().await;
-        // A codec we cannot remux will not change on reconnect: tell the publisher why
-        // and end the broadcast at once.
+        // A codec we cannot remux, or a full disk, will not change on reconnect: tell the
+        // publisher why and end the broadcast at once.
         let unsupported = match &result {
             Err(IngestError::Flv(flv::FlvError::UnsupportedCodec(codec))) => {
                 self.refuse_codec(&codec.to_string()).await;
+                true
+            }
+            Err(IngestError::StorageFull(_)) => {
+                self.fail_publish(
+                    "The server's media storage is full, so this broadcast has ended; what \
+                     was stored is its replay. Publish again once its operator has freed space.",
+                )
+                .await;
                 true
             }
             _ => false,
@@ -110,16 +118,22 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
     /// Sends the publisher an `onStatus` error naming the codec, best effort: the
     /// connection closes next either way.
     async fn refuse_codec(&mut self, codec: &str) {
-        let Some(stream_id) = self.publishing.as_ref().map(|p| p.stream_id) else {
-            return;
-        };
         let description = format!(
             "liboo takes H.264 video with AAC audio and remuxes them without re-encoding; \
              this stream sends {codec}. Choose x264 (or another H.264 encoder) and AAC."
         );
+        self.fail_publish(&description).await;
+    }
+
+    /// Sends the publisher an `onStatus` error with `description`, best effort: the
+    /// connection closes next either way.
+    async fn fail_publish(&mut self, description: &str) {
+        let Some(stream_id) = self.publishing.as_ref().map(|p| p.stream_id) else {
+            return;
+        };
         if self
             .session
-            .fail_publish(stream_id, "NetStream.Failed", &description)
+            .fail_publish(stream_id, "NetStream.Failed", description)
             .is_ok()
             && self.flush().await.is_ok()
         {
@@ -329,6 +343,22 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
                 .await;
         };
         self.session_key = Some(channel.session_key.clone());
+        if let Some(free) = self.inner.storage_full() {
+            tracing::error!(
+                session_key = %channel.session_key,
+                free_bytes = free,
+                needed_bytes = self.inner.config.min_free_bytes.saturating_mul(2),
+                folder = %self.inner.media.local_root().map(|p| p.display().to_string()).unwrap_or_default(),
+                "publish refused: the disk under media storage is full; free space there or point --storage-url at a larger one"
+            );
+            return self
+                .refuse(
+                    stream_id,
+                    DENIED,
+                    "The server's media storage is full; try again once space is freed.",
+                )
+                .await;
+        }
         let last_media_ms = Arc::new(AtomicI64::new(now_ms()));
         let stale_after = self.inner.config.media_timeout.as_millis() as i64;
         let deadline = Instant::now() + STALE_WAIT;

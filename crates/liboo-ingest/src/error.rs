@@ -25,6 +25,8 @@ pub enum IngestError {
     IdleTimeout(std::time::Duration),
     #[error("H.264 frame before its sequence header")]
     NoSequenceHeader,
+    #[error("media storage is full: {0}")]
+    StorageFull(String),
 }
 
 impl IngestError {

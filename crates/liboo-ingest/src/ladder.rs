@@ -18,6 +18,7 @@ use tokio::process::Command;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
+use crate::IngestError;
 use crate::packager::{BroadcastInfo, Packager};
 use crate::playlists::LivePlaylists;
 
@@ -184,8 +185,12 @@ impl Rendition {
                                     flv::TagType::Audio => packager.audio(ts, tag.body),
                                     _ => Ok(()),
                                 };
-                                if let Err(e) = result {
-                                    tracing::warn!(error = %e, "rendition frame refused");
+                                match result {
+                                    // The uploader logged it; the source ends the broadcast.
+                                    Ok(()) | Err(IngestError::StorageFull(_)) => {}
+                                    Err(e) => {
+                                        tracing::warn!(error = %e, "rendition frame refused")
+                                    }
                                 }
                             }
                             Ok(None) => break,

@@ -4,7 +4,9 @@
 //!
 //! Data flows one way: connection task ([`rtmp::ServerSession`] over the socket) -> packager
 //! (`flv` tags -> [`hls::Segmenter`] -> playlists) -> bounded queue -> uploader task -> media
-//! storage. A full queue drops a segment (counted) rather than stall the publisher.
+//! storage, and the uploader's reports of what it stored flow back to the packager, which
+//! lists only that. The uploader takes everything queued at once into a bounded backlog
+//! (it rides out a failing store), so the publisher never waits; what it drops is counted.
 //!
 //! Storage layout, per broadcast `live/{sessionKey}/{videoId}/`: `seg{N:05}.ts`, the live
 //! `index.m3u8`, and `replay.m3u8` (VOD, every segment with its exact duration) written when the
@@ -79,6 +81,10 @@ pub struct IngestConfig {
     pub max_chunk_streams: usize,
     /// Capacity of the queue between a broadcast's packager and its uploader.
     pub upload_queue: usize,
+    /// Bytes to keep free on the disk under a local media store: media is not written
+    /// into them (a broadcast that would ends, and new ones are refused), so the final
+    /// playlists, and a database on the same disk, still fit.
+    pub min_free_bytes: u64,
     /// Open RTMP connections per client IP; `None` for no limit. A publisher needs one,
     /// so a few cover a studio behind one address with room for reconnects.
     pub max_connections_per_ip: Option<u32>,
@@ -111,6 +117,7 @@ impl Default for IngestConfig {
             max_message_bytes: rtmp::chunk::ReaderLimits::default().max_message_len,
             max_chunk_streams: rtmp::chunk::ReaderLimits::default().max_chunk_streams,
             upload_queue: 64,
+            min_free_bytes: 256 << 20,
             max_connections_per_ip: Some(16),
             part_target: None,
             ladder: Vec::new(),
@@ -282,6 +289,16 @@ async fn serve_connection<S: AsyncRead + AsyncWrite + Unpin>(
         Err(e) => {
             tracing::warn!(conn = id, %peer, session_key, error = %e, "connection closed: fault")
         }
+    }
+}
+
+impl Inner {
+    /// Free bytes on the disk under a local media store, when too few to start a
+    /// broadcast: twice the reserve, so that one that starts can run a while before it
+    /// reaches the reserve and ends.
+    pub(crate) fn storage_full(&self) -> Option<u64> {
+        let needed = self.config.min_free_bytes.saturating_mul(2);
+        self.media.free_space().filter(|free| *free < needed)
     }
 }
 

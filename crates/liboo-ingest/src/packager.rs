@@ -1,6 +1,12 @@
 //! The packager: one broadcast's FLV tags -> segmenter -> segments and playlists queued for
 //! the uploader. It outlives a publisher's connection during the reconnect grace, so a host who
 //! comes back continues the same broadcast.
+//!
+//! What it makes (segments, parts, init segments) is listed in its playlists only once the
+//! uploader reports it stored, in the order it was made; a segment the uploader dropped is
+//! left out, and the next one listed starts with `EXT-X-DISCONTINUITY`. Playlist media
+//! sequence numbers count listed segments, so after a drop they run behind the numbers in
+//! the segments' names.
 
 use bytes::Bytes;
 use flv::{AacPacket, AudioSpecificConfig, AudioTag, AvcDecoderConfig, VideoPacket, VideoTag};
@@ -14,6 +20,7 @@ use mpegts::{AudioFrame, VideoFrame};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
+use std::collections::VecDeque;
 use std::sync::Arc;
 
 use crate::IngestError;
@@ -21,7 +28,7 @@ use crate::frames::{Frames, Input};
 use crate::health::HealthMeter;
 use crate::ladder::{self, Rendition, Variant};
 use crate::playlists::{LivePlaylists, Snapshot};
-use crate::uploader::{self, Publish, Upload};
+use crate::uploader::{Kind, Msg, Publish, Report, Upload, Uploader};
 
 /// Stored segments between two writes of the growing replay playlist (fewer with a live
 /// window this small), so the window always holds every segment the stored replay lacks.
@@ -54,11 +61,19 @@ pub(crate) struct Packager {
     size: Option<(u32, u32)>,
     asc: Option<AudioSpecificConfig>,
     adts: Vec<u8>,
-    /// Sequence number of the next stored segment. Ours rather than the segmenter's, so that a
-    /// segment dropped on a full upload queue leaves no gap in the playlists.
+    /// Media sequence number of the next listed segment. Ours rather than the segmenter's,
+    /// so that a dropped segment leaves no gap in the playlists.
     next_sequence: u64,
-    /// A segment was dropped: the next stored one starts a new timeline.
+    /// Number in the name of the next MPEG-TS segment made.
+    next_uri: u64,
+    /// A segment was dropped: the next listed one starts a new timeline.
     gap: bool,
+    /// Media queued for the uploader and not yet listed, in the order made.
+    pending: VecDeque<Pending>,
+    /// The uploader's word on queued media.
+    upload_reports: mpsc::UnboundedReceiver<Report>,
+    /// The disk under the store is full (why): the broadcast must end.
+    full: Option<String>,
     /// Sum of stored segment durations: the replay's length.
     duration_ms: i64,
     /// Wall clock (Unix ms) of the latest publish, and the output-timeline time of the first
@@ -85,8 +100,44 @@ pub(crate) struct Packager {
     channel_uri_prefix: String,
     /// Where blocking reloads of low-latency playlists wait (None: classic HLS).
     playlists: Option<LivePlaylists>,
-    uploads: mpsc::Sender<Upload>,
+    uploads: mpsc::Sender<Msg>,
     uploader: JoinHandle<()>,
+}
+
+/// Media queued for the uploader, waiting for its report.
+#[derive(Debug)]
+struct Pending {
+    key: String,
+    state: State,
+    made: Made,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    Queued,
+    Stored,
+    Dropped,
+}
+
+/// What a queued object becomes in the playlists once stored.
+#[derive(Debug)]
+enum Made {
+    /// A segment: its entry (the sequence number is given when listed), its size, the
+    /// init segment its parts need (fMP4) and the part that comes after it (LL-HLS).
+    Segment {
+        entry: PlaylistEntry,
+        bytes: u64,
+        init_version: Option<u32>,
+        next_part: Option<String>,
+    },
+    /// A part of the segment being made, and the part after it.
+    Part {
+        part: Part,
+        next: String,
+    },
+    Init {
+        version: u32,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -161,8 +212,11 @@ struct Cmaf {
     init: Option<(u32, String, Bytes)>,
     /// Init version of the last listed segment: the next entry names its map when it differs.
     listed_init: Option<u32>,
-    /// A part of the open segment was dropped: list no more of its parts.
+    /// A part of the open segment, or the segment before it, was dropped: list no more
+    /// parts until the next whole segment.
     skip_parts: bool,
+    /// An init segment that was dropped: segments that need it are not listed.
+    missing_init: Option<u32>,
 }
 
 impl Packager {
@@ -266,6 +320,7 @@ impl Packager {
                         init: None,
                         listed_init: None,
                         skip_parts: false,
+                        missing_init: None,
                     })),
                     Playlist::low_latency(target, live_window, part_target_ms),
                 )
@@ -280,7 +335,14 @@ impl Packager {
             None => format!("{}/", info.video_id),
         };
         let (uploads, rx) = mpsc::channel(queue.max(1));
-        let uploader = tokio::spawn(uploader::run(media, rx));
+        let (reports_tx, upload_reports) = mpsc::unbounded_channel();
+        let uploader = Uploader::new(
+            media,
+            settings.min_free_bytes,
+            info.video_id.clone(),
+            reports_tx,
+        );
+        let uploader = tokio::spawn(uploader.run(rx));
         if role == Role::Source {
             metrics::gauge!("liboo_ingest_live_streams").increment(1.0);
         }
@@ -302,7 +364,11 @@ impl Packager {
             asc: None,
             adts: Vec::new(),
             next_sequence: 0,
+            next_uri: 0,
             gap: false,
+            pending: VecDeque::new(),
+            upload_reports,
+            full: None,
             duration_ms: 0,
             anchor_wall_ms: now_ms,
             anchor_media_ms: None,
@@ -330,6 +396,7 @@ impl Packager {
     }
 
     pub(crate) fn video(&mut self, ts_ms: i64, body: Bytes) -> Result<(), IngestError> {
+        self.settle()?;
         let tag = VideoTag::parse(body.clone(), &self.limits)?;
         let keyframe = tag.frame_type.is_keyframe();
         if let Some(ladder) = self.ladder.as_mut() {
@@ -398,6 +465,7 @@ impl Packager {
     }
 
     pub(crate) fn audio(&mut self, ts_ms: i64, body: Bytes) -> Result<(), IngestError> {
+        self.settle()?;
         let tag = AudioTag::parse(body.clone())?;
         if let Some(ladder) = self.ladder.as_mut() {
             let header = matches!(tag.packet, AacPacket::SequenceHeader(_));
@@ -471,9 +539,9 @@ impl Packager {
         }
     }
 
-    /// Queues what the low-latency segmenter made: init segments, parts (each followed by
-    /// the playlists that now list it) and whole segments. Never waits: an object that
-    /// finds the queue full is dropped and counted.
+    /// Queues what the low-latency segmenter made: init segments, parts and whole
+    /// segments, each listed once stored. Never waits: an object that finds the queue
+    /// full is dropped and counted.
     fn handle(&mut self, events: Vec<CmafEvent>) {
         for event in events {
             let Mux::Cmaf(cmaf) = &mut self.mux else {
@@ -484,10 +552,7 @@ impl Packager {
                     let uri = format!("init{version}.mp4");
                     let key = format!("{}/{uri}", self.info.prefix);
                     cmaf.init = Some((version, uri, data.clone()));
-                    // Made as a segment opens, when the queue is all but empty.
-                    if self.uploads.try_send(Upload::new(key, data)).is_err() {
-                        tracing::error!(video_id = %self.info.video_id, "upload queue full: dropped an init segment");
-                    }
+                    self.queue(Kind::Init, key, data, Made::Init { version });
                 }
                 CmafEvent::Part {
                     segment,
@@ -498,25 +563,13 @@ impl Packager {
                 } => {
                     let uri = format!("seg{segment:05}.{index}.m4s");
                     let key = format!("{}/{uri}", self.info.prefix);
-                    if self.uploads.try_send(Upload::new(key, data)).is_err() {
-                        metrics::counter!("liboo_ingest_dropped_parts_total").increment(1);
-                        self.health.dropped += 1;
-                        tracing::warn!(video_id = %self.info.video_id, "upload queue full: dropped a part");
-                        cmaf.skip_parts = true;
-                    }
-                    if cmaf.skip_parts {
-                        continue;
-                    }
                     let next = format!("seg{segment:05}.{}.m4s", index + 1);
-                    self.live.push_part(
-                        Part {
-                            duration_ms,
-                            uri,
-                            independent,
-                        },
-                        Some(next),
-                    );
-                    self.queue_live_playlists();
+                    let part = Part {
+                        duration_ms,
+                        uri,
+                        independent,
+                    };
+                    self.queue(Kind::Part, key, data, Made::Part { part, next });
                 }
                 CmafEvent::Segment {
                     sequence,
@@ -535,38 +588,170 @@ impl Packager {
                         frames.capture(self.info.id, &self.info.prefix, input, Input::Mp4);
                         self.next_frame_ms = Some(start_ms + self.frame_every_ms);
                     }
-                    let len = data.len() as u64;
-                    if self.uploads.try_send(Upload::new(key, data)).is_err() {
-                        metrics::counter!("liboo_ingest_dropped_segments_total").increment(1);
-                        self.health.dropped += 1;
-                        tracing::warn!(video_id = %self.info.video_id, "upload queue full: dropped a segment");
-                    } else {
-                        metrics::counter!("liboo_ingest_segments_total").increment(1);
-                        metrics::counter!("liboo_ingest_bytes_total").increment(len);
-                    }
-                    let map = cmaf
-                        .init
-                        .as_ref()
-                        .filter(|(v, _, _)| cmaf.listed_init != Some(*v))
-                        .map(|(_, uri, _)| uri.clone());
-                    cmaf.listed_init = Some(init_version);
-                    cmaf.skip_parts = false;
                     let media_anchor = *self.anchor_media_ms.get_or_insert(start_ms);
                     let entry = PlaylistEntry {
-                        sequence,
                         duration_ms,
                         uri,
                         program_date_time_ms: Some(self.anchor_wall_ms + start_ms - media_anchor),
                         discontinuity,
-                        map,
-                        parts: Vec::new(),
+                        ..PlaylistEntry::default()
                     };
-                    self.list(entry, len);
-                    self.live
-                        .set_preload_hint(Some(format!("seg{:05}.0.m4s", sequence + 1)));
-                    self.queue_live_playlists();
+                    let made = Made::Segment {
+                        bytes: data.len() as u64,
+                        entry,
+                        init_version: Some(init_version),
+                        next_part: Some(format!("seg{:05}.0.m4s", sequence + 1)),
+                    };
+                    self.queue(Kind::Segment, key, data, made);
                 }
             }
+        }
+    }
+
+    /// Hands media to the uploader, to be listed once it is stored. A full queue drops it
+    /// (counted; the uploader takes everything as it comes, so only a stuck uploader task
+    /// fills it).
+    fn queue(&mut self, kind: Kind, key: String, data: Bytes, made: Made) {
+        let state = match self
+            .uploads
+            .try_send(Msg::Store(Upload::new(kind, key.clone(), data)))
+        {
+            Ok(()) => State::Queued,
+            Err(_) => {
+                let what = match kind {
+                    Kind::Segment => "segment",
+                    Kind::Part => "part",
+                    _ => "init segment",
+                };
+                metrics::counter!(match kind {
+                    Kind::Segment => "liboo_ingest_dropped_segments_total",
+                    Kind::Part => "liboo_ingest_dropped_parts_total",
+                    _ => "liboo_ingest_failed_uploads_total",
+                })
+                .increment(1);
+                tracing::warn!(video_id = %self.info.video_id, what, "upload queue full: dropped");
+                State::Dropped
+            }
+        };
+        self.pending.push_back(Pending { key, state, made });
+    }
+
+    /// Takes the uploader's reports and lists what they settle. Fails once the disk under
+    /// the store is full: the broadcast cannot go on.
+    fn settle(&mut self) -> Result<(), IngestError> {
+        while let Ok(report) = self.upload_reports.try_recv() {
+            self.apply(report);
+        }
+        self.list_settled();
+        match &self.full {
+            Some(why) => Err(IngestError::StorageFull(why.clone())),
+            None => Ok(()),
+        }
+    }
+
+    fn apply(&mut self, report: Report) {
+        let (key, state) = match report {
+            Report::Stored(key) => (key, State::Stored),
+            Report::Dropped(key) => (key, State::Dropped),
+            Report::Full(why) => {
+                self.full = Some(why);
+                return;
+            }
+        };
+        if let Some(p) = self
+            .pending
+            .iter_mut()
+            .find(|p| p.key == key && p.state == State::Queued)
+        {
+            p.state = state;
+        }
+    }
+
+    /// Lists, in the order made, everything the uploader has settled.
+    fn list_settled(&mut self) {
+        while self
+            .pending
+            .front()
+            .is_some_and(|p| p.state != State::Queued)
+        {
+            let Pending { state, made, .. } = self.pending.pop_front().expect("checked");
+            let stored = state == State::Stored;
+            match made {
+                Made::Segment {
+                    entry,
+                    bytes,
+                    init_version,
+                    next_part,
+                } => {
+                    let missing_init = match &self.mux {
+                        Mux::Cmaf(cmaf) => {
+                            init_version.is_some() && cmaf.missing_init == init_version
+                        }
+                        Mux::Ts(_) => false,
+                    };
+                    if stored && !missing_init {
+                        self.list_segment(entry, bytes, init_version, next_part);
+                    } else {
+                        self.lost_segment();
+                    }
+                }
+                Made::Part { part, next } => {
+                    let Mux::Cmaf(cmaf) = &mut self.mux else {
+                        continue;
+                    };
+                    if !stored {
+                        self.health.dropped += 1;
+                        cmaf.skip_parts = true;
+                    } else if !cmaf.skip_parts {
+                        self.live.push_part(part, Some(next));
+                        self.queue_live_playlists();
+                    }
+                }
+                Made::Init { version } => {
+                    if let Mux::Cmaf(cmaf) = &mut self.mux
+                        && !stored
+                    {
+                        cmaf.missing_init = Some(version);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Lists a stored segment: it gets the next media sequence number, and marks the gap
+    /// if one before it was lost.
+    fn list_segment(
+        &mut self,
+        mut entry: PlaylistEntry,
+        bytes: u64,
+        init_version: Option<u32>,
+        next_part: Option<String>,
+    ) {
+        entry.sequence = self.next_sequence;
+        entry.discontinuity |= std::mem::take(&mut self.gap);
+        if let (Mux::Cmaf(cmaf), Some(version)) = (&mut self.mux, init_version) {
+            if cmaf.listed_init != Some(version) {
+                entry.map = Some(format!("init{version}.mp4"));
+            }
+            cmaf.listed_init = Some(version);
+            cmaf.skip_parts = false;
+        }
+        self.list(entry, bytes);
+        if next_part.is_some() {
+            self.live.set_preload_hint(next_part);
+        }
+        self.queue_live_playlists();
+    }
+
+    /// A segment that was not stored: its parts already listed go (the whole segment
+    /// will never follow them), the parts after it are not listed, and the next listed
+    /// segment starts a new timeline.
+    fn lost_segment(&mut self) {
+        self.health.dropped += 1;
+        self.gap = true;
+        if let Mux::Cmaf(cmaf) = &mut self.mux {
+            cmaf.skip_parts = true;
+            self.live.discard_parts();
         }
     }
 
@@ -591,10 +776,11 @@ impl Packager {
         // The growing replay, every few segments: if this node dies, it and the live
         // window (which holds more than the segments since) make the replay whole.
         if self.next_sequence.is_multiple_of(self.replay_every) {
-            let _ = self.uploads.try_send(Upload::new(
+            let _ = self.uploads.try_send(Msg::Store(Upload::playlist(
                 replay_key(&self.info.prefix),
                 Bytes::from(self.vod.render("")),
-            ));
+                None,
+            )));
         }
     }
 
@@ -694,7 +880,8 @@ impl Packager {
                 channel,
             ),
         ] {
-            let _ = self.uploads.try_send(Upload::new(key, Bytes::from(body)));
+            let upload = Upload::playlist(key, Bytes::from(body), None);
+            let _ = self.uploads.try_send(Msg::Store(upload));
         }
     }
 
@@ -708,11 +895,8 @@ impl Packager {
                 .insert(self.rung.clone(), last);
         }
         for (key, body) in self.live_playlists() {
-            let upload = Upload {
-                publish: self.publish(),
-                ..Upload::new(key, body)
-            };
-            let _ = self.uploads.try_send(upload);
+            let upload = Upload::playlist(key, body, self.publish());
+            let _ = self.uploads.try_send(Msg::Store(upload));
         }
     }
 
@@ -731,44 +915,32 @@ impl Packager {
         })
     }
 
-    /// Queues a finished segment and the playlists that now name it. Never waits: on a full
-    /// queue the segment is dropped and counted, and the next one is marked discontinuous.
+    /// Queues a finished MPEG-TS segment, to be listed once stored.
     fn store(&mut self, seg: SegmentComplete) {
-        let sequence = self.next_sequence;
-        let uri = format!("seg{sequence:05}.ts");
+        let uri = format!("seg{:05}.ts", self.next_uri);
+        self.next_uri += 1;
         let key = format!("{}/{uri}", self.info.prefix);
-        let len = seg.data.len() as u64;
         if let Some(frames) = &self.frames
             && self.next_frame_ms.is_none_or(|next| seg.start_ms >= next)
         {
             frames.capture(self.info.id, &self.info.prefix, seg.data.clone(), Input::Ts);
             self.next_frame_ms = Some(seg.start_ms + self.frame_every_ms);
         }
-        if let Err(e) = self.uploads.try_send(Upload::new(key, seg.data)) {
-            metrics::counter!("liboo_ingest_dropped_segments_total").increment(1);
-            self.health.dropped += 1;
-            tracing::warn!(
-                session_key = %self.info.session_key,
-                video_id = %self.info.video_id,
-                error = %e,
-                "upload queue full: dropped a segment"
-            );
-            self.gap = true;
-            return;
-        }
-        metrics::counter!("liboo_ingest_segments_total").increment(1);
-        metrics::counter!("liboo_ingest_bytes_total").increment(len);
         let media_anchor = *self.anchor_media_ms.get_or_insert(seg.start_ms);
         let entry = PlaylistEntry {
-            sequence,
             duration_ms: seg.duration_ms,
             uri,
             program_date_time_ms: Some(self.anchor_wall_ms + seg.start_ms - media_anchor),
-            discontinuity: seg.discontinuity || std::mem::take(&mut self.gap),
+            discontinuity: seg.discontinuity,
             ..PlaylistEntry::default()
         };
-        self.list(entry, len);
-        self.queue_live_playlists();
+        let made = Made::Segment {
+            entry,
+            bytes: seg.data.len() as u64,
+            init_version: None,
+            next_part: None,
+        };
+        self.queue(Kind::Segment, key, seg.data, made);
     }
 
     /// The broadcast's own live playlist and the channel's stable one.
@@ -844,24 +1016,43 @@ impl Packager {
             tokio::time::sleep(std::time::Duration::from_millis(20)).await;
         }
         self.close_segment(false);
+        // Every segment is listed or known lost before the final playlists: the uploader
+        // answers for each, giving up on a failing store after a while.
+        let _ = self.uploads.send(Msg::Finish).await;
+        loop {
+            while let Ok(report) = self.upload_reports.try_recv() {
+                self.apply(report);
+            }
+            self.list_settled();
+            if self.pending.is_empty() {
+                break;
+            }
+            match self.upload_reports.recv().await {
+                Some(report) => self.apply(report),
+                // The uploader is gone: nothing more will be stored.
+                None => {
+                    for p in &mut self.pending {
+                        p.state = State::Dropped;
+                    }
+                }
+            }
+        }
         self.live.finish();
         self.vod.finish();
         let mut finals: Vec<Upload> = self
             .live_playlists()
             .into_iter()
-            .map(|(key, body)| Upload {
-                publish: self.publish(),
-                ..Upload::new(key, body)
-            })
+            .map(|(key, body)| Upload::playlist(key, body, self.publish()))
             .collect();
-        finals.push(Upload::new(
+        finals.push(Upload::playlist(
             replay_key(&self.info.prefix),
             Bytes::from(self.vod.render("")),
+            None,
         ));
         let keys: Vec<String> = finals.iter().map(|u| u.key.clone()).collect();
         for upload in finals {
             // The uploader only stops when the sender is dropped, so this cannot fail.
-            let _ = self.uploads.send(upload).await;
+            let _ = self.uploads.send(Msg::Store(upload)).await;
         }
         let Packager {
             uploads,

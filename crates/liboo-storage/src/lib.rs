@@ -5,9 +5,15 @@
 //! is a whole-object put, which is atomic on both (the local store writes a temporary
 //! file and renames it), so a reader never sees half a playlist. Keys are checked
 //! before use: no empty, `.` or `..` segment, so no request escapes the store.
+//!
+//! Requests to a bucket time out (a hung store must not hold an upload forever) and are
+//! retried only briefly here: ingest's uploader does its own, longer retrying, and
+//! needs to hear of a failing store soon. A write that finds the disk under a local
+//! store full is told apart ([`StorageError::Full`]), since retrying it will not help.
 
-use std::path::PathBuf;
+use std::path::{Path as FsPath, PathBuf};
 use std::sync::Arc;
+use std::time::Duration;
 
 use bytes::Bytes;
 use futures::TryStreamExt;
@@ -15,6 +21,7 @@ use object_store::aws::AmazonS3Builder;
 use object_store::local::LocalFileSystem;
 use object_store::path::Path;
 use object_store::prefix::PrefixStore;
+use object_store::{BackoffConfig, ClientOptions, RetryConfig};
 use object_store::{GetOptions, GetRange, ObjectStore, ObjectStoreExt, PutPayload};
 
 pub use object_store::GetResult;
@@ -34,8 +41,20 @@ pub enum StorageError {
     NotFound(String),
     #[error("requested range is not satisfiable")]
     BadRange,
+    #[error("no space left on the disk at {path}: {source}")]
+    Full {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("{0}")]
     Store(object_store::Error),
+}
+
+impl StorageError {
+    /// Whether the disk under a local store is full (`ENOSPC`) or over its quota.
+    pub fn is_full(&self) -> bool {
+        matches!(self, StorageError::Full { .. })
+    }
 }
 
 impl From<object_store::Error> for StorageError {
@@ -62,11 +81,22 @@ pub struct S3Options {
     pub credentials: Option<(String, String)>,
 }
 
+/// A request to a bucket that has not finished in this time has failed. Media objects are
+/// a few MB at most, so this is far beyond a healthy store's answer.
+const S3_TIMEOUT: Duration = Duration::from_secs(15);
+const S3_CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
+/// object_store's own retries of one request (after 5xx, dropped connections, timeouts):
+/// a few, within this time, so a store that is down shows as an error in seconds.
+const S3_RETRIES: usize = 3;
+const S3_RETRY_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// Where media objects are stored.
 #[derive(Clone, Debug)]
 pub struct MediaStore {
     store: Arc<dyn ObjectStore>,
     description: String,
+    /// The folder of a local store.
+    root: Option<PathBuf>,
 }
 
 impl MediaStore {
@@ -83,13 +113,21 @@ impl MediaStore {
             Ok(MediaStore {
                 store: Arc::new(store),
                 description: format!("folder {}", path.display()),
+                root: Some(path),
             })
         } else if let Some(rest) = url.strip_prefix("s3://") {
             let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
             if bucket.is_empty() {
                 return Err(StorageError::UnsupportedUrl(url.to_owned()));
             }
-            let mut builder = AmazonS3Builder::from_env().with_bucket_name(bucket);
+            // Client options first: `with_allow_http` below adds to them.
+            let mut builder = AmazonS3Builder::from_env()
+                .with_bucket_name(bucket)
+                .with_client_options(
+                    ClientOptions::new()
+                        .with_timeout(S3_TIMEOUT)
+                        .with_connect_timeout(S3_CONNECT_TIMEOUT),
+                );
             if let Some(endpoint) = &s3.endpoint {
                 builder = builder
                     .with_endpoint(endpoint)
@@ -103,7 +141,17 @@ impl MediaStore {
                     .with_access_key_id(id)
                     .with_secret_access_key(secret);
             }
-            builder = builder.with_virtual_hosted_style_request(!s3.path_style);
+            builder = builder
+                .with_virtual_hosted_style_request(!s3.path_style)
+                .with_retry(RetryConfig {
+                    backoff: BackoffConfig {
+                        init_backoff: Duration::from_millis(100),
+                        max_backoff: Duration::from_secs(2),
+                        base: 2.0,
+                    },
+                    max_retries: S3_RETRIES,
+                    retry_timeout: S3_RETRY_TIMEOUT,
+                });
             let s3_store = builder.build()?;
             let prefix = prefix.trim_matches('/');
             let store: Arc<dyn ObjectStore> = if prefix.is_empty() {
@@ -114,6 +162,7 @@ impl MediaStore {
             Ok(MediaStore {
                 store,
                 description: format!("bucket {url}"),
+                root: None,
             })
         } else {
             Err(StorageError::UnsupportedUrl(url.to_owned()))
@@ -125,11 +174,32 @@ impl MediaStore {
         &self.description
     }
 
+    /// The folder of a local store; `None` for a bucket.
+    pub fn local_root(&self) -> Option<&FsPath> {
+        self.root.as_deref()
+    }
+
+    /// Bytes that may still be written on the disk under a local store (as an
+    /// unprivileged user may); `None` for a bucket, or if the disk cannot be asked.
+    pub fn free_space(&self) -> Option<u64> {
+        let root = self.root.as_ref()?;
+        let stat = rustix::fs::statvfs(root).ok()?;
+        Some(stat.f_bavail.saturating_mul(stat.f_frsize))
+    }
+
     /// Stores an object whole, replacing any previous one atomically.
     pub async fn put(&self, key: &str, data: Bytes) -> Result<(), StorageError> {
         let path = parse_key(key)?;
-        self.store.put(&path, PutPayload::from(data)).await?;
-        Ok(())
+        match self.store.put(&path, PutPayload::from(data)).await {
+            Ok(_) => Ok(()),
+            Err(e) => Err(match (&self.root, disk_full(&e)) {
+                (Some(root), Some(source)) => StorageError::Full {
+                    path: root.join(key),
+                    source,
+                },
+                _ => e.into(),
+            }),
+        }
     }
 
     /// Reads an object, or a byte range of it.
@@ -204,6 +274,23 @@ impl MediaStore {
         listing.try_next().await?;
         Ok(())
     }
+}
+
+/// The `ENOSPC` (or quota) error behind a failed local write, if that is what it was.
+fn disk_full(e: &object_store::Error) -> Option<std::io::Error> {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = cause {
+        if let Some(io) = err.downcast_ref::<std::io::Error>()
+            && matches!(
+                io.kind(),
+                std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded
+            )
+        {
+            return Some(std::io::Error::new(io.kind(), io.to_string()));
+        }
+        cause = err.source();
+    }
+    None
 }
 
 /// A single HTTP byte range, already validated as `start <= end` where both are given.

@@ -2,7 +2,7 @@
 
 use bytes::Bytes;
 use liboo_storage::{ByteRange, MediaStore, S3Options, StorageError};
-use liboo_testkit::{S3Server, unique};
+use liboo_testkit::{S3Server, Tmpfs, unique};
 
 async fn exercise(store: &MediaStore) {
     store.ping().await.unwrap();
@@ -75,6 +75,52 @@ async fn s3_bucket_on_loopback() {
     };
     let store = MediaStore::open(&format!("s3://{bucket}/prefix"), &options).unwrap();
     exercise(&store).await;
+    assert_eq!(store.free_space(), None, "a bucket has no disk to fill");
+}
+
+/// A folder on a full disk: the write that does not fit is told apart from other
+/// failures, names the file, and leaves no half-written file behind; once space is
+/// freed, writes work again.
+#[tokio::test]
+async fn a_full_disk_is_told_apart() {
+    let disk = Tmpfs::mount("1m");
+    let store = MediaStore::open(
+        &format!("file://{}", disk.path.display()),
+        &S3Options::default(),
+    )
+    .unwrap();
+    let before = store.free_space().unwrap();
+    assert!(before > 512 << 10 && before <= 1 << 20, "{before}");
+    let chunk = Bytes::from(vec![7u8; 300 << 10]);
+    let mut stored = Vec::new();
+    let error = loop {
+        let key = format!("live/sk/v/seg{:05}.ts", stored.len());
+        match store.put(&key, chunk.clone()).await {
+            Ok(()) => stored.push(key),
+            Err(e) => break (key, e),
+        }
+        assert!(
+            stored.len() < 10,
+            "a 1 MB disk took {} objects",
+            stored.len()
+        );
+    };
+    let (key, error) = error;
+    assert!(error.is_full(), "{error:?}");
+    let message = error.to_string();
+    assert!(
+        message.contains(&*disk.path.join(&key).to_string_lossy()),
+        "{message}"
+    );
+    assert!(message.contains("No space left on device"), "{message}");
+    assert_eq!(
+        store.list("live").await.unwrap(),
+        stored,
+        "no partial object"
+    );
+    assert!(store.free_space().unwrap() < 300 << 10);
+    store.delete(&stored[0]).await.unwrap();
+    store.put(&key, chunk).await.unwrap();
 }
 
 /// Creates a bucket with a plain path-style PUT: moto does not check signatures.

@@ -295,6 +295,16 @@ impl LibooProcess {
     /// Starts the binary at `bin` (a test's `env!("CARGO_BIN_EXE_liboo")`) with its data
     /// in `data_dir`, a short reconnect grace and `extra` flags; waits for both ports.
     pub fn start(bin: &str, data_dir: &std::path::Path, extra: &[&str]) -> LibooProcess {
+        Self::start_env(bin, data_dir, extra, &[])
+    }
+
+    /// [`LibooProcess::start`] with `env` added to its environment (e.g. S3 credentials).
+    pub fn start_env(
+        bin: &str,
+        data_dir: &std::path::Path,
+        extra: &[&str],
+        env: &[(&str, &str)],
+    ) -> LibooProcess {
         let http = format!("127.0.0.1:{}", free_port());
         let rtmp = format!("127.0.0.1:{}", free_port());
         let log = std::fs::OpenOptions::new()
@@ -309,6 +319,7 @@ impl LibooProcess {
             .arg("--data-dir")
             .arg(data_dir)
             .env_remove("LIBOO_SECRET")
+            .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(log)
             .spawn()
@@ -354,4 +365,48 @@ pub async fn host_keys(http: &str, user_id: &str) -> (String, String) {
             .to_owned()
     };
     (key("streamKey"), key("sessionKey"))
+}
+
+/// A tmpfs of `size` mounted on a fresh temporary folder, unmounted when dropped. Needs
+/// root (as the test machine and CI run), to fill a disk without touching the real one.
+pub struct Tmpfs {
+    pub path: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl Tmpfs {
+    pub fn mount(size: &str) -> Tmpfs {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("disk");
+        std::fs::create_dir(&path).unwrap();
+        let status = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(&path)
+            .status()
+            .expect("mount(8) is needed for this test");
+        assert!(
+            status.success(),
+            "cannot mount a tmpfs on {} (this test needs root, as on the test machine and in CI)",
+            path.display()
+        );
+        Tmpfs { path, _dir: dir }
+    }
+
+    /// Bytes an unprivileged writer may still use.
+    pub fn available(&self) -> u64 {
+        let out = Command::new("stat")
+            .args(["-f", "-c", "%a %S"])
+            .arg(&self.path)
+            .output()
+            .expect("stat(1)");
+        let out = String::from_utf8_lossy(&out.stdout);
+        let mut n = out.split_whitespace().map(|v| v.parse::<u64>().unwrap());
+        n.next().unwrap() * n.next().unwrap()
+    }
+}
+
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg("-l").arg(&self.path).status();
+    }
 }

@@ -106,6 +106,12 @@ pub struct ServeArgs {
           default_missing_value = "true")]
     pub s3_path_style: Option<bool>,
 
+    /// With media in a local folder: MB to keep free on its disk. A broadcast whose next
+    /// segment would go below ends (the rest goes to its final playlists and the
+    /// database), and new broadcasts are refused until there is room [default: 256].
+    #[arg(long, env = "LIBOO_STORAGE_MIN_FREE_MB", value_name = "MB")]
+    pub storage_min_free_mb: Option<u64>,
+
     /// How browsers reach this server [default: http://localhost:PORT].
     #[arg(long, env = "LIBOO_PUBLIC_URL", value_name = "URL")]
     pub public_url: Option<String>,
@@ -254,6 +260,7 @@ struct FileConfig {
     s3_endpoint: Option<String>,
     s3_region: Option<String>,
     s3_path_style: Option<bool>,
+    storage_min_free_mb: Option<u64>,
     public_url: Option<String>,
     media_public_url: Option<String>,
     rtmp_public_url: Option<String>,
@@ -297,6 +304,8 @@ pub struct Config {
     pub s3_endpoint: Option<String>,
     pub s3_region: Option<String>,
     pub s3_path_style: bool,
+    /// Bytes to keep free under a local media store.
+    pub storage_min_free: u64,
     pub public_url: String,
     pub media_public_url: String,
     pub rtmp_public_url: String,
@@ -451,6 +460,11 @@ impl ServeArgs {
             s3_endpoint: self.s3_endpoint.or(file.s3_endpoint),
             s3_region: self.s3_region.or(file.s3_region),
             s3_path_style: self.s3_path_style.or(file.s3_path_style).unwrap_or(false),
+            storage_min_free: self
+                .storage_min_free_mb
+                .or(file.storage_min_free_mb)
+                .unwrap_or(256)
+                .saturating_mul(1 << 20),
             public_url,
             media_public_url: media_public_url.trim_end_matches('/').to_owned(),
             rtmp_public_url,

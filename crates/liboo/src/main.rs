@@ -72,8 +72,10 @@ fn main() -> ExitCode {
 }
 
 fn init_tracing(format: LogFormat) {
+    // object_store logs each of its request retries at info; the uploader logs a
+    // failing store once, with what it cost.
     let filter = tracing_subscriber::EnvFilter::try_from_env("LIBOO_LOG")
-        .unwrap_or_else(|_| "info,sqlx=warn".into());
+        .unwrap_or_else(|_| "info,sqlx=warn,object_store=warn".into());
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr);
@@ -225,6 +227,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
             idle_timeout: config.rtmp_idle_timeout,
             max_message_bytes: config.rtmp_max_message_bytes,
             max_chunk_streams: config.rtmp_max_chunk_streams,
+            min_free_bytes: config.storage_min_free,
             part_target: config.part_target,
             ladder: config.ladder.clone(),
             // Players get LL playlists from liboo; their parts come from the media base.
