@@ -215,4 +215,157 @@ fn main() {
             .collect();
         write("sps", name, &bytes);
     }
+
+    chat_payload_seeds();
+    thumbnail_seeds();
+}
+
+/// Every client event's payload as the contract gives it, a few refused ones, and the same
+/// events as socket.io packet text (plain, with a namespace and an ack id, binary).
+fn chat_payload_seeds() {
+    let payloads = [
+        (
+            "join",
+            r#"{"roomId":"0123456789abcdef0123","userId":"V1StGXR8_Z5jdHi6B-myT"}"#,
+        ),
+        (
+            "leave",
+            r#"{"roomId":"0123456789abcdef0123","userId":"V1StGXR8_Z5jdHi6B-myT"}"#,
+        ),
+        (
+            "message",
+            r#"{"roomId":"r","userId":"u","msg":"  안녕하세요, hello  "}"#,
+        ),
+        (
+            "question-id",
+            r#"{"roomId":"r","userId":"u","questionId":42}"#,
+        ),
+        (
+            "question-id-text",
+            r#"{"roomId":"r","userId":"u","questionId":"-7"}"#,
+        ),
+        (
+            "ban",
+            r#"{"roomId":"r","userId":"u","socketId":"Ab3xYz_-"}"#,
+        ),
+        (
+            "wrong-types",
+            r#"{"roomId":7,"userId":{},"msg":[1],"questionId":1.5,"socketId":null}"#,
+        ),
+        ("not-an-object", r#"["r","u","hi"]"#),
+    ];
+    for (name, json) in payloads {
+        write("chat_payload", name, json.as_bytes());
+    }
+    let packets = [
+        (
+            "packet-chat",
+            r#"42["send_normal_chat",{"roomId":"r","userId":"u","msg":"hi"}]"#,
+        ),
+        (
+            "packet-ack",
+            r#"42/,12["send_question",{"roomId":"r","userId":"u","msg":"why?"}]"#,
+        ),
+        (
+            "packet-upvote",
+            r#"42["send_question_upvote",{"roomId":"r","userId":"u","questionId":3}]"#,
+        ),
+        (
+            "packet-two-args",
+            r#"42["join_room",{"roomId":"r","userId":"u"},"extra"]"#,
+        ),
+        ("packet-no-args", r#"42["leave_room"]"#),
+        (
+            "packet-binary",
+            r#"451-["ban_user",{"_placeholder":true,"num":0}]"#,
+        ),
+    ];
+    for (name, text) in packets {
+        write("chat_payload", name, text.as_bytes());
+    }
+}
+
+/// A small image in each accepted format, the same as a data URL, and bytes the thumbnail
+/// decoder must refuse: truncated images, other formats, headers that only look right, and
+/// headers that declare dimensions far past the decoder's limits.
+fn thumbnail_seeds() {
+    use std::io::Cursor;
+
+    use image::ImageFormat;
+
+    let img = image::RgbImage::from_fn(24, 16, |x, y| image::Rgb([x as u8 * 10, y as u8 * 15, 99]));
+    let encode = |format| {
+        let mut out = Cursor::new(Vec::new());
+        img.write_to(&mut out, format).unwrap();
+        out.into_inner()
+    };
+    let (png, jpeg, webp) = (
+        encode(ImageFormat::Png),
+        encode(ImageFormat::Jpeg),
+        encode(ImageFormat::WebP),
+    );
+    write("thumbnail", "small.png", &png);
+    write("thumbnail", "small.jpg", &jpeg);
+    write("thumbnail", "small.webp", &webp);
+    write("thumbnail", "truncated.png", &png[..png.len() / 2]);
+    write("thumbnail", "truncated.jpg", &jpeg[..jpeg.len() / 2]);
+    write("thumbnail", "truncated.webp", &webp[..webp.len() / 2]);
+    write("thumbnail", "png-signature-only", b"\x89PNG\r\n\x1a\n");
+    write("thumbnail", "jpeg-soi-only", &[0xff, 0xd8, 0xff]);
+    write("thumbnail", "riff-not-webp", b"RIFF\x04\x00\x00\x00WAVE");
+    write("thumbnail", "gif", b"GIF89a\x01\x00\x01\x00\x00\x00\x00;");
+    write("thumbnail", "data-url.png", data_url(&png).as_bytes());
+    write(
+        "thumbnail",
+        "data-url-bad-base64",
+        b"data:image/png;base64,iVBORw0KGgo@@@",
+    );
+    write("thumbnail", "data-url-not-base64", b"data:image/png,raw");
+
+    // PNG: IHDR (right after the 8-byte signature and the chunk's length and type) holds
+    // width and height, then its CRC over type and data must be fixed up.
+    let mut huge = png.clone();
+    huge[16..20].copy_from_slice(&100_000u32.to_be_bytes());
+    huge[20..24].copy_from_slice(&100_000u32.to_be_bytes());
+    let crc = crc32(&huge[12..29]);
+    huge[29..33].copy_from_slice(&crc.to_be_bytes());
+    write("thumbnail", "huge.png", &huge);
+    // JPEG: the baseline frame header (SOF0) holds height and width after its length and
+    // sample precision.
+    let mut huge = jpeg.clone();
+    let sof = huge
+        .windows(2)
+        .position(|w| w == [0xff, 0xc0])
+        .expect("a baseline JPEG");
+    huge[sof + 5..sof + 9].copy_from_slice(&[0xff, 0xff, 0xff, 0xff]);
+    write("thumbnail", "huge.jpg", &huge);
+    // WebP lossless: after the RIFF header, the VP8L chunk header and its signature byte,
+    // 14 bits of width - 1 and 14 of height - 1: 16384 x 16384.
+    let mut huge = webp.clone();
+    assert_eq!(&huge[12..16], b"VP8L", "a lossless WebP");
+    let bits: u32 = 0x3fff | (0x3fff << 14) | (u32::from(huge[24]) & 0xf0) << 24;
+    huge[21..25].copy_from_slice(&bits.to_le_bytes());
+    write("thumbnail", "huge.webp", &huge);
+}
+
+fn data_url(bytes: &[u8]) -> String {
+    use base64::Engine;
+    let payload = base64::engine::general_purpose::STANDARD.encode(bytes);
+    format!("data:image/png;base64,{payload}")
+}
+
+/// CRC-32 as PNG chunks use it (ISO 3309, reflected, polynomial 0xedb88320).
+fn crc32(data: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for &b in data {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                crc >> 1 ^ 0xedb8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
 }

@@ -193,3 +193,102 @@ pub fn run_hls_playlist(data: &[u8]) {
         assert_eq!(again.render(""), once);
     }
 }
+
+/// Chat event payloads. The input is read two ways: as the JSON payload a handler receives,
+/// given to every event's parser; and as the text of a socket.io packet, which goes through
+/// socketioxide's own packet parser and payload extraction (what `TryData<Value>` does) to
+/// the parser its event name picks. Whatever parses must be what the chat may act on.
+pub fn run_chat_payload(data: &[u8]) {
+    use liboo_chat_events::{EVENT_NAMES, Event, Limits};
+
+    let limits = Limits::default();
+    if let Ok(value) = serde_json::from_slice::<serde_json::Value>(data) {
+        for name in EVENT_NAMES {
+            let parsed = Event::parse(name, &value, &limits).expect("a client event");
+            check_chat_event(parsed, &limits);
+        }
+    }
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let Some((name, payload)) = socketio_event(text) else {
+        return;
+    };
+    let parsed = match payload {
+        Some(value) => Event::parse(&name, &value, &limits),
+        None => Some(Err(liboo_chat_events::Reject::not_an_object())),
+    };
+    if let Some(parsed) = parsed {
+        check_chat_event(parsed, &limits);
+    }
+}
+
+/// A socket.io text packet decoded as socketioxide decodes it for a handler: the event's name,
+/// and its first argument as JSON (`None` where `TryData<Value>` would hold an error).
+fn socketio_event(text: &str) -> Option<(String, Option<serde_json::Value>)> {
+    use socketioxide_core::Str;
+    use socketioxide_core::packet::PacketData;
+    use socketioxide_core::parser::{Parse, ParserState};
+    use socketioxide_parser_common::CommonParser;
+
+    let state = ParserState::default();
+    let packet = CommonParser
+        .decode_str(&state, Str::from(text.to_owned()))
+        .ok()?;
+    let PacketData::Event(mut value, _ack) = packet.inner else {
+        return None;
+    };
+    let name = CommonParser.read_event(&value).ok()?.to_owned();
+    let payload = CommonParser.decode_value(&mut value, true).ok();
+    Some((name, payload))
+}
+
+/// What the chat service relies on in a parsed event: named things are non-empty, a message
+/// is trimmed, non-empty and within the limit; a refusal is a 400 or a 406.
+fn check_chat_event(
+    parsed: Result<liboo_chat_events::Event, liboo_chat_events::Reject>,
+    limits: &liboo_chat_events::Limits,
+) {
+    use liboo_chat_events::{Event, Sender};
+
+    let sender = |s: &Sender| assert!(!s.room_id.is_empty() && !s.user_id.is_empty(), "{s:?}");
+    match parsed {
+        Ok(Event::JoinRoom(e)) => assert!(!e.room_id.is_empty() && !e.user_id.is_empty()),
+        Ok(Event::LeaveRoom(e)) => assert!(!e.room_id.is_empty()),
+        Ok(Event::NormalChat(e) | Event::Question(e) | Event::Notice(e)) => {
+            sender(&e.sender);
+            assert!(!e.msg.is_empty(), "{e:?}");
+            assert_eq!(e.msg.trim(), e.msg);
+            assert!(e.msg.chars().count() <= limits.max_message_chars);
+        }
+        Ok(Event::QuestionDone(e) | Event::QuestionUpvote(e)) => sender(&e.sender),
+        Ok(Event::BanUser(e)) => {
+            sender(&e.sender);
+            assert!(!e.socket_id.is_empty());
+        }
+        Err(r) => {
+            assert!(matches!(r.code, 400 | 406), "{r:?}");
+            assert!(!r.message.is_empty());
+        }
+    }
+}
+
+/// Host thumbnails. An input that starts with `data:` is a data URL, as `/host/update` gets
+/// it; anything else is the image's bytes. Whatever is accepted comes out as a JPEG.
+pub fn run_thumbnail(data: &[u8]) {
+    let bytes = if data.starts_with(b"data:") {
+        let Ok(url) = std::str::from_utf8(data) else {
+            return;
+        };
+        match liboo_thumbnail::decode_data_url(url) {
+            Ok(bytes) => bytes,
+            Err(_) => return,
+        }
+    } else {
+        data.to_vec()
+    };
+    if let Ok(t) = liboo_thumbnail::reencode(&bytes) {
+        assert!(t.jpeg.starts_with(&[0xff, 0xd8]), "not a JPEG");
+        assert_eq!(t.digest.len(), 16);
+    }
+}

@@ -71,3 +71,13 @@ fn sps() {
 fn hls_playlist() {
     replay("hls_playlist", liboo_fuzz::run_hls_playlist);
 }
+
+#[test]
+fn chat_payload() {
+    replay("chat_payload", liboo_fuzz::run_chat_payload);
+}
+
+#[test]
+fn thumbnail() {
+    replay("thumbnail", liboo_fuzz::run_thumbnail);
+}

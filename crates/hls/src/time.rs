@@ -37,7 +37,9 @@ pub(crate) fn parse_program_date_time(s: &str) -> Option<i64> {
     );
     let (hms, ms) = time.split_once('.').unwrap_or((time, "0"));
     let mut t = hms.splitn(3, ':');
-    let (h, min, sec): (i64, i64, i64) = (
+    // Unsigned, so that a negative hour cannot pass the range checks below and overflow
+    // the sum (found by the `hls_playlist` fuzz target).
+    let (h, min, sec): (u32, u32, u32) = (
         t.next()?.parse().ok()?,
         t.next()?.parse().ok()?,
         t.next()?.parse().ok()?,
@@ -45,6 +47,7 @@ pub(crate) fn parse_program_date_time(s: &str) -> Option<i64> {
     if !(1..=12).contains(&m) || !(1..=31).contains(&day) || h > 23 || min > 59 || sec > 60 {
         return None;
     }
+    let (h, min, sec) = (i64::from(h), i64::from(min), i64::from(sec));
     if ms.is_empty() || ms.len() > 3 || !ms.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
@@ -126,6 +129,11 @@ mod tests {
             "2025-11-26T24:00:00Z",
             "2025-11-26T09:40:00.1234Z",
             "x-y-zT1:2:3Z",
+            // Fuzzing: a negative hour, minute or second overflowed the sum.
+            "26-01-6T-526666666666666666:40:12.052Z",
+            "2025-11-26T-1:00:00Z",
+            "2025-11-26T00:-99999999999999999:00Z",
+            "2025-11-26T00:00:-99999999999999999Z",
         ] {
             assert_eq!(parse_program_date_time(bad), None, "{bad}");
         }

@@ -31,7 +31,7 @@ mod error;
 mod health;
 pub mod keys;
 pub mod model;
-pub mod thumbnail;
+pub use liboo_thumbnail as thumbnail;
 
 pub use error::{ApiError, ErrorBody, JsonBody, QueryParams};
 use keys::{KeyDeriver, hash_secret};

@@ -19,6 +19,11 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use axum::Router;
 use axum::extract::ConnectInfo;
+use liboo_chat_events::{
+    BAN_USER, BanUser, JOIN_ROOM, JoinRoom, LEAVE_ROOM, LeaveRoom, QuestionAction, Reject,
+    SEND_NORMAL_CHAT, SEND_NOTICE, SEND_QUESTION, SEND_QUESTION_DONE, SEND_QUESTION_UPVOTE,
+    SendMessage, Sender,
+};
 use liboo_db::{Db, NewQuestion, Question, hash_secret};
 use liboo_presence::Presence;
 use serde::Serialize;
@@ -332,14 +337,14 @@ async fn admit<A: Adapter>(
             return Err(TooManyConnections);
         }
     }
-    socket.on("join_room", on_join::<A>);
-    socket.on("leave_room", on_leave::<A>);
-    socket.on("send_normal_chat", on_normal_chat::<A>);
-    socket.on("send_question", on_question::<A>);
-    socket.on("send_notice", on_notice::<A>);
-    socket.on("send_question_done", on_question_done::<A>);
-    socket.on("send_question_upvote", on_question_upvote::<A>);
-    socket.on("ban_user", on_ban::<A>);
+    socket.on(JOIN_ROOM, on_join::<A>);
+    socket.on(LEAVE_ROOM, on_leave::<A>);
+    socket.on(SEND_NORMAL_CHAT, on_normal_chat::<A>);
+    socket.on(SEND_QUESTION, on_question::<A>);
+    socket.on(SEND_NOTICE, on_notice::<A>);
+    socket.on(SEND_QUESTION_DONE, on_question_done::<A>);
+    socket.on(SEND_QUESTION_UPVOTE, on_question_upvote::<A>);
+    socket.on(BAN_USER, on_ban::<A>);
     socket.on_disconnect(on_disconnect::<A>);
     Ok(())
 }
@@ -359,33 +364,34 @@ fn release_ip(chat: &Chat, ip: IpAddr) {
     }
 }
 
-/// Reads a string field of an event payload.
-fn field<'a>(data: &'a Value, name: &str) -> Result<&'a str, String> {
-    match data.get(name) {
-        Some(Value::String(s)) if !s.is_empty() => Ok(s),
-        Some(Value::String(_)) | None | Some(Value::Null) => Err(format!("{name} is required")),
-        Some(_) => Err(format!("{name} must be a string")),
-    }
-}
-
-/// Parses a payload, answering malformed ones with an exception (400).
-fn payload<A: Adapter>(socket: &SocketRef<A>, data: TryData<Value>) -> Option<Value> {
-    match data.0 {
-        Ok(v @ Value::Object(_)) => Some(v),
-        Ok(_) | Err(_) => {
-            exception(socket, 400, "the payload must be a JSON object", None);
+/// Parses an event's payload with `parse` (from `liboo-chat-events`), answering one that
+/// is refused with its exception. A payload socket.io could not decode as JSON is refused
+/// as a payload that is not an object.
+fn payload<A: Adapter, T>(
+    socket: &SocketRef<A>,
+    data: TryData<Value>,
+    parse: impl FnOnce(&Value) -> Result<T, Reject>,
+) -> Option<T> {
+    let parsed = match data.0 {
+        Ok(value) => parse(&value),
+        Err(_) => Err(Reject::not_an_object()),
+    };
+    match parsed {
+        Ok(event) => Some(event),
+        Err(r) => {
+            exception(socket, r.code, &r.message, r.room_id.as_deref());
             None
         }
     }
 }
 
 async fn on_join<A: Adapter>(socket: SocketRef<A>, State(chat): State<Chat>, data: TryData<Value>) {
-    let Some(data) = payload(&socket, data) else {
+    let Some(JoinRoom {
+        room_id: room,
+        user_id,
+    }) = payload(&socket, data, JoinRoom::parse)
+    else {
         return;
-    };
-    let (room, user_id) = match (field(&data, "roomId"), field(&data, "userId")) {
-        (Ok(r), Ok(u)) => (r.to_owned(), u.to_owned()),
-        (Err(e), _) | (_, Err(e)) => return exception(&socket, 400, &e, None),
     };
     let channel = match chat.0.db.channel_by_session_key(&room).await {
         Ok(Some(c)) => c,
@@ -504,12 +510,8 @@ async fn on_leave<A: Adapter>(
     State(chat): State<Chat>,
     data: TryData<Value>,
 ) {
-    let Some(data) = payload(&socket, data) else {
+    let Some(LeaveRoom { room_id: room }) = payload(&socket, data, LeaveRoom::parse) else {
         return;
-    };
-    let room = match field(&data, "roomId") {
-        Ok(r) => r,
-        Err(e) => return exception(&socket, 400, &e, None),
     };
     let membership = persona(&socket).membership;
     let _turn = membership.lock().await;
@@ -571,10 +573,10 @@ fn internal<A: Adapter>(socket: &SocketRef<A>, error: &dyn std::fmt::Display, ro
     );
 }
 
-/// What a sending event carries, which decides what [`sender`] checks.
+/// What a sending event does, which decides what [`sender`] checks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Sending {
-    /// Chat, a question or a notice: a `msg` within the length limit, rate-limited.
+    /// Chat, a question or a notice: rate-limited.
     Message,
     /// An upvote: rate-limited, since each one is broadcast to the room.
     Reaction,
@@ -583,21 +585,15 @@ enum Sending {
     Moderation,
 }
 
-/// What every sending event checks: joined to that room as that user, not banned, under
-/// the rate limit. Returns the member and the trimmed message, if the event has one.
+/// What every sending event checks once its payload has parsed: joined to that room as
+/// that user, not banned, under the rate limit. Returns the member.
 async fn sender<A: Adapter>(
     socket: &SocketRef<A>,
     chat: &Chat,
-    data: &Value,
+    from: &Sender,
     sending: Sending,
-) -> Option<(Member, String)> {
-    let room = match field(data, "roomId") {
-        Ok(r) => r,
-        Err(e) => {
-            exception(socket, 400, &e, None);
-            return None;
-        }
-    };
+) -> Option<Member> {
+    let room = from.room_id.as_str();
     let member = match socket.extensions.get::<Member>() {
         Some(m) if m.room == room => m,
         _ => {
@@ -610,42 +606,10 @@ async fn sender<A: Adapter>(
             return None;
         }
     };
-    match field(data, "userId") {
-        Ok(u) if hash_secret(u) == member.user_hash => {}
-        Ok(_) => {
-            exception(socket, 400, "invalid user", Some(room));
-            return None;
-        }
-        Err(e) => {
-            exception(socket, 400, &e, Some(room));
-            return None;
-        }
+    if hash_secret(&from.user_id) != member.user_hash {
+        exception(socket, 400, "invalid user", Some(room));
+        return None;
     }
-    let msg = if sending == Sending::Message {
-        let msg = match data.get("msg") {
-            Some(Value::String(s)) => s.trim().to_owned(),
-            Some(Value::Null) | None => String::new(),
-            Some(_) => {
-                exception(socket, 400, "msg must be a string", Some(room));
-                return None;
-            }
-        };
-        if msg.is_empty() {
-            exception(socket, 400, "the message is empty", Some(room));
-            return None;
-        }
-        if msg.chars().count() > chat.0.config.max_message_chars {
-            let text = format!(
-                "the message is longer than {} characters",
-                chat.0.config.max_message_chars
-            );
-            exception(socket, 406, &text, Some(room));
-            return None;
-        }
-        msg
-    } else {
-        String::new()
-    };
     match chat
         .0
         .db
@@ -681,7 +645,7 @@ async fn sender<A: Adapter>(
         );
         return None;
     }
-    Some((member, msg))
+    Some(member)
 }
 
 /// What a user sent within the rate limit's window.
@@ -699,6 +663,13 @@ struct RateLimited {
 }
 
 impl Chat {
+    /// What an event's payload may carry.
+    fn payload_limits(&self) -> liboo_chat_events::Limits {
+        liboo_chat_events::Limits {
+            max_message_chars: self.0.config.max_message_chars,
+        }
+    }
+
     /// A sliding-window rate limit per user on this node.
     fn allow(&self, user_hash: &str) -> Result<(), RateLimited> {
         let Some((max, window)) = self.0.config.rate_limit else {
@@ -803,10 +774,13 @@ async fn on_normal_chat<A: Adapter>(
     State(chat): State<Chat>,
     data: TryData<Value>,
 ) {
-    let Some(data) = payload(&socket, data) else {
+    let limits = chat.payload_limits();
+    let Some(SendMessage { sender: from, msg }) =
+        payload(&socket, data, |v| SendMessage::parse(v, &limits))
+    else {
         return;
     };
-    let Some((member, msg)) = sender(&socket, &chat, &data, Sending::Message).await else {
+    let Some(member) = sender(&socket, &chat, &from, Sending::Message).await else {
         return;
     };
     let m = message(&socket, &member, msg, "normal");
@@ -818,10 +792,13 @@ async fn on_question<A: Adapter>(
     State(chat): State<Chat>,
     data: TryData<Value>,
 ) {
-    let Some(data) = payload(&socket, data) else {
+    let limits = chat.payload_limits();
+    let Some(SendMessage { sender: from, msg }) =
+        payload(&socket, data, |v| SendMessage::parse(v, &limits))
+    else {
         return;
     };
-    let Some((member, msg)) = sender(&socket, &chat, &data, Sending::Message).await else {
+    let Some(member) = sender(&socket, &chat, &from, Sending::Message).await else {
         return;
     };
     let live = match chat.0.db.live_broadcast_of(&member.room).await {
@@ -863,15 +840,15 @@ async fn on_question<A: Adapter>(
 async fn host_only<A: Adapter>(
     socket: &SocketRef<A>,
     chat: &Chat,
-    data: &Value,
+    from: &Sender,
     sending: Sending,
-) -> Option<(Member, String)> {
-    let (member, msg) = sender(socket, chat, data, sending).await?;
+) -> Option<Member> {
+    let member = sender(socket, chat, from, sending).await?;
     if !member.is_host {
         exception(socket, 403, "only the host may do this", Some(&member.room));
         return None;
     }
-    Some((member, msg))
+    Some(member)
 }
 
 async fn on_notice<A: Adapter>(
@@ -879,38 +856,28 @@ async fn on_notice<A: Adapter>(
     State(chat): State<Chat>,
     data: TryData<Value>,
 ) {
-    let Some(data) = payload(&socket, data) else {
+    let limits = chat.payload_limits();
+    let Some(SendMessage { sender: from, msg }) =
+        payload(&socket, data, |v| SendMessage::parse(v, &limits))
+    else {
         return;
     };
-    let Some((member, msg)) = host_only(&socket, &chat, &data, Sending::Message).await else {
+    let Some(member) = host_only(&socket, &chat, &from, Sending::Message).await else {
         return;
     };
     let m = message(&socket, &member, msg, "notice");
     emit_to(&socket, &member.room, true, "receive_notice", &m).await;
 }
 
-fn question_id(socket: &SocketRef<impl Adapter>, data: &Value, room: &str) -> Option<i64> {
-    match data.get("questionId") {
-        Some(Value::Number(n)) if n.as_i64().is_some() => n.as_i64(),
-        Some(Value::String(s)) if s.parse::<i64>().is_ok() => s.parse().ok(),
-        _ => {
-            exception(socket, 400, "questionId must be a number", Some(room));
-            None
-        }
-    }
-}
-
-/// The live broadcast and question id an event names, or an exception: questions of
-/// an ended broadcast belong to its replay and are no longer answered or voted on.
+/// The live broadcast whose question an event names, or an exception: questions of an
+/// ended broadcast belong to its replay and are no longer answered or voted on.
 async fn question_target<A: Adapter>(
     socket: &SocketRef<A>,
     chat: &Chat,
-    data: &Value,
     member: &Member,
-) -> Option<(i64, i64)> {
-    let qid = question_id(socket, data, &member.room)?;
+) -> Option<i64> {
     match chat.0.db.live_broadcast_of(&member.room).await {
-        Ok(Some(b)) => Some((b.id, qid)),
+        Ok(Some(b)) => Some(b.id),
         Ok(None) => {
             exception(socket, 404, "no such question", Some(&member.room));
             None
@@ -927,13 +894,17 @@ async fn on_question_done<A: Adapter>(
     State(chat): State<Chat>,
     data: TryData<Value>,
 ) {
-    let Some(data) = payload(&socket, data) else {
+    let Some(QuestionAction {
+        sender: from,
+        question_id: qid,
+    }) = payload(&socket, data, QuestionAction::parse)
+    else {
         return;
     };
-    let Some((member, _)) = host_only(&socket, &chat, &data, Sending::Moderation).await else {
+    let Some(member) = host_only(&socket, &chat, &from, Sending::Moderation).await else {
         return;
     };
-    let Some((broadcast_id, qid)) = question_target(&socket, &chat, &data, &member).await else {
+    let Some(broadcast_id) = question_target(&socket, &chat, &member).await else {
         return;
     };
     match chat
@@ -956,13 +927,17 @@ async fn on_question_upvote<A: Adapter>(
     State(chat): State<Chat>,
     data: TryData<Value>,
 ) {
-    let Some(data) = payload(&socket, data) else {
+    let Some(QuestionAction {
+        sender: from,
+        question_id: qid,
+    }) = payload(&socket, data, QuestionAction::parse)
+    else {
         return;
     };
-    let Some((member, _)) = sender(&socket, &chat, &data, Sending::Reaction).await else {
+    let Some(member) = sender(&socket, &chat, &from, Sending::Reaction).await else {
         return;
     };
-    let Some((broadcast_id, qid)) = question_target(&socket, &chat, &data, &member).await else {
+    let Some(broadcast_id) = question_target(&socket, &chat, &member).await else {
         return;
     };
     match chat
@@ -989,15 +964,15 @@ async fn on_question_upvote<A: Adapter>(
 }
 
 async fn on_ban<A: Adapter>(socket: SocketRef<A>, State(chat): State<Chat>, data: TryData<Value>) {
-    let Some(data) = payload(&socket, data) else {
+    let Some(BanUser {
+        sender: from,
+        socket_id: target,
+    }) = payload(&socket, data, BanUser::parse)
+    else {
         return;
     };
-    let Some((member, _)) = host_only(&socket, &chat, &data, Sending::Moderation).await else {
+    let Some(member) = host_only(&socket, &chat, &from, Sending::Moderation).await else {
         return;
-    };
-    let target = match field(&data, "socketId") {
-        Ok(t) => t.to_owned(),
-        Err(e) => return exception(&socket, 400, &e, Some(&member.room)),
     };
     let identity = match chat.0.presence.socket_identity(&target).await {
         Ok(Some(id)) => id,

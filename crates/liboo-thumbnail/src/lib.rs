@@ -6,6 +6,9 @@
 //! result is re-encoded as a JPEG of at most 1280x720, which strips metadata and
 //! anything smuggled after the image, and is stored under a content-derived name so
 //! it can be cached forever.
+//!
+//! The API's `/host/update` uses it; it is a crate of its own, free of the HTTP stack, so
+//! that the `thumbnail` fuzz target (`fuzz/`) builds it quickly.
 
 use std::io::Cursor;
 
@@ -153,5 +156,70 @@ mod tests {
             reencode(&truncated),
             Err(ThumbnailError::Undecodable(_))
         ));
+    }
+
+    fn encoded(format: ImageFormat) -> Vec<u8> {
+        let img = image::RgbImage::from_fn(24, 16, |x, y| image::Rgb([x as u8, y as u8, 99]));
+        let mut out = Cursor::new(Vec::new());
+        img.write_to(&mut out, format).unwrap();
+        out.into_inner()
+    }
+
+    /// A PNG whose IHDR claims `width` x `height`, its CRC fixed up so that only the size
+    /// is wrong.
+    fn png_claiming(width: u32, height: u32) -> Vec<u8> {
+        let mut png = encoded(ImageFormat::Png);
+        png[16..20].copy_from_slice(&width.to_be_bytes());
+        png[20..24].copy_from_slice(&height.to_be_bytes());
+        let mut crc = !0u32;
+        for &b in &png[12..29] {
+            crc ^= u32::from(b);
+            for _ in 0..8 {
+                crc = if crc & 1 == 1 {
+                    (crc >> 1) ^ 0xedb8_8320
+                } else {
+                    crc >> 1
+                };
+            }
+        }
+        png[29..33].copy_from_slice(&(!crc).to_be_bytes());
+        png
+    }
+
+    /// Every accepted format, and headers that declare more than the limits allow (the
+    /// `thumbnail` fuzz target's seeds): name, bytes, the JPEG's size or `None` for a refusal.
+    #[test]
+    fn formats_and_limits() {
+        let mut huge_jpeg = encoded(ImageFormat::Jpeg);
+        let sof = huge_jpeg
+            .windows(2)
+            .position(|w| w == [0xff, 0xc0])
+            .unwrap();
+        huge_jpeg[sof + 5..sof + 9].copy_from_slice(&[0xff; 4]);
+        let cases = vec![
+            ("png", encoded(ImageFormat::Png), Some((24, 16))),
+            ("jpeg", encoded(ImageFormat::Jpeg), Some((24, 16))),
+            ("webp", encoded(ImageFormat::WebP), Some((24, 16))),
+            (
+                "png of 100,000 x 100,000",
+                png_claiming(100_000, 100_000),
+                None,
+            ),
+            ("png of 8193 x 1", png_claiming(8193, 1), None),
+            ("jpeg of 65,535 x 65,535", huge_jpeg, None),
+        ];
+        for (name, bytes, expected) in cases {
+            let got = reencode(&bytes).map(|t| {
+                let out = image::load_from_memory_with_format(&t.jpeg, ImageFormat::Jpeg).unwrap();
+                (out.width(), out.height())
+            });
+            match expected {
+                Some(size) => assert_eq!(got, Ok(size), "{name}"),
+                None => assert!(
+                    matches!(got, Err(ThumbnailError::Undecodable(_))),
+                    "{name}: {got:?}"
+                ),
+            }
+        }
     }
 }
