@@ -150,26 +150,6 @@ async fn reconnect_within_grace_continues_the_broadcast() {
     server.stop().await;
 }
 
-/// Reads until the server closes the connection (EOF or reset); false on timeout.
-/// Connects and completes a plain RTMP handshake (C1 with a zero version field).
-async fn plain_handshake(addr: (&str, u16)) -> tokio::net::TcpStream {
-    let mut sock = tokio::net::TcpStream::connect(addr).await.unwrap();
-    let mut c0c1 = vec![3u8];
-    c0c1.extend((0..1536).map(|i| {
-        if (4..8).contains(&i) {
-            0
-        } else {
-            rand::random::<u8>()
-        }
-    }));
-    sock.write_all(&c0c1).await.unwrap();
-    let mut s0s1s2 = vec![0u8; 1 + 1536 * 2];
-    sock.read_exact(&mut s0s1s2).await.unwrap();
-    assert_eq!(s0s1s2[0], 3);
-    sock.write_all(&s0s1s2[1..1537]).await.unwrap();
-    sock
-}
-
 /// One AMF0 command message in a single type 0 chunk on chunk stream 3, stream 0.
 fn command_chunk(body: &[u8]) -> Vec<u8> {
     let mut chunk = vec![0x03, 0, 0, 0];
@@ -202,6 +182,7 @@ async fn connect_answered(sock: &mut tokio::net::TcpStream) -> bool {
     )
 }
 
+/// Reads until the server closes the connection (EOF or reset); false on timeout.
 async fn closed_by_server(sock: &mut tokio::net::TcpStream) -> bool {
     let mut buf = [0u8; 4096];
     let wait = async {
@@ -232,7 +213,7 @@ async fn garbage_ends_that_connection_only() {
 
     // A valid plain handshake (C1 with a zero version field), then random chunk bytes. The
     // first byte is a type 1 chunk header on a chunk stream with no previous header.
-    let mut sock = plain_handshake(addr).await;
+    let mut sock = liboo_testkit::rtmp_handshake(addr).await;
     let mut garbage = vec![0x43u8];
     garbage.extend((0..8192).map(|_| rand::random::<u8>()));
     sock.write_all(&garbage).await.unwrap();
@@ -322,7 +303,7 @@ async fn a_client_that_stops_reading_is_dropped_alone() {
     server.channel("host8", "key-eight").await;
     let addr = ("127.0.0.1", server.port);
 
-    let mut sock = plain_handshake(addr).await;
+    let mut sock = liboo_testkit::rtmp_handshake(addr).await;
     // Calls before connect end the connection at once.
     assert!(connect_answered(&mut sock).await, "no reply to connect");
 
@@ -531,7 +512,7 @@ async fn slow_handshakes_and_idle_connections_are_closed() {
     );
 
     // Handshake and connect done, then only Acknowledgements, never a publish.
-    let mut idle = plain_handshake(addr).await;
+    let mut idle = liboo_testkit::rtmp_handshake(addr).await;
     assert!(connect_answered(&mut idle).await, "no reply to connect");
     let pings = acknowledgement(2).repeat(64);
     assert!(
@@ -562,7 +543,7 @@ async fn oversized_messages_and_too_many_chunk_streams_end_that_connection() {
     let addr = ("127.0.0.1", server.port);
 
     // Video on a stream that is not publishing is dropped, but it is read whole first.
-    let mut sock = plain_handshake(addr).await;
+    let mut sock = liboo_testkit::rtmp_handshake(addr).await;
     sock.write_all(&chunks(6, 9, 1, vec![0x17; LIMIT]))
         .await
         .unwrap();
@@ -579,7 +560,7 @@ async fn oversized_messages_and_too_many_chunk_streams_end_that_connection() {
     );
 
     // Chunk streams 2 to 17 (the connect command uses 3): sixteen, the limit.
-    let mut sock = plain_handshake(addr).await;
+    let mut sock = liboo_testkit::rtmp_handshake(addr).await;
     for csid in 2..=17 {
         sock.write_all(&acknowledgement(csid)).await.unwrap();
     }

@@ -410,3 +410,24 @@ impl Drop for Tmpfs {
         let _ = Command::new("umount").arg("-l").arg(&self.path).status();
     }
 }
+
+/// Connects to an RTMP server and completes a plain handshake (C1 with a zero version
+/// field), checking that the server answers RTMP version 3.
+pub async fn rtmp_handshake(addr: impl tokio::net::ToSocketAddrs) -> tokio::net::TcpStream {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut sock = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let mut c0c1 = vec![3u8];
+    c0c1.extend((0..1536).map(|i| {
+        if (4..8).contains(&i) {
+            0
+        } else {
+            rand::random::<u8>()
+        }
+    }));
+    sock.write_all(&c0c1).await.unwrap();
+    let mut s0s1s2 = vec![0u8; 1 + 1536 * 2];
+    sock.read_exact(&mut s0s1s2).await.unwrap();
+    assert_eq!(s0s1s2[0], 3, "the server's RTMP version");
+    sock.write_all(&s0s1s2[1..1537]).await.unwrap();
+    sock
+}

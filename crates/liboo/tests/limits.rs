@@ -234,24 +234,6 @@ async fn slow_headers_and_idle_connections_are_closed() {
     assert_eq!(hits, 1, "only the slow client is a limit hit: {log}");
 }
 
-/// Connects and completes a plain RTMP handshake (C1 with a zero version field).
-async fn rtmp_handshake(addr: &str) -> TcpStream {
-    let mut sock = TcpStream::connect(addr).await.unwrap();
-    let mut c0c1 = vec![3u8];
-    c0c1.extend((0..1536).map(|i| {
-        if (4..8).contains(&i) {
-            0
-        } else {
-            rand::random::<u8>()
-        }
-    }));
-    sock.write_all(&c0c1).await.unwrap();
-    let mut s0s1s2 = vec![0u8; 1 + 1536 * 2];
-    sock.read_exact(&mut s0s1s2).await.unwrap();
-    sock.write_all(&s0s1s2[1..1537]).await.unwrap();
-    sock
-}
-
 /// A type 0 chunk header on chunk stream `csid` (below 64) announcing a message of
 /// `length` bytes of type `type_id` on message stream 0.
 fn chunk_header(csid: u8, length: u32, type_id: u8) -> Vec<u8> {
@@ -283,12 +265,12 @@ async fn rtmp_limits_are_set_by_flags_and_logged() {
 
     let mut silent = TcpStream::connect(&addr).await.unwrap();
     assert!(read_to_close(&mut silent).await.is_some());
-    let mut idle = rtmp_handshake(&addr).await;
+    let mut idle = liboo_testkit::rtmp_handshake(&addr).await;
     assert!(read_to_close(&mut idle).await.is_some());
-    let mut big = rtmp_handshake(&addr).await;
+    let mut big = liboo_testkit::rtmp_handshake(&addr).await;
     big.write_all(&chunk_header(6, 65537, 9)).await.unwrap();
     assert!(read_to_close(&mut big).await.is_some());
-    let mut many = rtmp_handshake(&addr).await;
+    let mut many = liboo_testkit::rtmp_handshake(&addr).await;
     for csid in 2..=10 {
         // Acknowledgements: protocol control messages that need no answer.
         let mut ack = chunk_header(csid, 4, 3);
