@@ -15,6 +15,8 @@ mod segmenter;
 mod time;
 
 pub use cmaf::{CmafConfig, CmafEvent, CmafSegmenter};
-pub use playlist::{ParseError, Part, Playlist, PlaylistEntry, PlaylistError, RenditionReport};
+pub use playlist::{
+    ParseError, Part, Playlist, PlaylistEntry, PlaylistError, RenditionReport, SEGMENTS_WITH_PARTS,
+};
 pub use segmenter::{HlsError, SegmentComplete, Segmenter, SegmenterConfig};
 pub use time::format_program_date_time;

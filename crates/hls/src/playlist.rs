@@ -58,7 +58,7 @@ pub(crate) struct LowLatency {
 
 /// Segments from the end of a low-latency playlist whose parts are still listed: parts
 /// older than three target durations may go (RFC 8216bis §6.2.2).
-const SEGMENTS_WITH_PARTS: usize = 3;
+pub const SEGMENTS_WITH_PARTS: usize = 3;
 
 /// Entries that would break a playlist invariant are refused rather than written.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]

@@ -12,7 +12,7 @@ use bytes::Bytes;
 use flv::{AacPacket, AudioSpecificConfig, AudioTag, AvcDecoderConfig, VideoPacket, VideoTag};
 use hls::{
     CmafConfig, CmafEvent, CmafSegmenter, Part, Playlist, PlaylistEntry, RenditionReport,
-    SegmentComplete, Segmenter, SegmenterConfig,
+    SEGMENTS_WITH_PARTS, SegmentComplete, Segmenter, SegmenterConfig,
 };
 use liboo_db::Db;
 use liboo_storage::MediaStore;
@@ -22,6 +22,7 @@ use tokio::task::JoinHandle;
 
 use std::collections::VecDeque;
 use std::sync::Arc;
+use std::time::Duration;
 
 use crate::IngestError;
 use crate::frames::{Frames, Input};
@@ -33,6 +34,29 @@ use crate::uploader::{Kind, Msg, Publish, Report, Upload, Uploader};
 /// Stored segments between two writes of the growing replay playlist (fewer with a live
 /// window this small), so the window always holds every segment the stored replay lacks.
 pub(crate) const REPLAY_EVERY: u64 = 5;
+
+/// Whole segments, counted back from the newest, whose parts stay stored. The live playlist
+/// lists the parts of the last [`SEGMENTS_WITH_PARTS`]; a player that read an older version
+/// of it may still ask for parts a while longer, so parts go this many segments later.
+/// Parts only serve the live edge: the replay and anyone behind it play whole segments.
+const PARTS_KEPT_FOR: usize = 2 * SEGMENTS_WITH_PARTS;
+
+/// Whether `key` names a part (`seg00012.3.m4s`) rather than a whole segment
+/// (`seg00012.m4s`), an init segment or a playlist.
+pub(crate) fn is_part_key(key: &str) -> bool {
+    let name = key.rsplit('/').next().unwrap_or(key);
+    name.strip_prefix("seg")
+        .and_then(|rest| rest.strip_suffix(".m4s"))
+        .and_then(|rest| rest.split_once('.'))
+        .is_some_and(|(segment, part)| {
+            !segment.is_empty()
+                && !part.is_empty()
+                && segment
+                    .bytes()
+                    .chain(part.bytes())
+                    .all(|b| b.is_ascii_digit())
+        })
+}
 
 pub(crate) fn replay_key(prefix: &str) -> String {
     format!("{prefix}/replay.m3u8")
@@ -102,6 +126,9 @@ pub(crate) struct Packager {
     playlists: Option<LivePlaylists>,
     uploads: mpsc::Sender<Msg>,
     uploader: JoinHandle<()>,
+    /// Where old parts are deleted.
+    media: MediaStore,
+    segment_target: Duration,
 }
 
 /// Media queued for the uploader, waiting for its report.
@@ -217,6 +244,11 @@ struct Cmaf {
     skip_parts: bool,
     /// An init segment that was dropped: segments that need it are not listed.
     missing_init: Option<u32>,
+    /// Stored parts of the segment being made.
+    stored_parts: Vec<String>,
+    /// Stored parts of the latest whole segments, oldest first, to delete once they are
+    /// [`PARTS_KEPT_FOR`] segments old.
+    parts_by_segment: VecDeque<Vec<String>>,
 }
 
 impl Packager {
@@ -321,6 +353,8 @@ impl Packager {
                         listed_init: None,
                         skip_parts: false,
                         missing_init: None,
+                        stored_parts: Vec::new(),
+                        parts_by_segment: VecDeque::new(),
                     })),
                     Playlist::low_latency(target, live_window, part_target_ms),
                 )
@@ -337,7 +371,7 @@ impl Packager {
         let (uploads, rx) = mpsc::channel(queue.max(1));
         let (reports_tx, upload_reports) = mpsc::unbounded_channel();
         let uploader = Uploader::new(
-            media,
+            media.clone(),
             settings.min_free_bytes,
             info.video_id.clone(),
             reports_tx,
@@ -379,6 +413,8 @@ impl Packager {
             next_frame_ms: None,
             uploads,
             uploader,
+            media,
+            segment_target: settings.segment_target,
         }
     }
 
@@ -674,7 +710,7 @@ impl Packager {
             .front()
             .is_some_and(|p| p.state != State::Queued)
         {
-            let Pending { state, made, .. } = self.pending.pop_front().expect("checked");
+            let Pending { key, state, made } = self.pending.pop_front().expect("checked");
             let stored = state == State::Stored;
             match made {
                 Made::Segment {
@@ -694,11 +730,15 @@ impl Packager {
                     } else {
                         self.lost_segment();
                     }
+                    self.retire_parts();
                 }
                 Made::Part { part, next } => {
                     let Mux::Cmaf(cmaf) = &mut self.mux else {
                         continue;
                     };
+                    if stored {
+                        cmaf.stored_parts.push(key);
+                    }
                     if !stored {
                         self.health.dropped += 1;
                         cmaf.skip_parts = true;
@@ -753,6 +793,45 @@ impl Packager {
             cmaf.skip_parts = true;
             self.live.discard_parts();
         }
+    }
+
+    /// A whole segment is settled: its parts join the kept ones, and the parts of the
+    /// segment [`PARTS_KEPT_FOR`] back are deleted.
+    fn retire_parts(&mut self) {
+        let Mux::Cmaf(cmaf) = &mut self.mux else {
+            return;
+        };
+        let parts = std::mem::take(&mut cmaf.stored_parts);
+        cmaf.parts_by_segment.push_back(parts);
+        let mut old = Vec::new();
+        while cmaf.parts_by_segment.len() > PARTS_KEPT_FOR {
+            old.extend(cmaf.parts_by_segment.pop_front().expect("checked"));
+        }
+        self.delete_parts(old, Duration::ZERO);
+    }
+
+    /// Deletes stored parts after `delay`, in the background and best effort: a part
+    /// that stays only costs space.
+    fn delete_parts(&self, keys: Vec<String>, delay: Duration) {
+        if keys.is_empty() {
+            return;
+        }
+        let media = self.media.clone();
+        let video_id = self.info.video_id.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(delay).await;
+            let mut deleted = 0u64;
+            for key in &keys {
+                match media.delete(key).await {
+                    Ok(()) => deleted += 1,
+                    Err(e) => {
+                        metrics::counter!("liboo_ingest_failed_part_deletes_total").increment(1);
+                        tracing::debug!(%video_id, key, error = %e, "an old part was not deleted");
+                    }
+                }
+            }
+            metrics::counter!("liboo_ingest_deleted_parts_total").increment(deleted);
+        });
     }
 
     /// Adds a stored segment to the live and replay playlists.
@@ -1054,6 +1133,14 @@ impl Packager {
             // The uploader only stops when the sender is dropped, so this cannot fail.
             let _ = self.uploads.send(Msg::Store(upload)).await;
         }
+        // The final live playlist still lists the last segments' parts, for players at
+        // the live edge: they go as late as they would have gone had the broadcast run on.
+        if let Mux::Cmaf(cmaf) = &mut self.mux {
+            let mut parts: Vec<String> = cmaf.parts_by_segment.drain(..).flatten().collect();
+            parts.append(&mut cmaf.stored_parts);
+            let linger = self.segment_target * PARTS_KEPT_FOR as u32;
+            self.delete_parts(parts, linger);
+        }
         let Packager {
             uploads,
             uploader,
@@ -1076,6 +1163,26 @@ impl Packager {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+
+    #[test]
+    fn part_keys_are_told_from_other_objects() {
+        for (key, part) in [
+            ("live/s/v/seg00012.3.m4s", true),
+            ("live/s/v/360p/seg00000.0.m4s", true),
+            ("seg1.10.m4s", true),
+            ("live/s/v/seg00012.m4s", false),
+            ("live/s/v/init0.mp4", false),
+            ("live/s/v/index.m3u8", false),
+            ("live/s/v/seg00012.ts", false),
+            ("live/s/v/seg.3.m4s", false),
+            ("live/s/v/seg00012..m4s", false),
+            ("live/s/v/seg0001a.3.m4s", false),
+            ("live/s/v/seg00012.3.4.m4s", false),
+            ("live/s/v/frame.jpg", false),
+        ] {
+            assert_eq!(is_part_key(key), part, "{key}");
+        }
+    }
 
     /// The first segment the packager makes of the committed fixture, as stored.
     pub(crate) async fn first_segment_of_fixture() -> Bytes {

@@ -8,7 +8,7 @@ use liboo_db::Db;
 use liboo_storage::{MediaStore, StorageError};
 
 use crate::IngestError;
-use crate::packager::replay_key;
+use crate::packager::{is_part_key, replay_key};
 
 /// Ends the channel's live broadcast if its node has not reported since `before_ms`,
 /// and makes its replay from what reached storage. Returns the ended broadcast's id.
@@ -40,7 +40,29 @@ pub async fn end_abandoned(
             "could not salvage the replay; it ends where its stored playlist does"
         ),
     }
+    delete_parts(media, &format!("live/{session_key}/{video_id}")).await;
     Ok(Some(id))
+}
+
+/// Deletes the LL-HLS parts a dead node left under `prefix`: they only served the live
+/// edge, and the replay plays whole segments. Best effort: a part that stays only costs
+/// space.
+async fn delete_parts(media: &MediaStore, prefix: &str) {
+    let keys = match media.list(prefix).await {
+        Ok(keys) => keys,
+        Err(e) => {
+            tracing::warn!(prefix, error = %e, "could not list a dead broadcast's parts to delete them");
+            return;
+        }
+    };
+    let mut deleted = 0u64;
+    for key in keys.iter().filter(|k| is_part_key(k)) {
+        match media.delete(key).await {
+            Ok(()) => deleted += 1,
+            Err(e) => tracing::debug!(key, error = %e, "a dead broadcast's part was not deleted"),
+        }
+    }
+    metrics::counter!("liboo_ingest_deleted_parts_total").increment(deleted);
 }
 
 /// Ends the replay (and the channel's live playlist, if it still names this broadcast)

@@ -1,6 +1,7 @@
 //! The `liboo` binary: wires ingest, API, chat and media serving into one process, or
 //! into several nodes by role.
 
+use std::io::IsTerminal;
 use std::path::Path;
 use std::process::ExitCode;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -76,8 +77,10 @@ fn init_tracing(format: LogFormat) {
     // failing store once, with what it cost.
     let filter = tracing_subscriber::EnvFilter::try_from_env("LIBOO_LOG")
         .unwrap_or_else(|_| "info,sqlx=warn,object_store=warn".into());
+    // Colours only for a person at a terminal, not in a file, journald or a container log.
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(std::io::stderr().is_terminal())
         .with_writer(std::io::stderr);
     match format {
         LogFormat::Human => builder.init(),

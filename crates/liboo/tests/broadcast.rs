@@ -373,7 +373,10 @@ async fn a_crash_does_not_lock_the_host_out() {
 #[tokio::test]
 async fn low_latency_parts_blocking_reload_and_fmp4_replay() {
     let dir = tempfile::tempdir().unwrap();
-    let liboo = start_with(dir.path(), &["--hls-format", "ll"]);
+    let liboo = start_with(
+        dir.path(),
+        &["--hls-format", "ll", "--segment-seconds", "1"],
+    );
     let (stream_key, session_key) = liboo.keys("ll-host").await;
     let mut ffmpeg = liboo.publish(&stream_key, 1);
     let playlist_url = format!("{}/media/live/{session_key}/index.m3u8", liboo.http);
@@ -440,6 +443,22 @@ async fn low_latency_parts_blocking_reload_and_fmp4_replay() {
     );
 
     assert!(ffmpeg.wait().unwrap().success());
+    // Parts only serve the live edge: those of the first segments went while the
+    // broadcast ran (12 segments of 1 s; parts stay for the last 6).
+    let folder = dir.path().join("media/live").join(&session_key);
+    let stored = files_under(&folder);
+    assert!(
+        stored
+            .iter()
+            .any(|f| f.ends_with("seg00011.m4s") || f.ends_with("seg00010.m4s")),
+        "{stored:?}"
+    );
+    assert!(
+        !stored.iter().any(|f| f.contains("seg00000.")
+            && f.ends_with(".m4s")
+            && !f.ends_with("seg00000.m4s")),
+        "the first segment's parts are still stored: {stored:?}"
+    );
     let started = Instant::now();
     let replay = loop {
         let replays = get(&format!("{}/api/replay/latest", liboo.http)).await;
@@ -492,6 +511,50 @@ async fn low_latency_parts_blocking_reload_and_fmp4_replay() {
         (duration - 12.0).abs() < 0.5,
         "replay decodes to {duration} s"
     );
+    // The last parts go a few segments' time after the end; whole segments stay.
+    let started = Instant::now();
+    loop {
+        let stored = files_under(&folder);
+        let parts: Vec<&String> = stored
+            .iter()
+            .filter(|f| {
+                let name = f.rsplit('/').next().unwrap();
+                name.ends_with(".m4s") && name.matches('.').count() == 2
+            })
+            .collect();
+        if parts.is_empty() {
+            let segments = stored.iter().filter(|f| f.ends_with(".m4s")).count();
+            assert_eq!(segments, 12, "{stored:?}");
+            assert!(
+                stored.iter().any(|f| f.ends_with("init0.mp4")),
+                "{stored:?}"
+            );
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "parts still stored 30 s after the end: {parts:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+}
+
+/// Every file under `dir`, as paths.
+fn files_under(dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        for entry in std::fs::read_dir(&d).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                todo.push(path);
+            } else {
+                out.push(path.display().to_string());
+            }
+        }
+    }
+    out.sort();
+    out
 }
 
 /// The quality ladder: with `--transcode`, the stream URL is a master playlist listing
