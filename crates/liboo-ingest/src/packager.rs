@@ -29,7 +29,7 @@ use crate::frames::{Frames, Input};
 use crate::health::HealthMeter;
 use crate::ladder::{self, Rendition, Variant};
 use crate::playlists::{LivePlaylists, Snapshot};
-use crate::uploader::{Kind, Msg, Publish, Report, Upload, Uploader};
+use crate::uploader::{Kind, Msg, Publish, Report, Upload, Uploader, delete_parts};
 
 /// Stored segments between two writes of the growing replay playlist (fewer with a live
 /// window this small), so the window always holds every segment the stored replay lacks.
@@ -807,31 +807,11 @@ impl Packager {
         while cmaf.parts_by_segment.len() > PARTS_KEPT_FOR {
             old.extend(cmaf.parts_by_segment.pop_front().expect("checked"));
         }
-        self.delete_parts(old, Duration::ZERO);
-    }
-
-    /// Deletes stored parts after `delay`, in the background and best effort: a part
-    /// that stays only costs space.
-    fn delete_parts(&self, keys: Vec<String>, delay: Duration) {
-        if keys.is_empty() {
-            return;
+        // After the playlists just queued, which no longer list them: the uploader deletes
+        // them once those are stored (a stored playlist never names a missing object).
+        if !old.is_empty() && self.uploads.try_send(Msg::DeleteParts(old)).is_err() {
+            metrics::counter!("liboo_ingest_failed_part_deletes_total").increment(1);
         }
-        let media = self.media.clone();
-        let video_id = self.info.video_id.clone();
-        tokio::spawn(async move {
-            tokio::time::sleep(delay).await;
-            let mut deleted = 0u64;
-            for key in &keys {
-                match media.delete(key).await {
-                    Ok(()) => deleted += 1,
-                    Err(e) => {
-                        metrics::counter!("liboo_ingest_failed_part_deletes_total").increment(1);
-                        tracing::debug!(%video_id, key, error = %e, "an old part was not deleted");
-                    }
-                }
-            }
-            metrics::counter!("liboo_ingest_deleted_parts_total").increment(deleted);
-        });
     }
 
     /// Adds a stored segment to the live and replay playlists.
@@ -1139,7 +1119,12 @@ impl Packager {
             let mut parts: Vec<String> = cmaf.parts_by_segment.drain(..).flatten().collect();
             parts.append(&mut cmaf.stored_parts);
             let linger = self.segment_target * PARTS_KEPT_FOR as u32;
-            self.delete_parts(parts, linger);
+            delete_parts(
+                self.media.clone(),
+                self.info.video_id.clone(),
+                parts,
+                linger,
+            );
         }
         let Packager {
             uploads,

@@ -89,6 +89,9 @@ pub(crate) struct Publish {
 #[derive(Debug)]
 pub(crate) enum Msg {
     Store(Upload),
+    /// Parts no playlist queued before this message lists: deleted once everything
+    /// queued before it is stored (so is a playlist without them), while the store works.
+    DeleteParts(Vec<String>),
     /// The broadcast is ending: retry a failing store for [`FINISH_PATIENCE`] more at most.
     Finish,
 }
@@ -220,6 +223,33 @@ struct Outage {
     given_up: u64,
 }
 
+/// Deletes stored LL-HLS parts after `delay`, in the background and best effort: a part
+/// left behind only costs space.
+pub(crate) fn delete_parts(
+    media: MediaStore,
+    video_id: String,
+    keys: Vec<String>,
+    delay: Duration,
+) {
+    if keys.is_empty() {
+        return;
+    }
+    tokio::spawn(async move {
+        tokio::time::sleep(delay).await;
+        let mut deleted = 0u64;
+        for key in &keys {
+            match media.delete(key).await {
+                Ok(()) => deleted += 1,
+                Err(e) => {
+                    metrics::counter!("liboo_ingest_failed_part_deletes_total").increment(1);
+                    tracing::debug!(%video_id, key, error = %e, "an old part was not deleted");
+                }
+            }
+        }
+        metrics::counter!("liboo_ingest_deleted_parts_total").increment(deleted);
+    });
+}
+
 /// One broadcast's uploader.
 pub(crate) struct Uploader {
     media: MediaStore,
@@ -234,6 +264,8 @@ pub(crate) struct Uploader {
     deadline: Option<Instant>,
     /// The disk is full: no more media of this broadcast is stored.
     full: bool,
+    /// Parts to delete when the uploader is next idle with the store working.
+    deletes: Vec<String>,
 }
 
 /// Why an attempt failed.
@@ -258,6 +290,7 @@ impl Uploader {
             outage: None,
             deadline: None,
             full: false,
+            deletes: Vec::new(),
         }
     }
 
@@ -275,6 +308,16 @@ impl Uploader {
                 }
             }
             let Some(upload) = self.next() else {
+                // Idle, so every playlist queued before these deletions is stored.
+                if self.outage.as_ref().is_none_or(|o| !o.failing) && !self.deletes.is_empty() {
+                    let keys = std::mem::take(&mut self.deletes);
+                    delete_parts(
+                        self.media.clone(),
+                        self.video_id.clone(),
+                        keys,
+                        Duration::ZERO,
+                    );
+                }
                 if !open {
                     break;
                 }
@@ -337,6 +380,10 @@ impl Uploader {
             Msg::Store(upload) => upload,
             Msg::Finish => {
                 self.deadline = Some(Instant::now() + FINISH_PATIENCE);
+                return;
+            }
+            Msg::DeleteParts(keys) => {
+                self.deletes.extend(keys);
                 return;
             }
         };
