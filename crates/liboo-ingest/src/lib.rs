@@ -123,7 +123,7 @@ impl Default for IngestConfig {
             ladder: Vec::new(),
             transcoder_available: false,
             media_uri_base: None,
-            frame_interval: Duration::from_secs(10),
+            frame_interval: Duration::from_secs(30),
         }
     }
 }

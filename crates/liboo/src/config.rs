@@ -191,7 +191,7 @@ pub struct ServeArgs {
     pub part_seconds: Option<f64>,
 
     /// Seconds of a live stream between two frame thumbnails (ffmpeg on ingest nodes
-    /// decodes one keyframe), shown on the main page; 0 for none [default: 10].
+    /// decodes one keyframe), shown on the main page; 0 for none [default: 30].
     #[arg(long, env = "LIBOO_FRAME_SECONDS", value_name = "SECONDS")]
     pub frame_seconds: Option<f64>,
 
@@ -532,7 +532,7 @@ impl ServeArgs {
                 false => Vec::new(),
             },
             frame_interval: seconds(
-                self.frame_seconds.or(file.frame_seconds).unwrap_or(10.0),
+                self.frame_seconds.or(file.frame_seconds).unwrap_or(30.0),
                 "--frame-seconds",
                 0.0,
                 3600.0,
