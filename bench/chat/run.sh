@@ -9,6 +9,10 @@
 # Env: STEP_SECS (10), ONLY (liboo|node), ROOMS ("1000 5000"; 10000 also works), T1000/T5000/
 # T10000 (comma-separated deliveries/s targets), SKIP_5000=1, SKIP_IDLE=1, IDLE_N (10000).
 # JOIN_RATE=n paces joins at n/s (chatload; default all at once). About 6 minutes with the defaults.
+# ONLY_IDLE=1: only the idle phase, for liboo, node and bare (bench/chat/bare-server: socketioxide
+# with liboo's chat config and a connect handler that does nothing; ONLY picks among the three),
+# IDLE_RUNS times each (1), interleaved. LIBOO=path runs that liboo binary (target/release/liboo,
+# built if stale); BENCH_TARGET is the cargo target dir of chatload and the bare server.
 set -euo pipefail
 cd "$(dirname "$0")"
 HERE=$(pwd)
@@ -22,8 +26,11 @@ T5000=${T5000:-25000,50000,75000,100000,150000,200000,250000}
 T10000=${T10000:-25000,50000,75000,100000,150000}
 ROOMS=${ROOMS:-1000 5000}
 IDLE_N=${IDLE_N:-10000}
-LOAD=/work/target-chatbench/release/chatload
-LIBOO=$ROOT/target/release/liboo
+BENCH_TARGET=${BENCH_TARGET:-/work/target-chatbench}
+LOAD=$BENCH_TARGET/release/chatload
+BARE=$BENCH_TARGET/release/chat-bare-server
+LIBOO_DEFAULT=$ROOT/target/release/liboo
+LIBOO=${LIBOO:-$LIBOO_DEFAULT}
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 OUT=$HERE/results/$STAMP
 mkdir -p "$OUT"
@@ -37,10 +44,11 @@ cleanup() {
 trap cleanup EXIT
 
 # build what is missing or stale
-if [ ! -x "$LIBOO" ] || [ -n "$(find "$ROOT/crates" "$ROOT/Cargo.toml" "$ROOT/Cargo.lock" -newer "$LIBOO" -type f -print -quit)" ]; then
+if [ "$LIBOO" = "$LIBOO_DEFAULT" ] && { [ ! -x "$LIBOO" ] || [ -n "$(find "$ROOT/crates" "$ROOT/Cargo.toml" "$ROOT/Cargo.lock" -newer "$LIBOO" -type f -print -quit)" ]; }; then
   (cd "$ROOT" && cargo build --release -p liboo)
 fi
-(cd "$HERE/load" && CARGO_TARGET_DIR=/work/target-chatbench cargo build --release -q)
+(cd "$HERE/load" && CARGO_TARGET_DIR="$BENCH_TARGET" cargo build --release -q)
+(cd "$HERE/bare-server" && CARGO_TARGET_DIR="$BENCH_TARGET" cargo build --release -q)
 [ -d "$HERE/node-server/node_modules" ] || (cd "$HERE/node-server" && npm ci --no-audit --no-fund)
 
 PORT=$((20000 + RANDOM % 20000))
@@ -65,6 +73,11 @@ start_server() {
     wait_port "$PORT"
     ROOM=$(curl -sf -XPOST -H 'content-type: application/json' -d '{"userId":"bench-host-1"}' \
       "http://127.0.0.1:$PORT/api/host/key" | python3 -c 'import json,sys; print(json.load(sys.stdin)["sessionKey"])')
+  elif [ "$1" = bare ]; then
+    "$BARE" "$PORT" >"$TMPD/bare-$PORT.log" 2>&1 &
+    SERVER_PID=$!
+    wait_port "$PORT"
+    ROOM=benchroom
   else
     node "$HERE/node-server/server.js" "$PORT" >"$TMPD/node-$PORT.log" 2>&1 &
     SERVER_PID=$!
@@ -78,6 +91,21 @@ stop_server() {
   sleep 2
 }
 
+idle_phase() { # KIND
+  start_server "$1"
+  sleep 1
+  echo "== $1, $IDLE_N idle connections"
+  timeout 120 "$LOAD" idle "$(url "$SRV_PORT")" "$IDLE_N" "$SERVER_PID" | tee -a "$OUT/idle-$1.jsonl" || true
+  stop_server
+}
+
+if [ -n "${ONLY_IDLE:-}" ]; then
+  for _ in $(seq "${IDLE_RUNS:-1}"); do
+    for kind in ${ONLY:-liboo node bare}; do idle_phase "$kind"; done
+  done
+  ROOMS=""
+fi
+
 SERVERS=${ONLY:-liboo node}
 for clients in $ROOMS; do
   [ "$clients" = 5000 ] && [ -n "${SKIP_5000:-}" ] && continue
@@ -90,13 +118,7 @@ for clients in $ROOMS; do
     stop_server
   done
   if [ "$clients" = 1000 ] && [ -z "${SKIP_IDLE:-}" ]; then
-    for kind in $SERVERS; do
-      start_server "$kind"
-      sleep 1
-      echo "== $kind, $IDLE_N idle connections"
-      timeout 120 "$LOAD" idle "$(url "$SRV_PORT")" "$IDLE_N" "$SERVER_PID" | tee "$OUT/idle-$kind.jsonl" || true
-      stop_server
-    done
+    for kind in $SERVERS; do idle_phase "$kind"; done
   fi
 done
 

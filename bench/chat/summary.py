@@ -43,9 +43,10 @@ for clients in (1000, 5000, 10000):
         )
 
 print()
-idle = {k: (lines(out / f"idle-{k}.jsonl") or [None])[0] for k in ("liboo", "node")}
-for k, r in idle.items():
-    if r:
+idle_runs = {k: lines(out / f"idle-{k}.jsonl") for k in ("liboo", "node", "bare")}
+idle = {k: (runs or [None])[0] for k, runs in idle_runs.items()}
+for k, runs in idle_runs.items():
+    for r in runs:
         print(f"- idle {k}: {r['connected']}/{r['clients']} connected in {r['connect_s']} s; VmRSS {r['rss_before_kib']} -> {r['rss_after_kib']} KiB = **{r['kib_per_conn']:.2f} KiB per connection**")
 
 print()
@@ -53,8 +54,14 @@ for clients in (1000, 5000, 10000):
     l, n = best.get(("liboo", clients)), best.get(("node", clients))
     if l and n and l[1] and n[1]:
         print(f"- room {clients}: deliveries per server CPU-second liboo {1e6/l[1]:.0f} vs node {1e6/n[1]:.0f} = **{n[1]/l[1]:.2f}x**; highest ok rate liboo/node = {l[0]['delivered_per_s']/n[0]['delivered_per_s']:.2f}x")
-if idle.get("liboo") and idle.get("node"):
-    print(f"- idle memory per connection liboo/node = **{idle['liboo']['kib_per_conn']/idle['node']['kib_per_conn']:.2f}**")
+def median_kib(k):
+    v = sorted(r["kib_per_conn"] for r in idle_runs[k])
+    return v[len(v) // 2] if v else None
+
+
+for a, b in (("liboo", "node"), ("bare", "node"), ("liboo", "bare")):
+    if median_kib(a) and median_kib(b):
+        print(f"- idle memory per connection {a}/{b} = **{median_kib(a)/median_kib(b):.2f}** (medians of {len(idle_runs[a])} and {len(idle_runs[b])} runs: {median_kib(a):.2f} / {median_kib(b):.2f} KiB)")
 
 print()
 for clients in (1000, 5000, 10000):
