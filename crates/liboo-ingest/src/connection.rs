@@ -1,6 +1,7 @@
 //! One publisher connection: shovels bytes between the socket and an [`rtmp::ServerSession`],
 //! answers publish requests, and feeds media to the broadcast's packager.
 
+use std::os::fd::RawFd;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{Duration, Instant};
@@ -13,6 +14,7 @@ use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio_util::sync::CancellationToken;
 
 use crate::packager::{BroadcastInfo, Packager};
+use crate::read_batch::ReadBatch;
 use crate::registry::{Claim, Slot};
 use crate::timestamp::TimestampExtender;
 use crate::{IngestError, Inner, now_ms};
@@ -63,18 +65,27 @@ pub(crate) struct Connection<S> {
     waiting_since: Instant,
     /// The channel's session key once known, for logs (the stream key is never logged).
     pub(crate) session_key: Option<String>,
+    batch: ReadBatch,
 }
 
 impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
-    pub(crate) fn new(inner: Arc<Inner>, stream: S, token: CancellationToken) -> Self {
+    /// `fd` is `stream`'s socket, if it is one, for read batching (see [`ReadBatch`]).
+    pub(crate) fn new(
+        inner: Arc<Inner>,
+        stream: S,
+        fd: Option<RawFd>,
+        token: CancellationToken,
+    ) -> Self {
         let limits = ReaderLimits {
             max_message_len: inner.config.max_message_bytes,
             max_chunk_streams: inner.config.max_chunk_streams,
             ..ReaderLimits::default()
         };
+        let batch = ReadBatch::new(fd, inner.config.read_batch);
         Connection {
             inner,
             stream,
+            batch,
             session: ServerSession::new(ServerConfig {
                 limits,
                 ..ServerConfig::default()
@@ -167,7 +178,19 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
                     return Ok(if self.inner.shutdown.is_cancelled() { End::Shutdown } else { End::Replaced });
                 }
                 r = self.stream.read(&mut buf) => r?,
+                report = async {
+                    match self.publishing.as_mut() {
+                        Some(p) => p.packager.next_report().await,
+                        None => std::future::pending().await,
+                    }
+                } => {
+                    if let Some(p) = self.publishing.as_mut() {
+                        p.packager.on_report(report)?;
+                    }
+                    continue;
+                }
                 _ = tick.tick() => {
+                    self.batch.on_tick();
                     self.on_tick()?;
                     continue;
                 }
@@ -187,6 +210,8 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
             }
             self.flush().await?;
             fed?;
+            self.batch
+                .after_read(n, self.publishing.is_some(), self.session.incomplete());
             if refused {
                 let _ = self.stream.shutdown().await;
                 return Ok(End::Refused);

@@ -23,6 +23,7 @@ mod health;
 mod ladder;
 mod packager;
 mod playlists;
+mod read_batch;
 mod registry;
 mod salvage;
 mod timestamp;
@@ -30,6 +31,7 @@ mod uploader;
 
 use std::collections::HashMap;
 use std::net::IpAddr;
+use std::os::fd::{AsRawFd, RawFd};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
@@ -98,6 +100,9 @@ pub struct IngestConfig {
     /// Heights of the lower renditions to make with ffmpeg (`--transcode`); empty for
     /// none. Only rungs below the source's height are made.
     pub ladder: Vec<u32>,
+    /// Media time a publisher's socket gathers before it is read (see `read_batch.rs`):
+    /// fewer wake-ups, at most this much later; zero reads every message as it comes.
+    pub read_batch: Duration,
     /// Whether ffmpeg runs here (found when the service starts).
     pub transcoder_available: bool,
     /// Media time between two frame thumbnails of a live broadcast (made with ffmpeg,
@@ -124,6 +129,7 @@ impl Default for IngestConfig {
             transcoder_available: false,
             media_uri_base: None,
             frame_interval: Duration::from_secs(30),
+            read_batch: Duration::from_millis(50),
         }
     }
 }
@@ -234,7 +240,8 @@ impl Ingest {
             let inner = inner.clone();
             let per_ip = per_ip.clone();
             inner.clone().tasks.spawn(async move {
-                serve_connection(inner.clone(), socket, peer.to_string()).await;
+                let fd = socket.as_raw_fd();
+                serve_connection(inner.clone(), socket, Some(fd), peer.to_string()).await;
                 if inner.config.max_connections_per_ip.is_some() {
                     let mut open = per_ip.lock().expect("not poisoned");
                     if let Some(n) = open.get_mut(&ip) {
@@ -258,11 +265,12 @@ impl Ingest {
 async fn serve_connection<S: AsyncRead + AsyncWrite + Unpin>(
     inner: Arc<Inner>,
     stream: S,
+    fd: Option<RawFd>,
     peer: String,
 ) {
     let id = inner.next_id.fetch_add(1, Ordering::Relaxed);
     let token = inner.shutdown.child_token();
-    let mut conn = Connection::new(inner, stream, token);
+    let mut conn = Connection::new(inner, stream, fd, token);
     let result = conn.run().await;
     let session_key = conn.session_key.as_deref().unwrap_or("-");
     match result {

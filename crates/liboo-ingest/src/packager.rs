@@ -674,6 +674,22 @@ impl Packager {
 
     /// Takes the uploader's reports and lists what they settle. Fails once the disk under
     /// the store is full: the broadcast cannot go on.
+    /// The uploader's next report, for the connection to wait on beside its socket, so
+    /// that what was stored is listed at once, not with the publisher's next message
+    /// (which may be a read batch away). Pending for good once the uploader is gone.
+    pub(crate) async fn next_report(&mut self) -> Report {
+        match self.upload_reports.recv().await {
+            Some(report) => report,
+            None => std::future::pending().await,
+        }
+    }
+
+    /// Applies a report from [`next_report`](Self::next_report) and lists what it settled.
+    pub(crate) fn on_report(&mut self, report: Report) -> Result<(), IngestError> {
+        self.apply(report);
+        self.settle()
+    }
+
     fn settle(&mut self) -> Result<(), IngestError> {
         while let Ok(report) = self.upload_reports.try_recv() {
             self.apply(report);

@@ -218,6 +218,13 @@ pub struct ServeArgs {
     #[arg(long, env = "LIBOO_RTMP_MAX_CHUNK_STREAMS", value_name = "COUNT")]
     pub rtmp_max_chunk_streams: Option<u32>,
 
+    /// Milliseconds of a publisher's stream to gather before reading its socket: fewer
+    /// wake-ups (far less CPU per stream), each frame at most this much later; a message
+    /// that has begun to arrive, such as the keyframe that ends a segment, is read as
+    /// soon as it is complete. 0 reads every message as it comes [default: 50].
+    #[arg(long, env = "LIBOO_RTMP_READ_BATCH_MS", value_name = "MS")]
+    pub rtmp_read_batch_ms: Option<u32>,
+
     /// Largest HTTP request head (request line and headers), in bytes; a bigger one gets
     /// 431 [default: 16384].
     #[arg(long, env = "LIBOO_HTTP_MAX_HEADER_BYTES", value_name = "BYTES")]
@@ -282,6 +289,7 @@ struct FileConfig {
     rtmp_idle_timeout: Option<f64>,
     rtmp_max_message_bytes: Option<u32>,
     rtmp_max_chunk_streams: Option<u32>,
+    rtmp_read_batch_ms: Option<u32>,
     http_max_header_bytes: Option<u32>,
     http_max_body_bytes: Option<u32>,
     http_header_timeout: Option<f64>,
@@ -327,6 +335,7 @@ pub struct Config {
     pub rtmp_idle_timeout: Duration,
     pub rtmp_max_message_bytes: u32,
     pub rtmp_max_chunk_streams: usize,
+    pub rtmp_read_batch: Duration,
     pub http_max_header_bytes: usize,
     pub http_max_body_bytes: usize,
     pub http_header_timeout: Duration,
@@ -577,6 +586,14 @@ impl ServeArgs {
                 4,
                 65598,
             )? as usize,
+            rtmp_read_batch: Duration::from_millis(u64::from(count(
+                self.rtmp_read_batch_ms
+                    .or(file.rtmp_read_batch_ms)
+                    .unwrap_or(50),
+                "--rtmp-read-batch-ms",
+                0,
+                1000,
+            )?)),
             http_max_header_bytes: count(
                 self.http_max_header_bytes
                     .or(file.http_max_header_bytes)

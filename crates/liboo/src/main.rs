@@ -230,6 +230,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
             idle_timeout: config.rtmp_idle_timeout,
             max_message_bytes: config.rtmp_max_message_bytes,
             max_chunk_streams: config.rtmp_max_chunk_streams,
+            read_batch: config.rtmp_read_batch,
             min_free_bytes: config.storage_min_free,
             part_target: config.part_target,
             ladder: config.ladder.clone(),

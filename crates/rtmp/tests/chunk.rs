@@ -248,6 +248,50 @@ fn writer_round_trips_through_reader() {
     assert_eq!(read_all(&mut r).unwrap(), sent);
 }
 
+/// `incomplete` never promises more than is still to come: fed byte by byte, every message
+/// completes at least `missing` bytes after any point where it was reported incomplete, and
+/// in its last chunk, once that chunk's header is in, `missing` is exact.
+#[test]
+fn incomplete_is_a_lower_bound() {
+    let mut w = ChunkWriter::new();
+    w.set_chunk_size(1000);
+    let mut out = BytesMut::new();
+    let lens = [1usize, 999, 1000, 1001, 5000, 40];
+    for (i, len) in lens.iter().enumerate() {
+        let m = RawMessage {
+            csid: 4 + i as u32 % 2,
+            timestamp: 40 * i as u32,
+            type_id: [8, 9][i % 2],
+            stream_id: 1,
+            payload: vec![i as u8; *len].into(),
+        };
+        w.write(&m, &mut out);
+    }
+    let mut r = ChunkReader::default();
+    r.set_chunk_size(1000).unwrap();
+    let mut promised = Vec::new();
+    let mut done = 0;
+    for (pos, b) in out.iter().enumerate() {
+        let fed = pos + 1;
+        r.extend(std::slice::from_ref(b));
+        let got = read_all(&mut r).unwrap();
+        if !got.is_empty() {
+            // One byte before the end, the last chunk's header is in: exact.
+            assert_eq!(promised.last(), Some(&(fed - 1, 1)), "message {done}");
+            for (at, missing) in promised.drain(..) {
+                assert!(at + missing <= fed, "promised {missing} more at {at}, done at {fed}");
+            }
+            done += got.len();
+        }
+        if let Some(inc) = r.incomplete() {
+            assert_eq!(inc.type_id, [8, 9][done % 2], "at {fed}");
+            promised.push((fed, inc.missing));
+        }
+    }
+    assert_eq!(done, lens.len());
+    assert_eq!(r.incomplete(), None, "nothing in progress at the end");
+}
+
 /// Each hard limit and malformed header has its own error.
 #[test]
 fn error_table() {

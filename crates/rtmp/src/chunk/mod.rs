@@ -7,7 +7,7 @@ pub mod writer;
 
 use bytes::Bytes;
 
-pub use reader::{ChunkReader, ReaderLimits};
+pub use reader::{ChunkReader, Incomplete, ReaderLimits};
 pub use writer::ChunkWriter;
 
 /// Chunk size every connection starts with (§5.4.1).

@@ -78,6 +78,16 @@ impl Default for ChunkReader {
     }
 }
 
+/// A message that has begun to arrive and is not complete yet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Incomplete {
+    /// Its message type ([`crate::message::type_id`]).
+    pub type_id: u8,
+    /// A lower bound on the bytes still to come before it is complete: its missing payload
+    /// less what is buffered, not counting the chunk headers still to come. At least 1.
+    pub missing: usize,
+}
+
 /// A parsed chunk header, not yet applied to the chunk stream state.
 struct Header {
     fmt: u8,
@@ -111,6 +121,40 @@ impl ChunkReader {
     /// Bytes fed but not yet parsed.
     pub fn buffered(&self) -> usize {
         self.buf.len()
+    }
+
+    /// The message the bytes fed so far leave incomplete: the one the buffered chunk
+    /// belongs to when its header is buffered, otherwise the partial message closest to
+    /// complete. `None` when the buffer ends on a message boundary (or on a chunk header
+    /// cut short, with no message in progress). Meant for read scheduling: a caller can
+    /// wait for `missing` bytes before reading again.
+    pub fn incomplete(&self) -> Option<Incomplete> {
+        if let Ok(Some(h)) = self.parse_header() {
+            let have = self
+                .streams
+                .get(&h.csid)
+                .and_then(|s| s.partial.as_ref())
+                .map_or(0, BytesMut::len);
+            let buffered = self.buf.len() - h.len;
+            return Some(Incomplete {
+                type_id: h.type_id,
+                missing: (h.length as usize)
+                    .saturating_sub(have + buffered)
+                    .max(1),
+            });
+        }
+        self.streams
+            .values()
+            .filter_map(|s| {
+                let have = s.partial.as_ref()?.len();
+                Some(Incomplete {
+                    type_id: s.type_id,
+                    missing: (s.length as usize)
+                        .saturating_sub(have + self.buf.len())
+                        .max(1),
+                })
+            })
+            .min_by_key(|i| i.missing)
     }
 
     pub fn extend(&mut self, bytes: &[u8]) {

@@ -7,7 +7,7 @@ use bytes::Bytes;
 
 use super::{Transport, random_seed};
 use crate::Error;
-use crate::chunk::{RawMessage, ReaderLimits, csid};
+use crate::chunk::{Incomplete, RawMessage, ReaderLimits, csid};
 use crate::command::{Command, name, status};
 use crate::handshake::{HandshakeKind, ServerHandshake};
 use crate::message::{BandwidthLimit, Message, UserControl};
@@ -160,6 +160,15 @@ impl ServerSession {
 
     pub fn has_output(&self) -> bool {
         !self.transport.output.is_empty()
+    }
+
+    /// The message that the bytes fed so far leave incomplete, once the chunk stream has
+    /// begun (see [`ChunkReader::incomplete`](crate::chunk::ChunkReader::incomplete)).
+    pub fn incomplete(&self) -> Option<Incomplete> {
+        match self.phase {
+            Phase::Chunks => self.transport.reader.incomplete(),
+            Phase::Handshake(_) => None,
+        }
     }
 
     /// Whether the handshake is over (C2 read) and the chunk stream has begun.

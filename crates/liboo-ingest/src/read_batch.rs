@@ -1,0 +1,143 @@
+//! Fewer wake-ups per publisher. An encoder paced in real time sends each frame as it is
+//! made, so a socket read as soon as it is readable wakes the server once per RTMP message
+//! (about 77 a second for 30 fps video with 48 kHz AAC), and each wake-up costs more than
+//! the remux of what it reads. Measured (docs/BENCHMARKS.md, "Ingest"), the wake-ups are
+//! most of the ingest's CPU.
+//!
+//! So while a connection publishes, its socket's receive low-water mark (`SO_RCVLOWAT`) is
+//! raised: the kernel reports it readable only once that many bytes have come, about
+//! [`IngestConfig::read_batch`](crate::IngestConfig::read_batch) of the stream at its
+//! recent rate. What would make a batch late is kept out of it:
+//!
+//! - a message that has begun to arrive is read as soon as it is complete (the mark is
+//!   lowered to what it still lacks), so a keyframe closes its segment as soon as it is in;
+//! - before publishing (the handshake and commands), after it, and when batching is off,
+//!   the mark is the kernel's default of one byte;
+//! - a stream whose rate drops (a still screen between keyframes) is read on the
+//!   connection's tick anyway, once it has waited four batches.
+//!
+//! End of stream and errors wake a reader whatever the mark, and the kernel also wakes it
+//! when the receive buffer or window runs short, so a mark never stalls a connection.
+
+use std::os::fd::RawFd;
+use std::time::{Duration, Instant};
+
+use rtmp::chunk::Incomplete;
+
+/// Highest mark asked for: a little over half of Linux's default receive buffer.
+const MAX_MARK: usize = 64 << 10;
+/// How often the rate is measured.
+const RATE_WINDOW: Duration = Duration::from_secs(1);
+
+pub(crate) struct ReadBatch {
+    /// The socket, while marks can be set on it; `None` for streams that are not a
+    /// socket (tests) and once setting one has failed.
+    fd: Option<RawFd>,
+    /// Media time to gather per read; zero turns batching off.
+    batch: Duration,
+    /// The mark now set (1 is the kernel's default).
+    mark: usize,
+    last_read: Instant,
+    window_start: Instant,
+    window_bytes: u64,
+    /// Bytes a second over the last two windows; the lower is used, so that a window
+    /// with a keyframe in it does not set the mark for one without.
+    rates: [u64; 2],
+}
+
+impl ReadBatch {
+    /// `fd` must be the socket the connection reads, open for as long as this lives.
+    pub(crate) fn new(fd: Option<RawFd>, batch: Duration) -> Self {
+        let now = Instant::now();
+        ReadBatch {
+            fd: fd.filter(|_| !batch.is_zero()),
+            batch,
+            mark: 1,
+            last_read: now,
+            window_start: now,
+            window_bytes: 0,
+            rates: [0; 2],
+        }
+    }
+
+    /// After `n` bytes were read and handled: sets the mark for the next read.
+    /// `incomplete` is the message the session has begun and not finished.
+    pub(crate) fn after_read(
+        &mut self,
+        n: usize,
+        publishing: bool,
+        incomplete: Option<Incomplete>,
+    ) {
+        if self.fd.is_none() {
+            return;
+        }
+        let now = Instant::now();
+        self.last_read = now;
+        self.window_bytes += n as u64;
+        let elapsed = now.duration_since(self.window_start);
+        if elapsed >= RATE_WINDOW {
+            let rate = (self.window_bytes as f64 / elapsed.as_secs_f64()) as u64;
+            self.rates = [self.rates[1], rate];
+            self.window_start = now;
+            self.window_bytes = 0;
+        }
+        let mark = match incomplete {
+            _ if !publishing => 1,
+            Some(inc) => inc.missing,
+            None => {
+                let rate = self.rates[0].min(self.rates[1]);
+                (rate as f64 * self.batch.as_secs_f64()) as usize
+            }
+        };
+        self.set(mark.clamp(1, MAX_MARK));
+    }
+
+    /// On the connection's tick: a stream that has not filled its batch for four batches
+    /// is read with whatever has come.
+    pub(crate) fn on_tick(&mut self) {
+        if self.mark > 1 && self.last_read.elapsed() >= self.batch * 4 {
+            self.set(1);
+        }
+    }
+
+    fn set(&mut self, mark: usize) {
+        let Some(fd) = self.fd else { return };
+        if mark == self.mark {
+            return;
+        }
+        match set_rcvlowat(fd, mark) {
+            Ok(()) => self.mark = mark,
+            Err(e) => {
+                tracing::debug!(error = %e, "SO_RCVLOWAT not set; reading without batching");
+                self.fd = None;
+            }
+        }
+    }
+}
+
+/// Sets `SO_RCVLOWAT` on `fd`. Lowering it below what is queued makes the socket readable
+/// at once (Linux checks on every change).
+///
+/// The one `unsafe` in liboo: neither std, tokio, socket2, rustix nor nix sets this
+/// option, and it halves the ingest's CPU (see the module docs).
+#[allow(unsafe_code)]
+fn set_rcvlowat(fd: RawFd, bytes: usize) -> std::io::Result<()> {
+    let value = libc::c_int::try_from(bytes).unwrap_or(libc::c_int::MAX);
+    // SAFETY: setsockopt reads `size_of::<c_int>()` bytes from `value`, which lives on this
+    // stack frame for the call; any `fd` is memory-safe (a stale one fails with EBADF or
+    // ENOTSOCK, handled above).
+    let r = unsafe {
+        libc::setsockopt(
+            fd,
+            libc::SOL_SOCKET,
+            libc::SO_RCVLOWAT,
+            (&raw const value).cast(),
+            std::mem::size_of::<libc::c_int>() as libc::socklen_t,
+        )
+    };
+    if r == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
+}
