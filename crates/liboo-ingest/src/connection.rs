@@ -165,7 +165,8 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
             config.media_timeout,
             config.handshake_timeout,
             config.idle_timeout,
-            Duration::from_secs(1),
+            // Every tick is a wake-up per connection; timeouts are seconds long.
+            Duration::from_secs(2),
         ]
         .into_iter()
         .min()
@@ -323,6 +324,10 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
         p.last_media = Instant::now();
         p.last_media_ms.store(now_ms(), Ordering::Relaxed);
         let ts = p.timestamps.extend(timestamp);
+        if video {
+            // FLV video tag: frame type in the high nibble of the first byte, 1 = key.
+            self.batch.on_video(ts, data[0] >> 4 == 1, data.len());
+        }
         if video {
             p.packager.video(ts, data)
         } else {

@@ -129,7 +129,7 @@ impl Default for IngestConfig {
             transcoder_available: false,
             media_uri_base: None,
             frame_interval: Duration::from_secs(30),
-            read_batch: Duration::from_millis(50),
+            read_batch: Duration::from_millis(100),
         }
     }
 }

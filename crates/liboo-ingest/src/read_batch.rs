@@ -10,11 +10,15 @@
 //! recent rate. What would make a batch late is kept out of it:
 //!
 //! - a message that has begun to arrive is read as soon as it is complete (the mark is
-//!   lowered to what it still lacks), so a keyframe closes its segment as soon as it is in;
+//!   lowered to what it still lacks);
+//! - when the next keyframe is due within about a batch (keyframes come at a steady
+//!   interval of media time, and a paced publisher sends media in real time), the mark
+//!   is at most half the last keyframe's size, so the keyframe that closes a segment
+//!   wakes the reader by itself and the segment is listed at once;
 //! - before publishing (the handshake and commands), after it, and when batching is off,
 //!   the mark is the kernel's default of one byte;
 //! - a stream whose rate drops (a still screen between keyframes) is read on the
-//!   connection's tick anyway, once it has waited four batches.
+//!   connection's tick (every second) anyway, once it has waited four batches.
 //!
 //! End of stream and errors wake a reader whatever the mark, and the kernel also wakes it
 //! when the receive buffer or window runs short, so a mark never stalls a connection.
@@ -28,6 +32,8 @@ use rtmp::chunk::Incomplete;
 const MAX_MARK: usize = 64 << 10;
 /// How often the rate is measured.
 const RATE_WINDOW: Duration = Duration::from_secs(1);
+/// The first measurement comes sooner, so that batching starts half a second in.
+const FIRST_WINDOW: Duration = Duration::from_millis(500);
 
 pub(crate) struct ReadBatch {
     /// The socket, while marks can be set on it; `None` for streams that are not a
@@ -40,9 +46,16 @@ pub(crate) struct ReadBatch {
     last_read: Instant,
     window_start: Instant,
     window_bytes: u64,
+    /// The last video frame's timestamp, the last keyframe's, the interval between the
+    /// last two keyframes, and the last keyframe's size.
+    video_ms: Option<i64>,
+    keyframe_ms: Option<i64>,
+    keyframe_interval_ms: Option<i64>,
+    keyframe_len: usize,
     /// Bytes a second over the last two windows; the lower is used, so that a window
-    /// with a keyframe in it does not set the mark for one without.
-    rates: [u64; 2],
+    /// with a keyframe in it does not set the mark for one without. `None` until the
+    /// first window is over.
+    rates: Option<[u64; 2]>,
 }
 
 impl ReadBatch {
@@ -56,8 +69,36 @@ impl ReadBatch {
             last_read: now,
             window_start: now,
             window_bytes: 0,
-            rates: [0; 2],
+            rates: None,
+            video_ms: None,
+            keyframe_ms: None,
+            keyframe_interval_ms: None,
+            keyframe_len: 0,
         }
+    }
+
+    /// A video message was read: its (extended) timestamp, whether it is a keyframe, and
+    /// its size.
+    pub(crate) fn on_video(&mut self, ts_ms: i64, keyframe: bool, len: usize) {
+        self.video_ms = Some(ts_ms);
+        if keyframe {
+            if let Some(last) = self.keyframe_ms.filter(|last| ts_ms > *last) {
+                self.keyframe_interval_ms = Some(ts_ms - last);
+            }
+            self.keyframe_ms = Some(ts_ms);
+            self.keyframe_len = len;
+        }
+    }
+
+    /// Whether the next keyframe is due within a batch and a half of media time.
+    fn keyframe_due(&self) -> bool {
+        let (Some(now), Some(last), Some(interval)) =
+            (self.video_ms, self.keyframe_ms, self.keyframe_interval_ms)
+        else {
+            return false;
+        };
+        let window = (self.batch * 3 / 2).as_millis() as i64;
+        now + window >= last + interval
     }
 
     /// After `n` bytes were read and handled: sets the mark for the next read.
@@ -75,9 +116,17 @@ impl ReadBatch {
         self.last_read = now;
         self.window_bytes += n as u64;
         let elapsed = now.duration_since(self.window_start);
-        if elapsed >= RATE_WINDOW {
+        let window = if self.rates.is_some() { RATE_WINDOW } else { FIRST_WINDOW };
+        if !publishing {
+            // Handshake and commands are not media: measure from the publish on.
+            self.window_start = now;
+            self.window_bytes = 0;
+        } else if elapsed >= window {
             let rate = (self.window_bytes as f64 / elapsed.as_secs_f64()) as u64;
-            self.rates = [self.rates[1], rate];
+            self.rates = Some(match self.rates {
+                Some([_, last]) => [last, rate],
+                None => [rate, rate],
+            });
             self.window_start = now;
             self.window_bytes = 0;
         }
@@ -85,8 +134,13 @@ impl ReadBatch {
             _ if !publishing => 1,
             Some(inc) => inc.missing,
             None => {
-                let rate = self.rates[0].min(self.rates[1]);
-                (rate as f64 * self.batch.as_secs_f64()) as usize
+                let rate = self.rates.map_or(0, |[a, b]| a.min(b));
+                let batch = (rate as f64 * self.batch.as_secs_f64()) as usize;
+                if self.keyframe_due() {
+                    batch.min(self.keyframe_len / 2)
+                } else {
+                    batch
+                }
             }
         };
         self.set(mark.clamp(1, MAX_MARK));

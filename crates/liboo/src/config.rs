@@ -221,7 +221,7 @@ pub struct ServeArgs {
     /// Milliseconds of a publisher's stream to gather before reading its socket: fewer
     /// wake-ups (far less CPU per stream), each frame at most this much later; a message
     /// that has begun to arrive, such as the keyframe that ends a segment, is read as
-    /// soon as it is complete. 0 reads every message as it comes [default: 50].
+    /// soon as it is complete. 0 reads every message as it comes [default: 100].
     #[arg(long, env = "LIBOO_RTMP_READ_BATCH_MS", value_name = "MS")]
     pub rtmp_read_batch_ms: Option<u32>,
 
@@ -589,7 +589,7 @@ impl ServeArgs {
             rtmp_read_batch: Duration::from_millis(u64::from(count(
                 self.rtmp_read_batch_ms
                     .or(file.rtmp_read_batch_ms)
-                    .unwrap_or(50),
+                    .unwrap_or(100),
                 "--rtmp-read-batch-ms",
                 0,
                 1000,
