@@ -42,6 +42,10 @@ pub fn run_chunk_reader(data: &[u8]) {
                 Err(_) => return,
             }
         }
+        // What ingest asks after every read to schedule the next one.
+        if let Some(inc) = reader.incomplete() {
+            assert!(inc.missing >= 1);
+        }
     }
 }
 
@@ -65,6 +69,7 @@ pub fn run_server(prefix: &[u8], data: &[u8]) {
                 let _ = server.accept_publish(stream_id);
             }
         }
+        let _ = server.incomplete();
         let _ = server.take_output();
     }
 }

@@ -199,6 +199,8 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
             if n == 0 {
                 return Ok(End::HangUp);
             }
+            // Wake-ups that read media: with read batching, a few per stream-second.
+            metrics::counter!("liboo_ingest_socket_reads_total").increment(1);
             let handshaking = !self.session.handshake_done();
             // Events queued before an error are still handled and any reply still sent.
             let fed = self.session.feed(&buf[..n]);

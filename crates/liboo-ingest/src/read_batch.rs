@@ -36,8 +36,10 @@ const RATE_WINDOW: Duration = Duration::from_secs(1);
 const FIRST_WINDOW: Duration = Duration::from_millis(500);
 
 pub(crate) struct ReadBatch {
-    /// The socket, while marks can be set on it; `None` for streams that are not a
-    /// socket (tests) and once setting one has failed.
+    /// Whether marks are worked out: batching is on, and the stream is a socket on which
+    /// setting one has not failed.
+    enabled: bool,
+    /// The socket marks are set on (`None` in unit tests).
     fd: Option<RawFd>,
     /// Media time to gather per read; zero turns batching off.
     batch: Duration,
@@ -63,7 +65,8 @@ impl ReadBatch {
     pub(crate) fn new(fd: Option<RawFd>, batch: Duration) -> Self {
         let now = Instant::now();
         ReadBatch {
-            fd: fd.filter(|_| !batch.is_zero()),
+            enabled: fd.is_some() && !batch.is_zero(),
+            fd,
             batch,
             mark: 1,
             last_read: now,
@@ -109,10 +112,19 @@ impl ReadBatch {
         publishing: bool,
         incomplete: Option<Incomplete>,
     ) {
-        if self.fd.is_none() {
-            return;
+        if self.enabled {
+            let mark = self.next_mark(Instant::now(), n, publishing, incomplete);
+            self.set(mark);
         }
-        let now = Instant::now();
+    }
+
+    fn next_mark(
+        &mut self,
+        now: Instant,
+        n: usize,
+        publishing: bool,
+        incomplete: Option<Incomplete>,
+    ) -> usize {
         self.last_read = now;
         self.window_bytes += n as u64;
         let elapsed = now.duration_since(self.window_start);
@@ -143,29 +155,33 @@ impl ReadBatch {
                 }
             }
         };
-        self.set(mark.clamp(1, MAX_MARK));
+        mark.clamp(1, MAX_MARK)
     }
 
     /// On the connection's tick: a stream that has not filled its batch for four batches
     /// is read with whatever has come.
     pub(crate) fn on_tick(&mut self) {
-        if self.mark > 1 && self.last_read.elapsed() >= self.batch * 4 {
+        if self.enabled && self.overdue(Instant::now()) {
             self.set(1);
         }
     }
 
+    fn overdue(&self, now: Instant) -> bool {
+        self.mark > 1 && now.duration_since(self.last_read) >= self.batch * 4
+    }
+
     fn set(&mut self, mark: usize) {
-        let Some(fd) = self.fd else { return };
         if mark == self.mark {
             return;
         }
-        match set_rcvlowat(fd, mark) {
-            Ok(()) => self.mark = mark,
-            Err(e) => {
-                tracing::debug!(error = %e, "SO_RCVLOWAT not set; reading without batching");
-                self.fd = None;
-            }
+        if let Some(fd) = self.fd
+            && let Err(e) = set_rcvlowat(fd, mark)
+        {
+            tracing::debug!(error = %e, "SO_RCVLOWAT not set; reading without batching");
+            self.enabled = false;
+            return;
         }
+        self.mark = mark;
     }
 }
 
@@ -193,5 +209,102 @@ fn set_rcvlowat(fd: RawFd, bytes: usize) -> std::io::Result<()> {
         Ok(())
     } else {
         Err(std::io::Error::last_os_error())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MS: Duration = Duration::from_millis(1);
+
+    fn batching() -> (ReadBatch, Instant) {
+        let mut b = ReadBatch::new(None, 100 * MS);
+        b.enabled = true;
+        let t0 = Instant::now();
+        b.window_start = t0;
+        (b, t0)
+    }
+
+    /// Reads `total` bytes in 10 reads over `span`, publishing, ending at `t0 + span`;
+    /// returns the last mark.
+    fn feed(b: &mut ReadBatch, t0: Instant, span: Duration, total: usize) -> usize {
+        let mut mark = 0;
+        for i in 1..=10u32 {
+            mark = b.next_mark(t0 + span * i / 10, total / 10, true, None);
+            b.set(mark);
+        }
+        mark
+    }
+
+    #[test]
+    fn no_batching_before_publishing_or_before_the_rate_is_known() {
+        let (mut b, t0) = batching();
+        assert_eq!(b.next_mark(t0 + 10 * MS, 3073, false, None), 1, "handshake");
+        // 0.4 s of media: not yet a window.
+        assert_eq!(feed(&mut b, t0 + 10 * MS, 400 * MS, 128_000), 1);
+    }
+
+    #[test]
+    fn a_batch_is_the_rate_times_the_batch_time_up_to_a_cap() {
+        let (mut b, t0) = batching();
+        // 320 kB a second (2.5 Mbit/s): 100 ms is 32 kB.
+        let mark = feed(&mut b, t0, 500 * MS, 160_000);
+        assert_eq!(mark, 32_000);
+        assert_eq!(b.mark, 32_000);
+        // 2 MB a second (for two windows) would be 200 kB: capped.
+        feed(&mut b, t0 + 500 * MS, 1000 * MS, 2_000_000);
+        let mark = feed(&mut b, t0 + 1500 * MS, 1000 * MS, 2_000_000);
+        assert_eq!(mark, MAX_MARK);
+    }
+
+    #[test]
+    fn the_lower_of_the_last_two_rates_counts() {
+        let (mut b, t0) = batching();
+        feed(&mut b, t0, 500 * MS, 160_000);
+        // A window at four times the rate (a burst) does not raise the mark.
+        let mark = feed(&mut b, t0 + 500 * MS, 1000 * MS, 1_280_000);
+        assert_eq!(mark, 32_000);
+        // A window at half the rate lowers it at once.
+        let mark = feed(&mut b, t0 + 1500 * MS, 1000 * MS, 160_000);
+        assert_eq!(mark, 16_000);
+    }
+
+    #[test]
+    fn a_message_in_progress_is_read_as_soon_as_it_is_complete() {
+        let (mut b, t0) = batching();
+        feed(&mut b, t0, 500 * MS, 160_000);
+        let inc = Incomplete {
+            type_id: 9,
+            missing: 1234,
+        };
+        assert_eq!(b.next_mark(t0 + 600 * MS, 100, true, Some(inc)), 1234);
+    }
+
+    #[test]
+    fn a_keyframe_due_within_a_batch_and_a_half_wakes_the_reader_by_itself() {
+        let (mut b, t0) = batching();
+        feed(&mut b, t0, 500 * MS, 160_000);
+        b.on_video(0, true, 30_000);
+        b.on_video(1000, true, 40_000);
+        b.on_video(1500, false, 9_000);
+        assert_eq!(b.next_mark(t0 + 600 * MS, 100, true, None), 32_000);
+        // Next keyframe due at 2000 ms of media; 1850 + 150 reaches it.
+        b.on_video(1850, false, 9_000);
+        assert_eq!(b.next_mark(t0 + 700 * MS, 100, true, None), 20_000);
+        // Once it came, the next is a second away.
+        b.on_video(2000, true, 50_000);
+        assert_eq!(b.next_mark(t0 + 800 * MS, 100, true, None), 32_000);
+    }
+
+    #[test]
+    fn a_stream_that_stops_filling_batches_is_read_on_the_tick() {
+        let (mut b, t0) = batching();
+        let mark = feed(&mut b, t0, 500 * MS, 160_000);
+        b.set(mark);
+        assert!(!b.overdue(t0 + 800 * MS));
+        assert!(b.overdue(t0 + 900 * MS));
+        b.set(1);
+        assert!(!b.overdue(t0 + 5000 * MS), "nothing held back at 1 byte");
     }
 }
