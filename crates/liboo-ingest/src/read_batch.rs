@@ -128,7 +128,11 @@ impl ReadBatch {
         self.last_read = now;
         self.window_bytes += n as u64;
         let elapsed = now.duration_since(self.window_start);
-        let window = if self.rates.is_some() { RATE_WINDOW } else { FIRST_WINDOW };
+        let window = if self.rates.is_some() {
+            RATE_WINDOW
+        } else {
+            FIRST_WINDOW
+        };
         if !publishing {
             // Handshake and commands are not media: measure from the publish on.
             self.window_start = now;

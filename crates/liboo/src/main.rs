@@ -398,7 +398,9 @@ async fn serve_ingest_on_its_own_thread(
         Ok(_) => {
             let _ = finished.await;
         }
-        Err(e) => tracing::error!(error = %e, "cannot start the ingest thread; RTMP publishing is off"),
+        Err(e) => {
+            tracing::error!(error = %e, "cannot start the ingest thread; RTMP publishing is off")
+        }
     }
 }
 

@@ -279,7 +279,10 @@ fn incomplete_is_a_lower_bound() {
             // One byte before the end, the last chunk's header is in: exact.
             assert_eq!(promised.last(), Some(&(fed - 1, 1)), "message {done}");
             for (at, missing) in promised.drain(..) {
-                assert!(at + missing <= fed, "promised {missing} more at {at}, done at {fed}");
+                assert!(
+                    at + missing <= fed,
+                    "promised {missing} more at {at}, done at {fed}"
+                );
             }
             done += got.len();
         }

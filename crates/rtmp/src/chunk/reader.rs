@@ -138,9 +138,7 @@ impl ChunkReader {
             let buffered = self.buf.len() - h.len;
             return Some(Incomplete {
                 type_id: h.type_id,
-                missing: (h.length as usize)
-                    .saturating_sub(have + buffered)
-                    .max(1),
+                missing: (h.length as usize).saturating_sub(have + buffered).max(1),
             });
         }
         self.streams
