@@ -367,6 +367,25 @@ pub async fn host_keys(http: &str, user_id: &str) -> (String, String) {
     (key("streamKey"), key("sessionKey"))
 }
 
+/// The Prometheus text of `GET {http}/metrics`.
+pub async fn metrics(http: &str) -> String {
+    reqwest::get(format!("{http}/metrics"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
+/// The sum of every series of metric `name` (all label sets) in Prometheus text; 0 when
+/// there is none.
+pub fn metric(text: &str, name: &str) -> f64 {
+    text.lines()
+        .filter(|l| l.starts_with(name) && l[name.len()..].starts_with([' ', '{']))
+        .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
+        .fold(0.0, |sum, v| sum + v)
+}
+
 /// A tmpfs of `size` mounted on a fresh temporary folder, unmounted when dropped. Needs
 /// root (as the test machine and CI run), to fill a disk without touching the real one.
 pub struct Tmpfs {

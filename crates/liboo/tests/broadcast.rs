@@ -260,20 +260,11 @@ async fn publish_watch_replay() {
     // Read batching: ffmpeg sent the fixture's 463 media messages (180 video frames,
     // 283 AAC frames) one by one in real time, and liboo read its socket far fewer
     // times than that (once a message without batching).
-    let metrics = reqwest::get(format!("{}/metrics", liboo.http))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let reads = metrics
-        .lines()
-        .find_map(|l| l.strip_prefix("liboo_ingest_socket_reads_total "))
-        .and_then(|v| v.trim().parse::<f64>().ok())
-        .unwrap_or_else(|| panic!("no liboo_ingest_socket_reads_total in\n{metrics}"));
+    let metrics = liboo_testkit::metrics(&liboo.http).await;
+    let reads = liboo_testkit::metric(&metrics, "liboo_ingest_socket_reads_total");
     assert!(
         reads > 0.0 && reads * 2.0 < 463.0,
-        "{reads} socket reads for 463 media messages"
+        "{reads} socket reads for 463 media messages\n{metrics}"
     );
     // The channel's stable playlist now ends, pointing into this broadcast's folder.
     let channel = reqwest::get(&stream_url)

@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicU8, Ordering};
 use std::time::{Duration, Instant};
 
 use liboo_storage::{MediaStore, S3Options};
-use liboo_testkit::{LibooProcess, PrivateMariaDb, S3Server, Tmpfs, host_keys, unique};
+use liboo_testkit::{LibooProcess, PrivateMariaDb, S3Server, Tmpfs, host_keys, metric, unique};
 use serde_json::Value;
 
 /// Polls `url` until its status is `want`, and returns the body.
@@ -316,13 +316,6 @@ fn media_key(url: &str) -> &str {
 }
 
 /// The value of a counter in Prometheus text, 0 if it has not been counted yet.
-fn metric(text: &str, name: &str) -> f64 {
-    text.lines()
-        .filter(|l| l.starts_with(name) && l[name.len()..].starts_with([' ', '{']))
-        .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
-        .fold(0.0, |sum, v| sum + v)
-}
-
 /// The number in the name of the last whole segment a playlist lists.
 fn last_segment_number(text: &str) -> Option<u64> {
     text.lines()
@@ -487,12 +480,7 @@ async fn a_30_second_storage_outage_loses_nothing_silently() {
     assert!(text.ends_with("#EXT-X-ENDLIST\n"), "{text}");
 
     // The metrics account for every segment made: stored (some late) or dropped.
-    let metrics = reqwest::get(format!("{}/metrics", liboo.http))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let metrics = liboo_testkit::metrics(&liboo.http).await;
     let stored = metric(&metrics, "liboo_ingest_segments_total");
     let late = metric(&metrics, "liboo_ingest_late_segments_total");
     let dropped = metric(&metrics, "liboo_ingest_dropped_segments_total");
