@@ -143,7 +143,7 @@ pub async fn attach(
         .ws_max_frame_size(max_payload as usize)
         .ws_read_buffer_size(WS_READ_BUFFER)
         .with_state(chat);
-    match redis_url {
+    let router = match redis_url {
         None => {
             let (layer, io) = builder.build_layer();
             io.ns(
@@ -151,9 +151,7 @@ pub async fn attach(
                 on_connect::<socketioxide::adapter::LocalAdapter>
                     .with(admit::<socketioxide::adapter::LocalAdapter>),
             );
-            Ok(router
-                .layer(layer)
-                .layer(middleware::map_request(owned_head)))
+            router.layer(layer)
         }
         Some(url) => {
             let url = with_resp3(url);
@@ -185,11 +183,10 @@ pub async fn attach(
             )
             .await
             .map_err(|e| ChatError::Redis(e.to_string()))?;
-            Ok(router
-                .layer(layer)
-                .layer(middleware::map_request(owned_head)))
+            router.layer(layer)
         }
-    }
+    };
+    Ok(router.layer(middleware::map_request(owned_head)))
 }
 
 /// Where socket.io is served.

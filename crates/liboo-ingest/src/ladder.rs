@@ -181,7 +181,7 @@ impl Rendition {
                             Ok(Some(tag)) => {
                                 let ts = i64::from(tag.timestamp);
                                 let result = match tag.tag_type {
-                                    flv::TagType::Video => packager.video(ts, tag.body),
+                                    flv::TagType::Video => packager.video(ts, tag.body).map(drop),
                                     flv::TagType::Audio => packager.audio(ts, tag.body),
                                     _ => Ok(()),
                                 };

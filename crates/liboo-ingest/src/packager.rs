@@ -431,10 +431,13 @@ impl Packager {
         self.asc = None;
     }
 
-    pub(crate) fn video(&mut self, ts_ms: i64, body: Bytes) -> Result<(), IngestError> {
+    /// Packages one FLV video tag body; `Ok(true)` when it was a keyframe picture (not a
+    /// sequence header), for the connection's read batching.
+    pub(crate) fn video(&mut self, ts_ms: i64, body: Bytes) -> Result<bool, IngestError> {
         self.settle()?;
         let tag = VideoTag::parse(body.clone(), &self.limits)?;
         let keyframe = tag.frame_type.is_keyframe();
+        let key_picture = keyframe && matches!(tag.packet, VideoPacket::Nalus { .. });
         if let Some(ladder) = self.ladder.as_mut() {
             let header = matches!(tag.packet, VideoPacket::SequenceHeader(_));
             ladder.forward(flv::TagType::Video, ts_ms, &body, header);
@@ -497,7 +500,7 @@ impl Packager {
         if let Some(seg) = done {
             self.store(seg);
         }
-        Ok(())
+        Ok(key_picture)
     }
 
     pub(crate) fn audio(&mut self, ts_ms: i64, body: Bytes) -> Result<(), IngestError> {
@@ -672,8 +675,6 @@ impl Packager {
         self.pending.push_back(Pending { key, state, made });
     }
 
-    /// Takes the uploader's reports and lists what they settle. Fails once the disk under
-    /// the store is full: the broadcast cannot go on.
     /// The uploader's next report, for the connection to wait on beside its socket, so
     /// that what was stored is listed at once, not with the publisher's next message
     /// (which may be a read batch away). Pending for good once the uploader is gone.
@@ -690,6 +691,8 @@ impl Packager {
         self.settle()
     }
 
+    /// Takes the uploader's reports and lists what they settle. Fails once the disk under
+    /// the store is full: the broadcast cannot go on.
     fn settle(&mut self) -> Result<(), IngestError> {
         while let Ok(report) = self.upload_reports.try_recv() {
             self.apply(report);
@@ -1213,7 +1216,9 @@ pub(crate) mod tests {
         for tag in tags {
             let ts = i64::from(tag.timestamp);
             match tag.tag_type {
-                flv::TagType::Video => packager.video(ts, tag.body).unwrap(),
+                flv::TagType::Video => {
+                    packager.video(ts, tag.body).unwrap();
+                }
                 flv::TagType::Audio => packager.audio(ts, tag.body).unwrap(),
                 _ => {}
             }

@@ -192,8 +192,9 @@ impl ReadBatch {
 /// Sets `SO_RCVLOWAT` on `fd`. Lowering it below what is queued makes the socket readable
 /// at once (Linux checks on every change).
 ///
-/// The one `unsafe` in liboo: neither std, tokio, socket2, rustix nor nix sets this
-/// option, and it halves the ingest's CPU (see the module docs).
+/// One of liboo's two `unsafe` calls (the other is glibc's mmap threshold in `main.rs`):
+/// neither std, tokio, socket2, rustix nor nix sets this option, and it halves the
+/// ingest's CPU (see the module docs).
 #[allow(unsafe_code)]
 fn set_rcvlowat(fd: RawFd, bytes: usize) -> std::io::Result<()> {
     let value = libc::c_int::try_from(bytes).unwrap_or(libc::c_int::MAX);

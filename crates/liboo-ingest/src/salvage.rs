@@ -9,6 +9,7 @@ use liboo_storage::{MediaStore, StorageError};
 
 use crate::IngestError;
 use crate::packager::{is_part_key, replay_key};
+use crate::uploader::delete_stored_parts;
 
 /// Ends the channel's live broadcast if its node has not reported since `before_ms`,
 /// and makes its replay from what reached storage. Returns the ended broadcast's id.
@@ -40,14 +41,14 @@ pub async fn end_abandoned(
             "could not salvage the replay; it ends where its stored playlist does"
         ),
     }
-    delete_parts(media, &format!("live/{session_key}/{video_id}")).await;
+    delete_parts(media, &video_id, &format!("live/{session_key}/{video_id}")).await;
     Ok(Some(id))
 }
 
 /// Deletes the LL-HLS parts a dead node left under `prefix`: they only served the live
 /// edge, and the replay plays whole segments. Best effort: a part that stays only costs
 /// space.
-async fn delete_parts(media: &MediaStore, prefix: &str) {
+async fn delete_parts(media: &MediaStore, video_id: &str, prefix: &str) {
     let keys = match media.list(prefix).await {
         Ok(keys) => keys,
         Err(e) => {
@@ -55,14 +56,8 @@ async fn delete_parts(media: &MediaStore, prefix: &str) {
             return;
         }
     };
-    let mut deleted = 0u64;
-    for key in keys.iter().filter(|k| is_part_key(k)) {
-        match media.delete(key).await {
-            Ok(()) => deleted += 1,
-            Err(e) => tracing::debug!(key, error = %e, "a dead broadcast's part was not deleted"),
-        }
-    }
-    metrics::counter!("liboo_ingest_deleted_parts_total").increment(deleted);
+    let parts: Vec<String> = keys.into_iter().filter(|k| is_part_key(k)).collect();
+    delete_stored_parts(media, video_id, &parts).await;
 }
 
 /// Ends the replay (and the channel's live playlist, if it still names this broadcast)

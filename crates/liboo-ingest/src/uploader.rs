@@ -236,18 +236,24 @@ pub(crate) fn delete_parts(
     }
     tokio::spawn(async move {
         tokio::time::sleep(delay).await;
-        let mut deleted = 0u64;
-        for key in &keys {
-            match media.delete(key).await {
-                Ok(()) => deleted += 1,
-                Err(e) => {
-                    metrics::counter!("liboo_ingest_failed_part_deletes_total").increment(1);
-                    tracing::debug!(%video_id, key, error = %e, "an old part was not deleted");
-                }
+        delete_stored_parts(&media, &video_id, &keys).await;
+    });
+}
+
+/// Deletes stored LL-HLS parts of broadcast `video_id` now, best effort, counting in
+/// `/metrics` what was deleted and what was not.
+pub(crate) async fn delete_stored_parts(media: &MediaStore, video_id: &str, keys: &[String]) {
+    let mut deleted = 0u64;
+    for key in keys {
+        match media.delete(key).await {
+            Ok(()) => deleted += 1,
+            Err(e) => {
+                metrics::counter!("liboo_ingest_failed_part_deletes_total").increment(1);
+                tracing::debug!(%video_id, key, error = %e, "a part was not deleted");
             }
         }
-        metrics::counter!("liboo_ingest_deleted_parts_total").increment(deleted);
-    });
+    }
+    metrics::counter!("liboo_ingest_deleted_parts_total").increment(deleted);
 }
 
 /// One broadcast's uploader.
