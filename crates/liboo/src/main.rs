@@ -31,8 +31,8 @@ const MMAP_THRESHOLD: libc::c_int = 256 << 10;
 /// Makes glibc map every block of [`MMAP_THRESHOLD`] or more on its own, so that it goes
 /// back to the system when freed. Without this, glibc raises the threshold to the size of
 /// the first such block freed, and from then on keeps freed segment buffers (about
-/// 700 KB each at 2.5 Mbit/s) in its per-thread arenas: at 32 streams, peak RSS 75-79 MB
-/// against 52-53 MB with it, at the same CPU (three runs each, docs/BENCHMARKS.md).
+/// 700 KB each at 2.5 Mbit/s) in its per-thread arenas: at 32 streams, peak RSS 75-80 MB
+/// against 52-54 MB with it, at the same CPU (three runs each, docs/BENCHMARKS.md).
 /// Must run before any other thread starts.
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 #[allow(unsafe_code)]
