@@ -21,6 +21,7 @@ use axum::{Json, Router};
 use liboo_db::{Broadcast, Channel, ChannelSettings, Db};
 use liboo_presence::Presence;
 use liboo_storage::MediaStore;
+use liboo_storage::layout::{self, BroadcastPrefix};
 use rand::RngExt;
 use serde_json::Value;
 use utoipa::OpenApi;
@@ -131,7 +132,7 @@ impl ApiState {
         b.frame_ms.map(|ms| {
             format!(
                 "{}?v={ms}",
-                self.media_url(&format!("{}/frame.jpg", b.media_prefix))
+                self.media_url(&BroadcastPrefix::from_stored(&b.media_prefix).frame())
             )
         })
     }
@@ -182,7 +183,8 @@ impl ApiState {
     }
 
     fn replay_info(&self, b: &Broadcast) -> ReplayInfo {
-        let replay_url = self.media_url(&format!("{}/replay.m3u8", b.media_prefix));
+        let replay_url =
+            self.media_url(&BroadcastPrefix::from_stored(&b.media_prefix).replay_playlist());
         ReplayInfo {
             video_no: b.id,
             video_id: b.video_id.clone(),
@@ -531,7 +533,7 @@ async fn host_update(
         Some(url) if Some(url) == s.thumbnail_url(&channel.settings).as_deref() => {}
         Some(url) => match thumbnail::decode_data_url(url).and_then(|b| thumbnail::reencode(&b)) {
             Ok(t) => {
-                let key = format!("channels/{}/thumb-{}.jpg", channel.session_key, t.digest);
+                let key = layout::channel_thumbnail(&channel.session_key, &t.digest);
                 thumbnail_key = Some(key.clone());
                 new_image = Some((key, t.jpeg));
             }

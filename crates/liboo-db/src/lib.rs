@@ -67,6 +67,17 @@ pub struct Channel {
 }
 
 /// One broadcast: live while `is_live`, a replay afterwards.
+/// What the database says of a broadcast an ingest node serves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Heartbeat {
+    /// Live: go on.
+    Live,
+    /// The host asked to end it (`POST /api/host/end`): end it now.
+    EndRequested,
+    /// It is not live any more (ended as abandoned by another node's sweeper, or gone).
+    Ended,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Broadcast {
     pub id: i64,
@@ -431,23 +442,63 @@ impl Db {
         Ok(Some((id, video_id)))
     }
 
-    /// Records that the node serving a live broadcast is still alive.
+    /// Records that the node serving a live broadcast is still alive, and tells it whether
+    /// the broadcast should go on: the host may have asked to end it, or (after a stall
+    /// longer than the sweeper's patience) another node may have ended it as abandoned.
     pub async fn heartbeat(
         &self,
         broadcast_id: i64,
         now_ms: i64,
         health: Option<&str>,
-    ) -> Result<(), DbError> {
-        sqlx::query(
+    ) -> Result<Heartbeat, DbError> {
+        let updated = sqlx::query(
             "UPDATE broadcasts SET heartbeat_ms = ?, health = COALESCE(?, health) \
-             WHERE id = ? AND is_live = 1",
+             WHERE id = ? AND is_live = 1 AND end_requested_ms IS NULL",
         )
         .bind(now_ms)
         .bind(health)
         .bind(broadcast_id)
         .execute(&self.pool)
         .await?;
-        Ok(())
+        if updated.rows_affected() == 1 {
+            return Ok(Heartbeat::Live);
+        }
+        self.end_request(broadcast_id).await
+    }
+
+    /// Asks the ingest node serving a live broadcast to end it now. `false` when the
+    /// broadcast is not live (any more).
+    pub async fn request_end(&self, broadcast_id: i64, now_ms: i64) -> Result<bool, DbError> {
+        let updated = sqlx::query(
+            "UPDATE broadcasts SET end_requested_ms = COALESCE(end_requested_ms, ?) \
+             WHERE id = ? AND is_live = 1",
+        )
+        .bind(now_ms)
+        .bind(broadcast_id)
+        .execute(&self.pool)
+        .await?;
+        Ok(updated.rows_affected() == 1)
+    }
+
+    /// Whether a broadcast should go on ([`Heartbeat::Live`]), was asked to end, or has
+    /// ended.
+    pub async fn end_request(&self, broadcast_id: i64) -> Result<Heartbeat, DbError> {
+        let row = sqlx::query(
+            "SELECT is_live, end_requested_ms IS NOT NULL AS requested FROM broadcasts WHERE id = ?",
+        )
+        .bind(broadcast_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else {
+            return Ok(Heartbeat::Ended);
+        };
+        let live: i64 = row.try_get("is_live")?;
+        let requested: i64 = row.try_get("requested")?;
+        Ok(match (live, requested) {
+            (0, _) => Heartbeat::Ended,
+            (_, 0) => Heartbeat::Live,
+            _ => Heartbeat::EndRequested,
+        })
     }
 
     /// Notes that a new frame of a broadcast was stored.

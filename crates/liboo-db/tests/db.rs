@@ -1,6 +1,6 @@
 //! The same scenarios on SQLite and on the machine's MariaDB.
 
-use liboo_db::{ChannelSettings, Db, DbError, NewQuestion};
+use liboo_db::{ChannelSettings, Db, DbError, Heartbeat, NewQuestion};
 use liboo_testkit::{Engine, TestDb};
 
 async fn open(engine: Engine) -> (TestDb, Db) {
@@ -26,6 +26,7 @@ on_both_engines!(
     delete_replay_takes_its_questions,
     settings_keep_first_value,
     migrations_run_twice,
+    the_host_ends_a_broadcast,
 );
 
 fn settings(title: &str) -> ChannelSettings {
@@ -220,11 +221,13 @@ async fn lists_search_and_counters(engine: Engine) {
         2
     );
 
-    db.heartbeat(live.id, 50_000, Some("{\"updatedAt\":50000}"))
-        .await
-        .unwrap();
+    let beat = db.heartbeat(live.id, 50_000, Some("{\"updatedAt\":50000}"));
+    assert_eq!(beat.await.unwrap(), Heartbeat::Live);
     // A heartbeat without a report keeps the last one.
-    db.heartbeat(live.id, 51_000, None).await.unwrap();
+    assert_eq!(
+        db.heartbeat(live.id, 51_000, None).await.unwrap(),
+        Heartbeat::Live
+    );
     let health = db.broadcast_by_id(live.id).await.unwrap().unwrap().health;
     assert_eq!(health.as_deref(), Some("{\"updatedAt\":50000}"));
     let stale: Vec<_> = db
@@ -360,4 +363,34 @@ async fn migrations_run_twice(engine: Engine) {
     db.close().await;
     let again = Db::connect(&t.url).await.unwrap();
     assert!(again.channel_by_session_key("sk1").await.unwrap().is_some());
+}
+
+/// `POST /api/host/end` asks the serving node to end a live broadcast; the node hears
+/// it through its heartbeat, or asks while the broadcast waits in its reconnect grace.
+async fn the_host_ends_a_broadcast(engine: Engine) {
+    let (_t, db) = open(engine).await;
+    let channel = db.ensure_channel("sk", "h", 1).await.unwrap();
+    let b = db
+        .start_broadcast(channel.id, "v1", "live/sk/v1", 1_000)
+        .await
+        .unwrap();
+    assert_eq!(db.end_request(b.id).await.unwrap(), Heartbeat::Live);
+    assert!(db.request_end(b.id, 2_000).await.unwrap());
+    // Asking twice is no error, and the first time counts.
+    assert!(db.request_end(b.id, 3_000).await.unwrap());
+    assert_eq!(db.end_request(b.id).await.unwrap(), Heartbeat::EndRequested);
+    assert_eq!(
+        db.heartbeat(b.id, 4_000, None).await.unwrap(),
+        Heartbeat::EndRequested
+    );
+    // Not stale: a broadcast asked to end is ended by its node, not by the sweeper.
+    assert!(db.stale_live_broadcasts(1_000).await.unwrap().is_empty());
+    db.end_broadcast(b.id, 5_000, 4_000).await.unwrap();
+    assert_eq!(db.end_request(b.id).await.unwrap(), Heartbeat::Ended);
+    assert_eq!(
+        db.heartbeat(b.id, 6_000, None).await.unwrap(),
+        Heartbeat::Ended
+    );
+    assert!(!db.request_end(b.id, 7_000).await.unwrap());
+    assert_eq!(db.end_request(9_999).await.unwrap(), Heartbeat::Ended);
 }

@@ -3,19 +3,18 @@
 
 use std::os::fd::RawFd;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use liboo_db::DbError;
 use rtmp::chunk::ReaderLimits;
 use rtmp::{ServerConfig, ServerEvent, ServerSession};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio_util::sync::CancellationToken;
 
-use crate::packager::{BroadcastInfo, Packager};
+use crate::broadcast::{self, HEARTBEAT_EVERY, Leave, Publish, Publisher};
+use crate::packager::Packager;
 use crate::read_batch::ReadBatch;
-use crate::registry::{Claim, Slot};
 use crate::timestamp::TimestampExtender;
 use crate::{IngestError, Inner, now_ms};
 
@@ -25,13 +24,6 @@ const BAD_NAME: &str = "NetStream.Publish.BadName";
 /// OBS and ffmpeg print the description of any error status; `Denied` says that the key is
 /// right but cannot be used now, where `BadName` would send the host to check the key.
 const DENIED: &str = "NetStream.Publish.Denied";
-/// How often a live broadcast tells the database that this node still serves it.
-const HEARTBEAT_EVERY: Duration = Duration::from_secs(5);
-/// A live broadcast whose node has not reported for this long is taken as abandoned:
-/// six missed heartbeats, far beyond a busy node's hiccup.
-const ABANDONED_AFTER: Duration = Duration::from_secs(30);
-/// How long a new publisher waits for a stale one to leave.
-const STALE_WAIT: Duration = Duration::from_secs(3);
 
 /// Why a connection ended without a fault.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,6 +32,8 @@ pub(crate) enum End {
     Refused,
     Shutdown,
     Replaced,
+    /// The host ended the broadcast in the studio while it was being published.
+    EndedByHost,
 }
 
 struct Publishing {
@@ -50,6 +44,8 @@ struct Publishing {
     last_media: Instant,
     last_media_ms: Arc<AtomicI64>,
     last_heartbeat: Instant,
+    /// Raised by a heartbeat when the database says the broadcast should end.
+    ending: Arc<AtomicBool>,
 }
 
 pub(crate) struct Connection<S> {
@@ -102,8 +98,8 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
     pub(crate) async fn run(&mut self) -> Result<End, IngestError> {
         let result = self.drive().await;
         // A codec we cannot remux, or a full disk, will not change on reconnect: tell the
-        // publisher why and end the broadcast at once.
-        let unsupported = match &result {
+        // publisher why and end the broadcast at once. So does the host's "end".
+        let end_now = match &result {
             Err(IngestError::Flv(flv::FlvError::UnsupportedCodec(codec))) => {
                 self.refuse_codec(&codec.to_string()).await;
                 true
@@ -116,10 +112,23 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
                 .await;
                 true
             }
+            Ok(End::EndedByHost) => {
+                self.fail_publish(
+                    "The host ended this broadcast in the studio; its replay is ready. \
+                     Publishing again starts a new broadcast.",
+                )
+                .await;
+                true
+            }
             _ => false,
         };
         let shutdown = self.inner.shutdown.is_cancelled();
-        self.release(shutdown || unsupported).await;
+        let leave = if shutdown || end_now {
+            Leave::End
+        } else {
+            Leave::Dropped
+        };
+        self.release(leave).await;
         match result {
             Ok(_) if shutdown => Ok(End::Shutdown),
             other => other,
@@ -195,7 +204,9 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
                 }
                 _ = tick.tick() => {
                     self.batch.on_tick();
-                    self.on_tick()?;
+                    if self.on_tick()? {
+                        return Ok(End::EndedByHost);
+                    }
                     continue;
                 }
             };
@@ -242,7 +253,9 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
         Ok(())
     }
 
-    fn on_tick(&mut self) -> Result<(), IngestError> {
+    /// Checks the timeouts and sends the heartbeat; `Ok(true)` when the broadcast is to
+    /// end now (the host ended it).
+    fn on_tick(&mut self) -> Result<bool, IngestError> {
         let config = &self.inner.config;
         let timeout = config.media_timeout;
         let Some(p) = self.publishing.as_mut() else {
@@ -256,24 +269,19 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
             } else if waited > config.idle_timeout {
                 return Err(IngestError::IdleTimeout(config.idle_timeout));
             }
-            return Ok(());
+            return Ok(false);
         };
+        if p.ending.load(Ordering::Relaxed) {
+            return Ok(true);
+        }
         if p.last_media.elapsed() > timeout {
             return Err(IngestError::Timeout(timeout));
         }
         if p.last_heartbeat.elapsed() >= HEARTBEAT_EVERY {
             p.last_heartbeat = Instant::now();
-            let db = self.inner.db.clone();
-            let id = p.packager.info.id;
-            let now = now_ms();
-            let health = serde_json::to_string(&p.packager.health.report(now)).ok();
-            tokio::spawn(async move {
-                if let Err(e) = db.heartbeat(id, now, health.as_deref()).await {
-                    tracing::warn!(broadcast_id = id, error = %e, "heartbeat failed");
-                }
-            });
+            broadcast::heartbeat(&self.inner, &mut p.packager, &p.ending);
         }
-        Ok(())
+        Ok(false)
     }
 
     /// Handles one session event; `false` means the publish was refused and the connection
@@ -298,7 +306,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
             } => self.on_media(stream_id, timestamp, data, false)?,
             ServerEvent::Unpublished { stream_id } => {
                 if self.publishing.as_ref().map(|p| p.stream_id) == Some(stream_id) {
-                    self.release(false).await;
+                    self.release(Leave::Clean).await;
                 }
             }
             ServerEvent::Connected { .. }
@@ -393,54 +401,19 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
                 .await;
         }
         let last_media_ms = Arc::new(AtomicI64::new(now_ms()));
-        let stale_after = self.inner.config.media_timeout.as_millis() as i64;
-        let deadline = Instant::now() + STALE_WAIT;
-        let claim = loop {
-            let claim = self.inner.registry.claim(
-                channel.id,
-                now_ms(),
-                stale_after,
-                (last_media_ms.clone(), self.token.clone()),
-            );
-            match claim {
-                Claim::Stale if Instant::now() < deadline => {
-                    tokio::time::sleep(Duration::from_millis(50)).await;
-                }
-                Claim::Stale => break Claim::Busy,
-                other => break other,
-            }
+        let publisher = Publisher {
+            last_media_ms: last_media_ms.clone(),
+            kick: self.token.clone(),
         };
-        let (packager, resumed) = match claim {
-            Claim::Busy | Claim::Stale => {
-                return self
-                    .refuse(stream_id, DENIED, "This stream key is already live.")
-                    .await;
-            }
-            Claim::Resume(mut packager) => {
-                packager.resume(now_ms());
-                (packager, true)
-            }
-            Claim::New => match self.start_or_replace_abandoned(&channel).await {
-                Ok(p) => (Box::new(p), false),
-                Err(IngestError::Db(DbError::AlreadyLive)) => {
-                    self.inner.registry.remove(channel.id);
+        let (packager, resumed) =
+            match broadcast::publish(&self.inner, &channel, &publisher).await? {
+                Publish::Accepted { packager, resumed } => (packager, resumed),
+                Publish::AlreadyLive => {
                     return self
                         .refuse(stream_id, DENIED, "This stream key is already live.")
                         .await;
                 }
-                Err(e) => {
-                    self.inner.registry.remove(channel.id);
-                    return Err(e);
-                }
-            },
-        };
-        self.inner.registry.set(
-            channel.id,
-            Slot::Live {
-                last_media_ms: last_media_ms.clone(),
-                kick: self.token.clone(),
-            },
-        );
+            };
         tracing::info!(
             session_key = %channel.session_key,
             video_id = %packager.info.video_id,
@@ -456,74 +429,17 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
             last_media: Instant::now(),
             last_media_ms,
             last_heartbeat: Instant::now(),
+            ending: Arc::default(),
         });
         Ok(true)
     }
 
-    /// Starts a broadcast; if the database says the channel is live but the node serving
-    /// it stopped reporting (it crashed), ends that broadcast first so the host is not
-    /// locked out of their own channel.
-    async fn start_or_replace_abandoned(
-        &self,
-        channel: &liboo_db::Channel,
-    ) -> Result<Packager, IngestError> {
-        match self.start_broadcast(channel).await {
-            Err(IngestError::Db(DbError::AlreadyLive)) => {
-                let stale_before = now_ms() - ABANDONED_AFTER.as_millis() as i64;
-                let inner = &self.inner;
-                let ended = crate::end_abandoned(
-                    &inner.db,
-                    &inner.media,
-                    channel.id,
-                    &channel.session_key,
-                    stale_before,
-                )
-                .await?;
-                match ended {
-                    Some(_) => self.start_broadcast(channel).await,
-                    None => Err(IngestError::Db(DbError::AlreadyLive)),
-                }
-            }
-            other => other,
-        }
-    }
-
-    async fn start_broadcast(&self, channel: &liboo_db::Channel) -> Result<Packager, IngestError> {
-        let video_id = format!("{:016x}", rand::random::<u64>());
-        let prefix = format!("live/{}/{video_id}", channel.session_key);
-        let now = now_ms();
-        let b = self
-            .inner
-            .db
-            .start_broadcast(channel.id, &video_id, &prefix, now)
-            .await?;
-        Ok(Packager::new(
-            BroadcastInfo {
-                id: b.id,
-                session_key: channel.session_key.clone(),
-                video_id,
-                prefix,
-            },
-            self.inner.media.clone(),
-            &self.inner.config,
-            self.inner.frames.clone(),
-            self.inner.playlists.clone(),
-            now,
-        ))
-    }
-
-    /// The publisher stopped or left: end the broadcast now (at shutdown) or keep it for the
-    /// reconnect grace.
-    async fn release(&mut self, finish_now: bool) {
+    /// The publisher stopped or left: its broadcast goes on as `how` says.
+    async fn release(&mut self, how: Leave) {
         let Some(p) = self.publishing.take() else {
             return;
         };
         self.waiting_since = Instant::now();
-        if finish_now {
-            self.inner.registry.remove(p.channel_id);
-            crate::finish(&self.inner, *p.packager).await;
-        } else {
-            crate::enter_grace(&self.inner, p.channel_id, p.packager);
-        }
+        broadcast::leave(&self.inner, p.channel_id, p.packager, how).await;
     }
 }

@@ -71,7 +71,7 @@ impl Frames {
     pub(crate) fn capture(
         self: &Arc<Self>,
         broadcast_id: i64,
-        prefix: &str,
+        prefix: &liboo_storage::layout::BroadcastPrefix,
         segment: Bytes,
         input: Input,
     ) {
@@ -80,7 +80,7 @@ impl Frames {
             return;
         };
         let frames = Arc::clone(self);
-        let key = format!("{prefix}/frame.jpg");
+        let key = prefix.frame();
         tokio::spawn(async move {
             let _permit = permit;
             let jpeg = match tokio::time::timeout(DECODE_TIMEOUT, decode(segment, input)).await {

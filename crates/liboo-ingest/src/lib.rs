@@ -16,6 +16,7 @@
 //! A publisher that drops keeps its broadcast for [`IngestConfig::reconnect_grace`]; coming back
 //! in time continues it after an `EXT-X-DISCONTINUITY`.
 
+mod broadcast;
 mod connection;
 mod error;
 mod frames;
@@ -24,8 +25,6 @@ mod ladder;
 mod packager;
 mod playlists;
 mod read_batch;
-mod registry;
-mod salvage;
 mod timestamp;
 mod uploader;
 
@@ -46,11 +45,10 @@ use tokio_util::task::TaskTracker;
 
 pub use error::IngestError;
 
+pub use broadcast::{end_abandoned, salvage_replay, sweep_abandoned};
 use connection::{Connection, End};
 use packager::Packager;
 pub use playlists::{LivePlaylists, Snapshot};
-use registry::{Registry, Slot};
-pub use salvage::{end_abandoned, salvage_replay};
 
 /// At most this many RTMP connections at once; a publisher needs one, so this is far above
 /// any real load and only stops a flood of idle sockets.
@@ -144,7 +142,7 @@ pub(crate) struct Inner {
     pub(crate) db: Db,
     pub(crate) media: MediaStore,
     pub(crate) config: IngestConfig,
-    pub(crate) registry: Registry,
+    pub(crate) registry: broadcast::Registry<Box<Packager>>,
     pub(crate) frames: Option<Arc<frames::Frames>>,
     pub(crate) playlists: LivePlaylists,
     /// Fired when `serve`'s token fires: connections and grace timers end their broadcasts.
@@ -181,7 +179,7 @@ impl Ingest {
                 db,
                 media,
                 config,
-                registry: Registry::default(),
+                registry: broadcast::Registry::default(),
                 shutdown: CancellationToken::new(),
                 tasks: TaskTracker::new(),
                 next_id: AtomicU64::new(1),
@@ -283,6 +281,9 @@ async fn serve_connection<S: AsyncRead + AsyncWrite + Unpin>(
         Ok(End::Shutdown) => {
             tracing::info!(conn = id, %peer, session_key, "connection closed: shutting down")
         }
+        Ok(End::EndedByHost) => {
+            tracing::info!(conn = id, %peer, session_key, "connection closed: the host ended the broadcast")
+        }
         Ok(End::Replaced) => {
             tracing::warn!(conn = id, %peer, session_key, "connection closed: stale publisher replaced")
         }
@@ -307,36 +308,6 @@ impl Inner {
     pub(crate) fn storage_full(&self) -> Option<u64> {
         let needed = self.config.min_free_bytes.saturating_mul(2);
         self.media.free_space().filter(|free| *free < needed)
-    }
-}
-
-/// Keeps a publisher's broadcast for the reconnect grace, then ends it unless resumed.
-pub(crate) fn enter_grace(inner: &Arc<Inner>, channel_id: i64, packager: Box<Packager>) {
-    let generation = inner.next_id.fetch_add(1, Ordering::Relaxed);
-    inner.registry.set(
-        channel_id,
-        Slot::Grace {
-            packager,
-            generation,
-        },
-    );
-    let inner2 = inner.clone();
-    inner.tasks.spawn(async move {
-        tokio::select! {
-            _ = inner2.shutdown.cancelled() => {}
-            _ = tokio::time::sleep(inner2.config.reconnect_grace) => {}
-        }
-        if let Some(packager) = inner2.registry.take_expired(channel_id, generation) {
-            finish(&inner2, *packager).await;
-        }
-    });
-}
-
-/// Ends a broadcast, logging rather than returning failures: nobody is left to tell.
-pub(crate) async fn finish(inner: &Inner, packager: Packager) {
-    let video_id = packager.info.video_id.clone();
-    if let Err(e) = packager.finish(&inner.db, now_ms()).await {
-        tracing::error!(%video_id, error = %e, "ending the broadcast failed");
     }
 }
 

@@ -16,6 +16,7 @@ use hls::{
 };
 use liboo_db::Db;
 use liboo_storage::MediaStore;
+use liboo_storage::layout::{self, BroadcastPrefix};
 use mpegts::{AudioFrame, VideoFrame};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
@@ -41,35 +42,14 @@ pub(crate) const REPLAY_EVERY: u64 = 5;
 /// Parts only serve the live edge: the replay and anyone behind it play whole segments.
 const PARTS_KEPT_FOR: usize = 2 * SEGMENTS_WITH_PARTS;
 
-/// Whether `key` names a part (`seg00012.3.m4s`) rather than a whole segment
-/// (`seg00012.m4s`), an init segment or a playlist.
-pub(crate) fn is_part_key(key: &str) -> bool {
-    let name = key.rsplit('/').next().unwrap_or(key);
-    name.strip_prefix("seg")
-        .and_then(|rest| rest.strip_suffix(".m4s"))
-        .and_then(|rest| rest.split_once('.'))
-        .is_some_and(|(segment, part)| {
-            !segment.is_empty()
-                && !part.is_empty()
-                && segment
-                    .bytes()
-                    .chain(part.bytes())
-                    .all(|b| b.is_ascii_digit())
-        })
-}
-
-pub(crate) fn replay_key(prefix: &str) -> String {
-    format!("{prefix}/replay.m3u8")
-}
-
 /// Who a broadcast belongs to and where its media goes.
 #[derive(Debug, Clone)]
 pub(crate) struct BroadcastInfo {
     pub id: i64,
     pub session_key: String,
     pub video_id: String,
-    /// `live/{sessionKey}/{videoId}`.
-    pub prefix: String,
+    /// `live/{sessionKey}/{videoId}` (or a rendition's folder below it).
+    pub prefix: BroadcastPrefix,
 }
 
 /// Media state of one broadcast.
@@ -431,6 +411,14 @@ impl Packager {
         self.asc = None;
     }
 
+    /// The publisher stopped cleanly (`FCUnpublish`, `deleteStream`): closes the open
+    /// segment now, so that its last frames are stored and listed at once, while the
+    /// broadcast waits out its reconnect grace with its playlists still open. If the
+    /// publisher comes back, its first segment follows an `EXT-X-DISCONTINUITY`.
+    pub(crate) fn flush(&mut self) {
+        self.close_segment(true);
+    }
+
     /// Packages one FLV video tag body; `Ok(true)` when it was a keyframe picture (not a
     /// sequence header), for the connection's read batching.
     pub(crate) fn video(&mut self, ts_ms: i64, body: Bytes) -> Result<bool, IngestError> {
@@ -588,8 +576,8 @@ impl Packager {
             };
             match event {
                 CmafEvent::Init { version, data } => {
-                    let uri = format!("init{version}.mp4");
-                    let key = format!("{}/{uri}", self.info.prefix);
+                    let uri = layout::init_segment(version);
+                    let key = self.info.prefix.join(&uri);
                     cmaf.init = Some((version, uri, data.clone()));
                     self.queue(Kind::Init, key, data, Made::Init { version });
                 }
@@ -600,9 +588,9 @@ impl Packager {
                     independent,
                     data,
                 } => {
-                    let uri = format!("seg{segment:05}.{index}.m4s");
-                    let key = format!("{}/{uri}", self.info.prefix);
-                    let next = format!("seg{segment:05}.{}.m4s", index + 1);
+                    let uri = layout::part(segment, index);
+                    let key = self.info.prefix.join(&uri);
+                    let next = layout::part(segment, index + 1);
                     let part = Part {
                         duration_ms,
                         uri,
@@ -618,8 +606,8 @@ impl Packager {
                     init_version,
                     data,
                 } => {
-                    let uri = format!("seg{sequence:05}.m4s");
-                    let key = format!("{}/{uri}", self.info.prefix);
+                    let uri = layout::cmaf_segment(sequence);
+                    let key = self.info.prefix.join(&uri);
                     if let (Some(frames), Some((_, _, init))) = (&self.frames, &cmaf.init)
                         && self.next_frame_ms.is_none_or(|next| start_ms >= next)
                     {
@@ -639,7 +627,7 @@ impl Packager {
                         bytes: data.len() as u64,
                         entry,
                         init_version: Some(init_version),
-                        next_part: Some(format!("seg{:05}.0.m4s", sequence + 1)),
+                        next_part: Some(layout::part(sequence + 1, 0)),
                     };
                     self.queue(Kind::Segment, key, data, made);
                 }
@@ -790,7 +778,7 @@ impl Packager {
         entry.discontinuity |= std::mem::take(&mut self.gap);
         if let (Mux::Cmaf(cmaf), Some(version)) = (&mut self.mux, init_version) {
             if cmaf.listed_init != Some(version) {
-                entry.map = Some(format!("init{version}.mp4"));
+                entry.map = Some(layout::init_segment(version));
             }
             cmaf.listed_init = Some(version);
             cmaf.skip_parts = false;
@@ -855,7 +843,7 @@ impl Packager {
         // window (which holds more than the segments since) make the replay whole.
         if self.next_sequence.is_multiple_of(self.replay_every) {
             let _ = self.uploads.try_send(Msg::Store(Upload::playlist(
-                replay_key(&self.info.prefix),
+                self.info.prefix.replay_playlist(),
                 Bytes::from(self.vod.render("")),
                 None,
             )));
@@ -883,7 +871,7 @@ impl Packager {
         let start = Bytes::from(start);
         for rung in ladder::rungs(&ladder.heights, width, height) {
             let info = BroadcastInfo {
-                prefix: format!("{}/{}", self.info.prefix, rung.name()),
+                prefix: self.info.prefix.rendition(&rung.name()),
                 ..self.info.clone()
             };
             let name = rung.name();
@@ -929,7 +917,7 @@ impl Packager {
             )
         });
         let mut variants = vec![Variant {
-            uri: "index.m3u8".to_owned(),
+            uri: layout::LIVE_PLAYLIST.to_owned(),
             // Peaks run above the first segment's average.
             bandwidth: source_bits_per_second * 5 / 4,
             width,
@@ -938,7 +926,7 @@ impl Packager {
         }];
         for r in &ladder.renditions {
             variants.push(Variant {
-                uri: format!("{}/index.m3u8", r.rung.name()),
+                uri: format!("{}/{}", r.rung.name(), layout::LIVE_PLAYLIST),
                 bandwidth: u64::from(r.rung.bitrate) * 5 / 4 + audio_bits,
                 width: r.rung.width,
                 height: r.rung.height,
@@ -952,9 +940,9 @@ impl Packager {
         }
         let channel = ladder::master_playlist(&variants);
         for (key, body) in [
-            (format!("{}/master.m3u8", self.info.prefix), own),
+            (self.info.prefix.master_playlist(), own),
             (
-                format!("live/{}/master.m3u8", self.info.session_key),
+                layout::channel_master_playlist(&self.info.session_key),
                 channel,
             ),
         ] {
@@ -995,9 +983,9 @@ impl Packager {
 
     /// Queues a finished MPEG-TS segment, to be listed once stored.
     fn store(&mut self, seg: SegmentComplete) {
-        let uri = format!("seg{:05}.ts", self.next_uri);
+        let uri = layout::ts_segment(self.next_uri);
         self.next_uri += 1;
-        let key = format!("{}/{uri}", self.info.prefix);
+        let key = self.info.prefix.join(&uri);
         if let Some(frames) = &self.frames
             && self.next_frame_ms.is_none_or(|next| seg.start_ms >= next)
         {
@@ -1033,8 +1021,8 @@ impl Packager {
                 .filter(|(name, _)| **name != self.rung)
                 .map(|(name, (msn, part))| RenditionReport {
                     uri: match name.as_str() {
-                        "" => format!("{base}index.m3u8"),
-                        rung => format!("{base}{rung}/index.m3u8"),
+                        "" => format!("{base}{}", layout::LIVE_PLAYLIST),
+                        rung => format!("{base}{rung}/{}", layout::LIVE_PLAYLIST),
                     },
                     last_msn: *msn,
                     last_part: *part,
@@ -1047,7 +1035,7 @@ impl Packager {
             ""
         };
         let own = (
-            format!("{}/index.m3u8", self.info.prefix),
+            self.info.prefix.live_playlist(),
             Bytes::from(self.live.render_with("", &reports(up))),
         );
         if self.role == Role::Rendition {
@@ -1056,7 +1044,7 @@ impl Packager {
         vec![
             own,
             (
-                format!("live/{}/index.m3u8", self.info.session_key),
+                layout::channel_playlist(&self.info.session_key),
                 Bytes::from(
                     self.live
                         .render_with(&self.channel_uri_prefix, &reports(&self.channel_uri_prefix)),
@@ -1123,7 +1111,7 @@ impl Packager {
             .map(|(key, body)| Upload::playlist(key, body, self.publish()))
             .collect();
         finals.push(Upload::playlist(
-            replay_key(&self.info.prefix),
+            self.info.prefix.replay_playlist(),
             Bytes::from(self.vod.render("")),
             None,
         ));
@@ -1168,26 +1156,6 @@ impl Packager {
 pub(crate) mod tests {
     use super::*;
 
-    #[test]
-    fn part_keys_are_told_from_other_objects() {
-        for (key, part) in [
-            ("live/s/v/seg00012.3.m4s", true),
-            ("live/s/v/360p/seg00000.0.m4s", true),
-            ("seg1.10.m4s", true),
-            ("live/s/v/seg00012.m4s", false),
-            ("live/s/v/init0.mp4", false),
-            ("live/s/v/index.m3u8", false),
-            ("live/s/v/seg00012.ts", false),
-            ("live/s/v/seg.3.m4s", false),
-            ("live/s/v/seg00012..m4s", false),
-            ("live/s/v/seg0001a.3.m4s", false),
-            ("live/s/v/seg00012.3.4.m4s", false),
-            ("live/s/v/frame.jpg", false),
-        ] {
-            assert_eq!(is_part_key(key), part, "{key}");
-        }
-    }
-
     /// The first segment the packager makes of the committed fixture, as stored.
     pub(crate) async fn first_segment_of_fixture() -> Bytes {
         let dir = tempfile::tempdir().unwrap();
@@ -1197,7 +1165,7 @@ pub(crate) mod tests {
             id: 1,
             session_key: "s".to_owned(),
             video_id: "v".to_owned(),
-            prefix: "live/s/v".to_owned(),
+            prefix: BroadcastPrefix::new("s", "v"),
         };
         let mut packager = Packager::new(
             info,

@@ -24,6 +24,8 @@ use object_store::prefix::PrefixStore;
 use object_store::{BackoffConfig, ClientOptions, RetryConfig};
 use object_store::{GetOptions, GetRange, ObjectStore, ObjectStoreExt, PutPayload};
 
+pub mod layout;
+
 pub use object_store::GetResult;
 
 #[derive(Debug, thiserror::Error)]

@@ -316,10 +316,10 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     let cancel = CancellationToken::new();
     let tasks = TaskTracker::new();
     tasks.spawn(presence.clone().run_heartbeat(cancel.clone()));
-    tasks.spawn(sweep_abandoned_broadcasts(
+    tasks.spawn(liboo_ingest::sweep_abandoned(
         db.clone(),
         media.clone(),
-        ABANDONED_AFTER + config.reconnect_grace,
+        config.reconnect_grace,
         cancel.clone(),
     ));
     if let (Some(listener), Some(ingest)) = (rtmp_listener, ingest) {
@@ -400,43 +400,6 @@ async fn serve_ingest_on_its_own_thread(
         }
         Err(e) => {
             tracing::error!(error = %e, "cannot start the ingest thread; RTMP publishing is off")
-        }
-    }
-}
-
-/// A live broadcast whose ingest node has not reported for this long (plus the
-/// reconnect grace, during which a node holds a broadcast without media) is abandoned.
-const ABANDONED_AFTER: Duration = Duration::from_secs(30);
-
-/// Ends broadcasts left live by an ingest node that died, so lists stop showing them and
-/// their questions stay with a replay. Every node may run this: each end is a
-/// conditional update, so racing nodes end a broadcast once.
-async fn sweep_abandoned_broadcasts(
-    db: Db,
-    media: MediaStore,
-    stale_after: Duration,
-    cancel: CancellationToken,
-) {
-    let mut tick = tokio::time::interval(Duration::from_secs(10));
-    loop {
-        tokio::select! {
-            _ = cancel.cancelled() => return,
-            _ = tick.tick() => {}
-        }
-        let before = now_ms() - stale_after.as_millis() as i64;
-        let stale = match db.stale_live_broadcasts(before).await {
-            Ok(stale) => stale,
-            Err(e) => {
-                tracing::warn!(error = %e, "could not look for abandoned broadcasts");
-                continue;
-            }
-        };
-        for b in stale {
-            if let Err(e) =
-                liboo_ingest::end_abandoned(&db, &media, b.channel_id, &b.session_key, before).await
-            {
-                tracing::warn!(error = %e, "could not end an abandoned broadcast");
-            }
         }
     }
 }

@@ -5,10 +5,10 @@
 use bytes::Bytes;
 use hls::Playlist;
 use liboo_db::Db;
+use liboo_storage::layout::{self, BroadcastPrefix};
 use liboo_storage::{MediaStore, StorageError};
 
 use crate::IngestError;
-use crate::packager::{is_part_key, replay_key};
 use crate::uploader::delete_stored_parts;
 
 /// Ends the channel's live broadcast if its node has not reported since `before_ms`,
@@ -41,22 +41,27 @@ pub async fn end_abandoned(
             "could not salvage the replay; it ends where its stored playlist does"
         ),
     }
-    delete_parts(media, &video_id, &format!("live/{session_key}/{video_id}")).await;
+    delete_parts(
+        media,
+        &video_id,
+        &BroadcastPrefix::new(session_key, &video_id),
+    )
+    .await;
     Ok(Some(id))
 }
 
 /// Deletes the LL-HLS parts a dead node left under `prefix`: they only served the live
 /// edge, and the replay plays whole segments. Best effort: a part that stays only costs
 /// space.
-async fn delete_parts(media: &MediaStore, video_id: &str, prefix: &str) {
-    let keys = match media.list(prefix).await {
+async fn delete_parts(media: &MediaStore, video_id: &str, prefix: &BroadcastPrefix) {
+    let keys = match media.list(prefix.as_str()).await {
         Ok(keys) => keys,
         Err(e) => {
-            tracing::warn!(prefix, error = %e, "could not list a dead broadcast's parts to delete them");
+            tracing::warn!(%prefix, error = %e, "could not list a dead broadcast's parts to delete them");
             return;
         }
     };
-    let parts: Vec<String> = keys.into_iter().filter(|k| is_part_key(k)).collect();
+    let parts: Vec<String> = keys.into_iter().filter(|k| layout::is_part(k)).collect();
     delete_stored_parts(media, video_id, &parts).await;
 }
 
@@ -68,12 +73,12 @@ pub async fn salvage_replay(
     session_key: &str,
     video_id: &str,
 ) -> Result<Option<i64>, IngestError> {
-    let prefix = format!("live/{session_key}/{video_id}");
-    let replay = read(media, &replay_key(&prefix)).await?;
+    let prefix = BroadcastPrefix::new(session_key, video_id);
+    let replay = read(media, &prefix.replay_playlist()).await?;
     if replay.as_ref().is_some_and(Playlist::is_ended) {
         return Ok(None);
     }
-    let live = read(media, &format!("{prefix}/index.m3u8")).await?;
+    let live = read(media, &prefix.live_playlist()).await?;
     let mut vod = match (replay, &live) {
         (Some(replay), _) => replay,
         (None, Some(live)) => Playlist::event(live.target_duration()),
@@ -95,9 +100,9 @@ pub async fn salvage_replay(
     }
     vod.finish();
     media
-        .put(&replay_key(&prefix), Bytes::from(vod.render("")))
+        .put(&prefix.replay_playlist(), Bytes::from(vod.render("")))
         .await?;
-    let channel_key = format!("live/{session_key}/index.m3u8");
+    let channel_key = layout::channel_playlist(session_key);
     if let Some(mut channel) = read(media, &channel_key).await?
         && !channel.is_ended()
         && channel
