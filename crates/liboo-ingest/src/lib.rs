@@ -47,7 +47,6 @@ pub use error::IngestError;
 
 pub use broadcast::{end_abandoned, salvage_replay, sweep_abandoned};
 use connection::{Connection, End};
-use packager::Packager;
 pub use playlists::{LivePlaylists, Snapshot};
 
 /// At most this many RTMP connections at once; a publisher needs one, so this is far above
@@ -142,7 +141,7 @@ pub(crate) struct Inner {
     pub(crate) db: Db,
     pub(crate) media: MediaStore,
     pub(crate) config: IngestConfig,
-    pub(crate) registry: broadcast::Registry<Box<Packager>>,
+    pub(crate) registry: broadcast::Registry<broadcast::ResumeHandle>,
     pub(crate) frames: Option<Arc<frames::Frames>>,
     pub(crate) playlists: LivePlaylists,
     /// Fired when `serve`'s token fires: connections and grace timers end their broadcasts.

@@ -33,6 +33,7 @@ use std::time::{Duration, Instant};
 use liboo_db::{Channel, Db, DbError, Heartbeat};
 use liboo_storage::MediaStore;
 use liboo_storage::layout::BroadcastPrefix;
+use tokio::sync::oneshot;
 use tokio_util::sync::CancellationToken;
 
 pub(crate) use registry::{Claim, Publisher, Registry};
@@ -54,6 +55,11 @@ pub(crate) const STALE_WAIT: Duration = Duration::from_secs(3);
 pub(crate) const END_POLL: Duration = Duration::from_millis(500);
 /// How often each node looks for abandoned broadcasts.
 const SWEEP_EVERY: Duration = Duration::from_secs(10);
+
+/// What a broadcast in its grace leaves in the registry: the grace task owns the
+/// packager (it lists what the uploader stores meanwhile), and a publisher coming back
+/// asks it for the packager through this.
+pub(crate) type ResumeHandle = oneshot::Sender<oneshot::Sender<Box<Packager>>>;
 
 /// How a publisher leaves its broadcast.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -102,10 +108,18 @@ pub(crate) async fn publish(
     };
     let (packager, resumed) = match claim {
         Claim::Busy | Claim::Stale => return Ok(Publish::AlreadyLive),
-        Claim::Resume(mut packager) => {
-            packager.resume(now_ms());
-            (packager, true)
-        }
+        Claim::Resume(handle) => match take_back(handle).await {
+            Some(mut packager) => {
+                packager.resume(now_ms());
+                (packager, true)
+            }
+            // The grace task ended the broadcast just then (shutdown, full disk): the slot
+            // is this publisher's, and the broadcast a new one.
+            None => (
+                Box::new(start_or_replace_abandoned(inner, channel).await?),
+                false,
+            ),
+        },
         Claim::New => match start_or_replace_abandoned(inner, channel).await {
             Ok(p) => (Box::new(p), false),
             Err(IngestError::Db(DbError::AlreadyLive)) => {
@@ -120,6 +134,13 @@ pub(crate) async fn publish(
     };
     inner.registry.started(channel.id, publisher);
     Ok(Publish::Accepted { packager, resumed })
+}
+
+/// Asks the grace task for its packager.
+async fn take_back(handle: ResumeHandle) -> Option<Box<Packager>> {
+    let (reply, packager) = oneshot::channel();
+    handle.send(reply).ok()?;
+    packager.await.ok()
 }
 
 /// Starts a broadcast; if the database says the channel is live but the node serving it
@@ -193,23 +214,61 @@ pub(crate) async fn leave(
     }
 }
 
-/// Keeps a broadcast for the reconnect grace, then ends it unless resumed; ends it at
-/// once if the host asks to (through any API node, so the database is asked) or the node
-/// shuts down.
-fn enter_grace(inner: &Arc<Inner>, channel_id: i64, packager: Box<Packager>) {
+/// Keeps a broadcast for the reconnect grace, listing what the uploader stores meanwhile,
+/// then ends it unless a publisher takes it back; ends it at once if the host asks to
+/// (through any API node, so the database is asked), the disk fills up, or the node shuts
+/// down.
+fn enter_grace(inner: &Arc<Inner>, channel_id: i64, mut packager: Box<Packager>) {
     let broadcast_id = packager.info.id;
-    let generation = inner.registry.hold(channel_id, packager);
-    let inner2 = inner.clone();
-    inner.tasks.spawn(async move {
-        tokio::select! {
-            _ = inner2.shutdown.cancelled() => {}
-            _ = tokio::time::sleep(inner2.config.reconnect_grace) => {}
-            _ = end_requested(&inner2.db, broadcast_id) => {
-                tracing::info!(broadcast_id, "the host ended the broadcast");
+    let (handle, mut resume) = oneshot::channel();
+    let generation = inner.registry.hold(channel_id, handle);
+    let inner = inner.clone();
+    inner.clone().tasks.spawn(async move {
+        let grace = tokio::time::sleep(inner.config.reconnect_grace);
+        let end = end_requested(&inner.db, broadcast_id);
+        tokio::pin!(grace, end);
+        loop {
+            tokio::select! {
+                biased;
+                asked = &mut resume => {
+                    match asked {
+                        Ok(reply) => {
+                            if let Err(packager) = reply.send(packager) {
+                                // The publisher is gone again before it took it.
+                                finish(&inner, *packager).await;
+                            }
+                        }
+                        // The handle was dropped unused: nobody can resume it.
+                        Err(_) => finish(&inner, *packager).await,
+                    }
+                    return;
+                }
+                _ = inner.shutdown.cancelled() => break,
+                _ = &mut grace => break,
+                _ = &mut end => {
+                    tracing::info!(broadcast_id, "the host ended the broadcast");
+                    break;
+                }
+                report = packager.next_report() => {
+                    if let Err(e) = packager.on_report(report) {
+                        tracing::warn!(broadcast_id, error = %e, "ending the broadcast in its grace");
+                        break;
+                    }
+                }
             }
         }
-        if let Some(packager) = inner2.registry.take_expired(channel_id, generation) {
-            finish(&inner2, *packager).await;
+        if inner.registry.take_expired(channel_id, generation).is_some() {
+            finish(&inner, *packager).await;
+            return;
+        }
+        // A publisher claimed it at this moment: hand it over.
+        match resume.await {
+            Ok(reply) => {
+                if let Err(packager) = reply.send(packager) {
+                    finish(&inner, *packager).await;
+                }
+            }
+            Err(_) => finish(&inner, *packager).await,
         }
     });
 }

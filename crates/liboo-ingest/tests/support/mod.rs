@@ -223,3 +223,54 @@ pub fn plays(path: &Path) -> Result<(), String> {
         Err(stderr)
     }
 }
+
+/// Video frames in the whole segments a media playlist in `folder` lists (with its init
+/// segment, for fMP4), counted by ffprobe.
+pub fn listed_video_frames(folder: &Path, playlist: &str) -> u64 {
+    let mut bytes = Vec::new();
+    let mut init = None;
+    for line in playlist.lines() {
+        if let Some(attrs) = line.strip_prefix("#EXT-X-MAP:") {
+            let uri = attrs.split('"').nth(1).expect("EXT-X-MAP has a URI");
+            if init.as_deref() != Some(uri) {
+                bytes.extend(std::fs::read(folder.join(uri)).unwrap());
+                init = Some(uri.to_owned());
+            }
+        }
+    }
+    for (uri, _) in segments(playlist) {
+        bytes.extend(std::fs::read(folder.join(&uri)).unwrap());
+    }
+    if bytes.is_empty() {
+        return 0;
+    }
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), &bytes).unwrap();
+    video_frames(file.path())
+}
+
+/// Video packets in a media file, counted by ffprobe.
+pub fn video_frames(path: &Path) -> u64 {
+    let out = std::process::Command::new("ffprobe")
+        .args([
+            "-v",
+            "error",
+            "-select_streams",
+            "v:0",
+            "-count_packets",
+            "-show_entries",
+            "stream=nb_read_packets",
+            "-of",
+            "csv=p=0",
+        ])
+        .arg(path)
+        .output()
+        .expect("ffprobe is required for these tests");
+    // MPEG-TS files list each stream again under their program: the first count is it.
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .split_whitespace()
+        .next()
+        .and_then(|n| n.trim_end_matches(',').parse().ok())
+        .unwrap_or_else(|| panic!("ffprobe counted no video in {}", path.display()))
+}
