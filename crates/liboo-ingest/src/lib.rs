@@ -28,14 +28,13 @@ mod read_batch;
 mod timestamp;
 mod uploader;
 
-use std::collections::HashMap;
-use std::net::IpAddr;
 use std::os::fd::{AsRawFd, RawFd};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use liboo_db::Db;
+use liboo_service::{Acceptor, Next};
 use liboo_storage::MediaStore;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpListener;
@@ -192,62 +191,30 @@ impl Ingest {
     pub async fn serve(self, listener: TcpListener, cancel: CancellationToken) {
         let inner = self.inner;
         let permits = Arc::new(Semaphore::new(MAX_CONNECTIONS));
-        let per_ip: Arc<std::sync::Mutex<HashMap<IpAddr, u32>>> = Arc::default();
-        let mut backoff = Duration::from_millis(10);
+        let mut acceptor = Acceptor::new(listener, "RTMP", inner.config.max_connections_per_ip);
         loop {
             let permit = tokio::select! {
                 _ = cancel.cancelled() => break,
                 p = permits.clone().acquire_owned() => p.expect("semaphore never closed"),
             };
-            let (socket, peer) = tokio::select! {
-                _ = cancel.cancelled() => break,
-                r = listener.accept() => match r {
-                    Ok(accepted) => {
-                        backoff = Duration::from_millis(10);
-                        accepted
-                    }
-                    Err(e) => {
-                        // Usually out of file descriptors: wait for some to free up.
-                        tracing::warn!(error = %e, ?backoff, "accept failed");
-                        tokio::select! {
-                            _ = cancel.cancelled() => break,
-                            _ = tokio::time::sleep(backoff) => {}
-                        }
-                        backoff = (backoff * 2).min(Duration::from_secs(1));
-                        continue;
-                    }
-                },
-            };
-            let ip = peer.ip();
-            if let Some(limit) = inner.config.max_connections_per_ip {
-                let mut open = per_ip.lock().expect("not poisoned");
-                let n = open.entry(ip).or_insert(0);
-                if *n >= limit {
+            let accepted = match acceptor.next(&cancel).await {
+                Next::Connection(accepted) => accepted,
+                Next::OverLimit { peer, limit } => {
                     metrics::counter!("liboo_ingest_refused_connections_total", "why" => "per_ip")
                         .increment(1);
                     metrics::counter!("liboo_limit_hits_total", "limit" => "rtmp_max_connections_per_ip")
                         .increment(1);
                     tracing::warn!(%peer, limit, "RTMP connection refused: too many from this address (--rtmp-max-connections-per-ip)");
-                    drop(socket);
                     continue;
                 }
-                *n += 1;
-            }
-            let _ = socket.set_nodelay(true);
+                Next::Cancelled => break,
+            };
             let inner = inner.clone();
-            let per_ip = per_ip.clone();
             inner.clone().tasks.spawn(async move {
+                let (socket, peer, place) = accepted.into_parts();
                 let fd = socket.as_raw_fd();
-                serve_connection(inner.clone(), socket, Some(fd), peer.to_string()).await;
-                if inner.config.max_connections_per_ip.is_some() {
-                    let mut open = per_ip.lock().expect("not poisoned");
-                    if let Some(n) = open.get_mut(&ip) {
-                        *n -= 1;
-                        if *n == 0 {
-                            open.remove(&ip);
-                        }
-                    }
-                }
+                serve_connection(inner, socket, Some(fd), peer.to_string()).await;
+                drop(place);
                 drop(permit);
             });
         }
@@ -310,9 +277,4 @@ impl Inner {
     }
 }
 
-/// Wall clock, Unix milliseconds.
-pub(crate) fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as i64)
-}
+pub(crate) use liboo_service::now_ms;

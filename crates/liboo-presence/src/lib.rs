@@ -10,7 +10,9 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
+
+use liboo_service::now_ms;
 
 use redis::AsyncCommands;
 use redis::aio::ConnectionManager;
@@ -62,13 +64,6 @@ impl std::fmt::Debug for Presence {
 struct LocalState {
     viewers: HashMap<String, i64>,
     sockets: HashMap<String, String>,
-}
-
-fn now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
 }
 
 impl Presence {

@@ -21,6 +21,7 @@ use axum::http::Request;
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
+use liboo_service::{Acceptor, Next};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
 use tokio_util::sync::CancellationToken;
@@ -45,28 +46,14 @@ pub async fn serve(listener: TcpListener, app: Router, limits: Limits, cancel: C
         .header_read_timeout(limits.header_timeout)
         .max_header_size(limits.max_header_bytes);
     let connections = TaskTracker::new();
-    let mut backoff = Duration::from_millis(10);
+    let mut acceptor = Acceptor::new(listener, "HTTP", None);
     loop {
-        let (stream, peer) = tokio::select! {
-            _ = cancel.cancelled() => break,
-            r = listener.accept() => match r {
-                Ok(accepted) => {
-                    backoff = Duration::from_millis(10);
-                    accepted
-                }
-                Err(e) => {
-                    // Usually out of file descriptors: wait for some to free up.
-                    tracing::warn!(error = %e, ?backoff, "HTTP accept failed");
-                    tokio::select! {
-                        _ = cancel.cancelled() => break,
-                        _ = tokio::time::sleep(backoff) => {}
-                    }
-                    backoff = (backoff * 2).min(Duration::from_secs(1));
-                    continue;
-                }
-            },
+        let (stream, peer) = match acceptor.next(&cancel).await {
+            Next::Connection(accepted) => (accepted.stream, accepted.peer),
+            // No per-address cap here (chat caps its sockets per address itself).
+            Next::OverLimit { .. } => continue,
+            Next::Cancelled => break,
         };
-        let _ = stream.set_nodelay(true);
         connections.spawn(serve_connection(
             builder.clone(),
             stream,
