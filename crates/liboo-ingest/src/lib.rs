@@ -106,26 +106,30 @@ pub struct IngestConfig {
     pub frame_interval: Duration,
 }
 
+/// liboo's defaults ([`liboo_service::defaults`]), as `liboo serve` runs: LL-HLS, and
+/// no ffmpeg until [`Ingest::new`] finds it.
 impl Default for IngestConfig {
     fn default() -> Self {
+        use liboo_service::defaults as d;
         IngestConfig {
-            segment_target: Duration::from_secs(2),
-            live_window: 6,
-            reconnect_grace: Duration::from_secs(10),
-            media_timeout: Duration::from_secs(10),
-            handshake_timeout: Duration::from_secs(10),
-            idle_timeout: Duration::from_secs(10),
-            max_message_bytes: rtmp::chunk::ReaderLimits::default().max_message_len,
-            max_chunk_streams: rtmp::chunk::ReaderLimits::default().max_chunk_streams,
+            segment_target: Duration::from_secs_f64(d::SEGMENT_SECONDS),
+            live_window: d::LIVE_WINDOW,
+            reconnect_grace: Duration::from_secs_f64(d::RECONNECT_GRACE_SECONDS),
+            media_timeout: Duration::from_secs_f64(d::RTMP_MEDIA_TIMEOUT_SECONDS),
+            handshake_timeout: Duration::from_secs_f64(d::RTMP_HANDSHAKE_TIMEOUT_SECONDS),
+            idle_timeout: Duration::from_secs_f64(d::RTMP_IDLE_TIMEOUT_SECONDS),
+            max_message_bytes: d::RTMP_MAX_MESSAGE_BYTES,
+            max_chunk_streams: d::RTMP_MAX_CHUNK_STREAMS as usize,
             upload_queue: 64,
-            min_free_bytes: 256 << 20,
-            max_connections_per_ip: Some(16),
-            part_target: None,
+            min_free_bytes: d::STORAGE_MIN_FREE_MB << 20,
+            max_connections_per_ip: Some(d::RTMP_MAX_CONNECTIONS_PER_IP),
+            part_target: d::LOW_LATENCY.then(|| Duration::from_secs_f64(d::PART_SECONDS)),
+            // The ladder is off unless asked for (`--transcode`).
             ladder: Vec::new(),
             transcoder_available: false,
             media_uri_base: None,
-            frame_interval: Duration::from_secs(30),
-            read_batch: Duration::from_millis(100),
+            frame_interval: Duration::from_secs_f64(d::FRAME_SECONDS),
+            read_batch: Duration::from_millis(u64::from(d::RTMP_READ_BATCH_MS)),
         }
     }
 }

@@ -1170,7 +1170,10 @@ pub(crate) mod tests {
         let mut packager = Packager::new(
             info,
             media.clone(),
-            &crate::IngestConfig::default(),
+            &crate::IngestConfig {
+                part_target: None,
+                ..crate::IngestConfig::default()
+            },
             None,
             Default::default(),
             0,

@@ -1,11 +1,12 @@
-//! What liboo's services share: the wall clock every stored time is read from
-//! ([`now_ms`]), and one TCP accept loop ([`Acceptor`]) for the RTMP and HTTP listeners,
+//! What liboo's services share: every default setting ([`defaults`]), the wall clock
+//! every stored time is read from ([`now_ms`]), and one TCP accept loop ([`Acceptor`]) for the RTMP and HTTP listeners,
 //! with back-off when accepting fails and an optional cap on open connections per
 //! client address.
 
 #![warn(missing_docs)]
 
 mod accept;
+pub mod defaults;
 
 pub use accept::{Accepted, Acceptor, Next};
 

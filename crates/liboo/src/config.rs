@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use anyhow::{Context, bail};
 use clap::{Args, ValueEnum};
+use liboo_service::defaults;
 use serde::Deserialize;
 
 /// A part of liboo that a node runs.
@@ -393,15 +394,15 @@ impl ServeArgs {
         let http_addr = self
             .http_addr
             .or(file.http_addr)
-            .unwrap_or(([0, 0, 0, 0], 8080).into());
+            .unwrap_or(defaults::HTTP_ADDR.into());
         let rtmp_addr = self
             .rtmp_addr
             .or(file.rtmp_addr)
-            .unwrap_or(([0, 0, 0, 0], 1935).into());
+            .unwrap_or(defaults::RTMP_ADDR.into());
         let data_dir = self
             .data_dir
             .or(file.data_dir)
-            .unwrap_or_else(|| "liboo-data".into());
+            .unwrap_or_else(|| defaults::DATA_DIR.into());
         let data_dir = absolute(&data_dir)?;
         let database_url = self.database_url.or(file.database_url).unwrap_or_else(|| {
             format!("sqlite://{}?mode=rwc", data_dir.join("liboo.db").display())
@@ -464,7 +465,7 @@ impl ServeArgs {
             redis_prefix: self
                 .redis_prefix
                 .or(file.redis_prefix)
-                .unwrap_or_else(|| "liboo:".into()),
+                .unwrap_or_else(|| defaults::REDIS_PREFIX.into()),
             storage_url,
             s3_endpoint: self.s3_endpoint.or(file.s3_endpoint),
             s3_region: self.s3_region.or(file.s3_region),
@@ -472,7 +473,7 @@ impl ServeArgs {
             storage_min_free: self
                 .storage_min_free_mb
                 .or(file.storage_min_free_mb)
-                .unwrap_or(256)
+                .unwrap_or(defaults::STORAGE_MIN_FREE_MB)
                 .saturating_mul(1 << 20),
             public_url,
             media_public_url: media_public_url.trim_end_matches('/').to_owned(),
@@ -484,7 +485,9 @@ impl ServeArgs {
                 .or(file.log_format)
                 .unwrap_or(LogFormat::Human),
             segment_target: seconds(
-                self.segment_seconds.or(file.segment_seconds).unwrap_or(2.0),
+                self.segment_seconds
+                    .or(file.segment_seconds)
+                    .unwrap_or(defaults::SEGMENT_SECONDS),
                 "--segment-seconds",
                 0.5,
                 10.0,
@@ -492,17 +495,20 @@ impl ServeArgs {
             reconnect_grace: seconds(
                 self.reconnect_grace
                     .or(file.reconnect_grace)
-                    .unwrap_or(10.0),
+                    .unwrap_or(defaults::RECONNECT_GRACE_SECONDS),
                 "--reconnect-grace",
                 0.0,
                 600.0,
             )?,
             chat_rate_limit: {
-                let count = self.chat_rate_limit.or(file.chat_rate_limit).unwrap_or(5);
+                let count = self
+                    .chat_rate_limit
+                    .or(file.chat_rate_limit)
+                    .unwrap_or(defaults::CHAT_RATE_LIMIT);
                 let window = seconds(
                     self.chat_rate_window
                         .or(file.chat_rate_window)
-                        .unwrap_or(5.0),
+                        .unwrap_or(defaults::CHAT_RATE_WINDOW_SECONDS),
                     "--chat-rate-window",
                     0.1,
                     3600.0,
@@ -512,17 +518,27 @@ impl ServeArgs {
             chat_max_connections_per_ip: Some(
                 self.chat_max_connections_per_ip
                     .or(file.chat_max_connections_per_ip)
-                    .unwrap_or(50),
+                    .unwrap_or(defaults::CHAT_MAX_CONNECTIONS_PER_IP),
             )
             .filter(|n| *n > 0),
             part_target: {
                 let part = seconds(
-                    self.part_seconds.or(file.part_seconds).unwrap_or(0.334),
+                    self.part_seconds
+                        .or(file.part_seconds)
+                        .unwrap_or(defaults::PART_SECONDS),
                     "--part-seconds",
                     0.1,
                     2.0,
                 )?;
-                match self.hls_format.or(file.hls_format).unwrap_or(HlsFormat::Ll) {
+                let default_format = match defaults::LOW_LATENCY {
+                    true => HlsFormat::Ll,
+                    false => HlsFormat::Ts,
+                };
+                match self
+                    .hls_format
+                    .or(file.hls_format)
+                    .unwrap_or(default_format)
+                {
                     HlsFormat::Ll => Some(part),
                     HlsFormat::Ts => None,
                 }
@@ -532,7 +548,7 @@ impl ServeArgs {
                     let ladder = self
                         .ladder
                         .or(file.ladder)
-                        .unwrap_or_else(|| vec![720, 480, 360]);
+                        .unwrap_or_else(|| defaults::LADDER.to_vec());
                     if ladder.is_empty() || ladder.iter().any(|h| !(144..=2160).contains(h)) {
                         bail!("--ladder needs heights between 144 and 2160, not {ladder:?}");
                     }
@@ -541,7 +557,9 @@ impl ServeArgs {
                 false => Vec::new(),
             },
             frame_interval: seconds(
-                self.frame_seconds.or(file.frame_seconds).unwrap_or(30.0),
+                self.frame_seconds
+                    .or(file.frame_seconds)
+                    .unwrap_or(defaults::FRAME_SECONDS),
                 "--frame-seconds",
                 0.0,
                 3600.0,
@@ -549,13 +567,13 @@ impl ServeArgs {
             rtmp_max_connections_per_ip: Some(
                 self.rtmp_max_connections_per_ip
                     .or(file.rtmp_max_connections_per_ip)
-                    .unwrap_or(16),
+                    .unwrap_or(defaults::RTMP_MAX_CONNECTIONS_PER_IP),
             )
             .filter(|n| *n > 0),
             rtmp_handshake_timeout: seconds(
                 self.rtmp_handshake_timeout
                     .or(file.rtmp_handshake_timeout)
-                    .unwrap_or(10.0),
+                    .unwrap_or(defaults::RTMP_HANDSHAKE_TIMEOUT_SECONDS),
                 "--rtmp-handshake-timeout",
                 0.1,
                 600.0,
@@ -563,7 +581,7 @@ impl ServeArgs {
             rtmp_idle_timeout: seconds(
                 self.rtmp_idle_timeout
                     .or(file.rtmp_idle_timeout)
-                    .unwrap_or(10.0),
+                    .unwrap_or(defaults::RTMP_IDLE_TIMEOUT_SECONDS),
                 "--rtmp-idle-timeout",
                 0.1,
                 3600.0,
@@ -572,7 +590,7 @@ impl ServeArgs {
             rtmp_max_message_bytes: count(
                 self.rtmp_max_message_bytes
                     .or(file.rtmp_max_message_bytes)
-                    .unwrap_or(8 << 20),
+                    .unwrap_or(defaults::RTMP_MAX_MESSAGE_BYTES),
                 "--rtmp-max-message-bytes",
                 4096,
                 0xFF_FFFF,
@@ -581,7 +599,7 @@ impl ServeArgs {
             rtmp_max_chunk_streams: count(
                 self.rtmp_max_chunk_streams
                     .or(file.rtmp_max_chunk_streams)
-                    .unwrap_or(64),
+                    .unwrap_or(defaults::RTMP_MAX_CHUNK_STREAMS),
                 "--rtmp-max-chunk-streams",
                 4,
                 65598,
@@ -589,7 +607,7 @@ impl ServeArgs {
             rtmp_read_batch: Duration::from_millis(u64::from(count(
                 self.rtmp_read_batch_ms
                     .or(file.rtmp_read_batch_ms)
-                    .unwrap_or(100),
+                    .unwrap_or(defaults::RTMP_READ_BATCH_MS),
                 "--rtmp-read-batch-ms",
                 0,
                 1000,
@@ -597,7 +615,7 @@ impl ServeArgs {
             http_max_header_bytes: count(
                 self.http_max_header_bytes
                     .or(file.http_max_header_bytes)
-                    .unwrap_or(16 << 10),
+                    .unwrap_or(defaults::HTTP_MAX_HEADER_BYTES),
                 "--http-max-header-bytes",
                 1024,
                 1 << 20,
@@ -605,7 +623,7 @@ impl ServeArgs {
             http_max_body_bytes: count(
                 self.http_max_body_bytes
                     .or(file.http_max_body_bytes)
-                    .unwrap_or(8 << 20),
+                    .unwrap_or(defaults::HTTP_MAX_BODY_BYTES),
                 "--http-max-body-bytes",
                 1024,
                 1 << 30,
@@ -613,7 +631,7 @@ impl ServeArgs {
             http_header_timeout: seconds(
                 self.http_header_timeout
                     .or(file.http_header_timeout)
-                    .unwrap_or(15.0),
+                    .unwrap_or(defaults::HTTP_HEADER_TIMEOUT_SECONDS),
                 "--http-header-timeout",
                 0.1,
                 3600.0,
@@ -621,7 +639,7 @@ impl ServeArgs {
             chat_max_payload_bytes: count(
                 self.chat_max_payload_bytes
                     .or(file.chat_max_payload_bytes)
-                    .unwrap_or(64 << 10),
+                    .unwrap_or(defaults::CHAT_MAX_PAYLOAD_BYTES),
                 "--chat-max-payload-bytes",
                 1024,
                 64 << 20,
@@ -677,6 +695,97 @@ mod tests {
         };
         let c = behind_proxy.resolve().unwrap();
         assert_eq!(c.rtmp_public_url, "rtmp://[::1]:1936/live");
+    }
+
+    /// The flags' help texts name the defaults that `resolve` and the crates use.
+    #[test]
+    fn help_texts_name_the_defaults() {
+        use clap::Args as _;
+        use liboo_service::defaults as d;
+        let command = ServeArgs::augment_args(clap::Command::new("serve"));
+        let help = |flag: &str| -> String {
+            let arg = command
+                .get_arguments()
+                .find(|a| a.get_long() == Some(flag))
+                .unwrap_or_else(|| panic!("no --{flag}"));
+            arg.get_help().map(|h| h.to_string()).unwrap_or_default()
+        };
+        for (flag, value) in [
+            ("segment-seconds", d::SEGMENT_SECONDS.to_string()),
+            ("reconnect-grace", d::RECONNECT_GRACE_SECONDS.to_string()),
+            ("part-seconds", d::PART_SECONDS.to_string()),
+            ("frame-seconds", d::FRAME_SECONDS.to_string()),
+            ("storage-min-free-mb", d::STORAGE_MIN_FREE_MB.to_string()),
+            ("chat-rate-limit", d::CHAT_RATE_LIMIT.to_string()),
+            ("chat-rate-window", d::CHAT_RATE_WINDOW_SECONDS.to_string()),
+            (
+                "chat-max-connections-per-ip",
+                d::CHAT_MAX_CONNECTIONS_PER_IP.to_string(),
+            ),
+            (
+                "chat-max-payload-bytes",
+                d::CHAT_MAX_PAYLOAD_BYTES.to_string(),
+            ),
+            (
+                "rtmp-max-connections-per-ip",
+                d::RTMP_MAX_CONNECTIONS_PER_IP.to_string(),
+            ),
+            (
+                "rtmp-handshake-timeout",
+                d::RTMP_HANDSHAKE_TIMEOUT_SECONDS.to_string(),
+            ),
+            (
+                "rtmp-idle-timeout",
+                d::RTMP_IDLE_TIMEOUT_SECONDS.to_string(),
+            ),
+            (
+                "rtmp-max-message-bytes",
+                d::RTMP_MAX_MESSAGE_BYTES.to_string(),
+            ),
+            (
+                "rtmp-max-chunk-streams",
+                d::RTMP_MAX_CHUNK_STREAMS.to_string(),
+            ),
+            ("rtmp-read-batch-ms", d::RTMP_READ_BATCH_MS.to_string()),
+            (
+                "http-max-header-bytes",
+                d::HTTP_MAX_HEADER_BYTES.to_string(),
+            ),
+            ("http-max-body-bytes", d::HTTP_MAX_BODY_BYTES.to_string()),
+            (
+                "http-header-timeout",
+                d::HTTP_HEADER_TIMEOUT_SECONDS.to_string(),
+            ),
+            ("redis-prefix", d::REDIS_PREFIX.to_string()),
+            (
+                "hls-format",
+                if d::LOW_LATENCY { "ll" } else { "ts" }.to_string(),
+            ),
+        ] {
+            let text = help(flag);
+            assert!(
+                text.contains(&format!("[default: {value}]")),
+                "--{flag} says {text:?}, the default is {value}"
+            );
+        }
+    }
+
+    /// Ingest as a library defaults to what `liboo serve` runs.
+    #[test]
+    fn ingest_defaults_are_the_binarys() {
+        let c = ServeArgs::default().resolve().unwrap();
+        let ingest = liboo_ingest::IngestConfig::default();
+        assert_eq!(ingest.part_target, c.part_target);
+        assert_eq!(ingest.segment_target, c.segment_target);
+        assert_eq!(ingest.reconnect_grace, c.reconnect_grace);
+        assert_eq!(ingest.frame_interval, c.frame_interval);
+        assert_eq!(ingest.handshake_timeout, c.rtmp_handshake_timeout);
+        assert_eq!(ingest.idle_timeout, c.rtmp_idle_timeout);
+        assert_eq!(ingest.max_message_bytes, c.rtmp_max_message_bytes);
+        assert_eq!(ingest.max_chunk_streams, c.rtmp_max_chunk_streams);
+        assert_eq!(ingest.read_batch, c.rtmp_read_batch);
+        assert_eq!(ingest.min_free_bytes, c.storage_min_free);
+        assert_eq!(ingest.max_connections_per_ip, c.rtmp_max_connections_per_ip);
     }
 
     #[test]

@@ -39,6 +39,8 @@ impl Server {
     pub async fn start(reconnect_grace: Duration) -> Server {
         Server::start_with(IngestConfig {
             reconnect_grace,
+            // Classic HLS: these tests read its MPEG-TS segments one by one.
+            part_target: None,
             ..IngestConfig::default()
         })
         .await
