@@ -98,6 +98,7 @@ export const api = {
   hostKey: (userId: string) => post<HostKeys>('/host/key', { userId }),
   hostState: (sessionKey: string) => get<{ state: boolean }>('/host/state', { sessionKey }),
   hostHealth: (sessionKey: string) => get<HealthReport>('/host/health', { sessionKey }),
+  hostEnd: (userId: string) => post<{ ended: boolean; videoId: string }>('/host/end', { userId }),
   hostUpdate: (userId: string, settings: ChannelSettings) =>
     post<{ status: string; data: ChannelSettings & { sessionKey: string } }>('/host/update', { userId, ...settings }),
   random: () => get<{ info: LiveInfo[] }>('/streams/random'),

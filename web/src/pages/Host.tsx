@@ -447,16 +447,76 @@ function Health({ sessionKey }: { sessionKey: string }) {
   );
 }
 
+/** The host ends the broadcast now, instead of waiting out the reconnect grace. Asks first. */
+function EndBroadcast({ ended, onEnded }: { ended: boolean; onEnded: () => void }) {
+  const { t } = useI18n();
+  const [asking, setAsking] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  if (ended) {
+    return (
+      <p class="end-broadcast done" role="status" data-testid="broadcast-ended">
+        {t('host.ended')}
+      </p>
+    );
+  }
+  const end = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      await api.hostEnd(userId());
+      setAsking(false);
+      onEnded();
+    } catch (e) {
+      setError(t('host.endFailed', { why: e instanceof Error ? e.message : String(e) }));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div class="end-broadcast" data-testid="end-broadcast">
+      {asking ? (
+        <>
+          <p>{t('host.endConfirm')}</p>
+          <div class="end-actions">
+            <button type="button" class="button danger" disabled={busy} onClick={end} data-testid="end-broadcast-yes">
+              {t('host.endYes')}
+            </button>
+            <button type="button" class="button secondary" disabled={busy} onClick={() => setAsking(false)}>
+              {t('host.endNo')}
+            </button>
+          </div>
+        </>
+      ) : (
+        <button type="button" class="button danger" onClick={() => setAsking(true)} data-testid="end-broadcast-button">
+          {t('host.end')}
+        </button>
+      )}
+      {error && (
+        <p class="field-error" role="alert">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
 function OnAir({ sessionKey, viewers }: { sessionKey: string; viewers: number | null }) {
   const { lang, t } = useI18n();
   const [live, setLive] = useState<boolean | null>(null);
   const [streamUrl, setStreamUrl] = useState<string | null>(null);
+  // Ended from this page: said until the next broadcast starts.
+  const [ended, setEnded] = useState(false);
   useEffect(() => {
     let stop = false;
     const poll = () =>
       api
         .hostState(sessionKey)
-        .then((s) => !stop && setLive(s.state))
+        .then((s) => {
+          if (stop) return;
+          setLive(s.state);
+          if (s.state) setEnded(false);
+        })
         .catch(() => {});
     poll();
     api
@@ -488,6 +548,7 @@ function OnAir({ sessionKey, viewers }: { sessionKey: string; viewers: number | 
         <div class="host-preview empty">{t('host.offlineHint')}</div>
       )}
       {live && <Health sessionKey={sessionKey} />}
+      {(live || ended) && <EndBroadcast ended={ended} onEnded={() => { setEnded(true); setLive(false); }} />}
       <Link href={`/live/${sessionKey}`} data-testid="viewer-page-link">
         {t('host.viewPage')}
       </Link>
