@@ -93,14 +93,7 @@ async fn a_dropped_publisher_ends_after_the_grace() {
     let live = server.wait_live("dropped").await;
     let folder = server.path(&live.media_prefix);
     // Wait for the first segment, so that the drop leaves one open.
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while !std::fs::read_to_string(folder.join("index.m3u8"))
-        .unwrap_or_default()
-        .contains("seg00000")
-    {
-        assert!(Instant::now() < deadline, "no segment listed");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    server.wait_first_segment(&folder).await;
     ffmpeg.kill().await.unwrap();
     let dropped = Instant::now();
     let ended = server.wait_ended(live.id).await;

@@ -115,8 +115,10 @@ async fn reconnect_within_grace_continues_the_broadcast() {
     let channel = server.channel("host4", "key-four").await;
     let mut first = server.publish("key-four", true);
     let live = server.wait_live("host4").await;
-    // Long enough for at least one segment of the first connection.
-    tokio::time::sleep(Duration::from_millis(2600)).await;
+    // At least one segment of the first connection.
+    server
+        .wait_first_segment(&server.path(&live.media_prefix))
+        .await;
     first.kill().await.unwrap();
 
     let mut again = server.publish("key-four", false);
@@ -235,7 +237,9 @@ async fn shutdown_ends_live_broadcasts_cleanly() {
     server.channel("host6", "key-six").await;
     let mut ffmpeg = server.publish("key-six", true);
     let live = server.wait_live("host6").await;
-    tokio::time::sleep(Duration::from_millis(3000)).await;
+    server
+        .wait_first_segment(&server.path(&live.media_prefix))
+        .await;
     let db = server.db.clone();
     let folder = server.path(&live.media_prefix);
     let channel_playlist = server.path("live/host6/index.m3u8");

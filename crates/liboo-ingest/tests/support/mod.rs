@@ -138,6 +138,22 @@ impl Server {
         }
     }
 
+    /// Waits until the live playlist in `folder` lists a segment (at least one target
+    /// duration of media is stored).
+    pub async fn wait_first_segment(&self, folder: &Path) {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        while segments(&std::fs::read_to_string(folder.join("index.m3u8")).unwrap_or_default())
+            .is_empty()
+        {
+            assert!(
+                Instant::now() < deadline,
+                "no segment listed in {}",
+                folder.display()
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
     pub async fn stop(self) {
         self.stop_keep_files().await;
     }
