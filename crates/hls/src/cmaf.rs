@@ -20,29 +20,46 @@ use crate::SegmenterConfig;
 pub enum CmafEvent {
     /// A new init segment (`EXT-X-MAP`), before the first part that needs it. `version`
     /// counts init segments of this stream from 0, to name them apart.
-    Init { version: u32, data: Bytes },
+    Init {
+        /// Which init segment of the stream this is.
+        version: u32,
+        /// The `ftyp` and `moov` boxes.
+        data: Bytes,
+    },
     /// A part of segment `segment`, the `index`-th (from 0).
     Part {
+        /// Sequence number of the segment it belongs to.
         segment: u64,
+        /// Its place in that segment, from 0.
         index: u32,
+        /// Its duration in ms.
         duration_ms: i64,
+        /// It starts with a keyframe.
         independent: bool,
+        /// The `moof` and `mdat` boxes.
         data: Bytes,
     },
     /// Segment `sequence` is whole: its parts, concatenated.
     Segment {
+        /// Its sequence number, one per segment.
         sequence: u64,
+        /// Output-timeline time of its first frame, in ms.
         start_ms: i64,
+        /// Its duration in ms.
         duration_ms: i64,
+        /// Timestamps jumped, or the publisher came back, before it.
         discontinuity: bool,
         /// The init version its parts need.
         init_version: u32,
+        /// Its parts' bytes, one after the other.
         data: Bytes,
     },
 }
 
 #[derive(Debug, Clone, Copy)]
+/// Low-latency segmenter settings.
 pub struct CmafConfig {
+    /// Where segments end, as for MPEG-TS.
     pub segments: SegmenterConfig,
     /// No part is longer than this.
     pub part_target_ms: i64,
@@ -105,6 +122,7 @@ struct OpenPart {
 }
 
 #[derive(Debug)]
+/// The fMP4 segmenter state machine. Feed it frames in arrival order with the publisher's timestamps.
 pub struct CmafSegmenter {
     config: CmafConfig,
     video: Option<VideoConfig>,
@@ -131,6 +149,7 @@ pub struct CmafSegmenter {
 }
 
 impl CmafSegmenter {
+    /// A segmenter that has seen no configuration or frame yet.
     pub fn new(config: CmafConfig) -> Self {
         Self {
             config,
@@ -154,6 +173,7 @@ impl CmafSegmenter {
         }
     }
 
+    /// Its settings.
     pub fn config(&self) -> &CmafConfig {
         &self.config
     }

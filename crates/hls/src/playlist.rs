@@ -11,6 +11,7 @@ use crate::time::write_program_date_time;
 pub struct PlaylistEntry {
     /// Media sequence number; consecutive from one entry to the next.
     pub sequence: u64,
+    /// `EXTINF`: its duration in ms.
     pub duration_ms: i64,
     /// Relative URI; the prefix given to [`Playlist::render`] goes in front.
     pub uri: String,
@@ -29,7 +30,9 @@ pub struct PlaylistEntry {
 /// A partial segment (LL-HLS `EXT-X-PART`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Part {
+    /// Its duration in ms.
     pub duration_ms: i64,
+    /// Relative URI, like a segment's.
     pub uri: String,
     /// Starts with a keyframe.
     pub independent: bool,
@@ -41,7 +44,9 @@ pub struct Part {
 pub struct RenditionReport {
     /// The other rendition's media playlist, relative to this one.
     pub uri: String,
+    /// `LAST-MSN`: the last media sequence number it lists.
     pub last_msn: u64,
+    /// `LAST-PART`: the last part it lists of the segment after that, if any.
     pub last_part: Option<u64>,
 }
 
@@ -64,10 +69,23 @@ pub const SEGMENTS_WITH_PARTS: usize = 3;
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum PlaylistError {
     #[error("segment {got} does not follow segment {last}")]
-    SequenceGap { last: u64, got: u64 },
+    /// An entry whose sequence number does not follow the last one's.
+    SequenceGap {
+        /// The last entry's sequence number.
+        last: u64,
+        /// The refused entry's.
+        got: u64,
+    },
     #[error("segment of {duration_ms} ms rounds above EXT-X-TARGETDURATION {target} s")]
-    ExceedsTargetDuration { duration_ms: i64, target: u32 },
+    /// An entry longer than the target duration allows.
+    ExceedsTargetDuration {
+        /// The refused entry's duration.
+        duration_ms: i64,
+        /// The playlist's target duration, in seconds.
+        target: u32,
+    },
     #[error("segment added after the playlist ended")]
+    /// An entry pushed to a live playlist after `EXT-X-ENDLIST`.
     Ended,
 }
 
@@ -76,16 +94,22 @@ const MAX_PARSE_BYTES: usize = 16 << 20;
 const MAX_PARSE_ENTRIES: usize = 200_000;
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
+/// Why [`Playlist::parse`] refused a text.
 pub enum ParseError {
     #[error("not a playlist: #EXTM3U must come first")]
+    /// The text does not start with `#EXTM3U`.
     NotAPlaylist,
     #[error("playlist too large to read")]
+    /// The text is over the size or entry limit.
     TooLarge,
     #[error("bad or missing EXT-X-{0}")]
+    /// A tag liboo writes is malformed or missing.
     BadTag(&'static str),
     #[error("a URI without #EXTINF before it")]
+    /// A URI line came without its `#EXTINF`.
     UriWithoutExtinf,
     #[error(transparent)]
+    /// The entries break a playlist invariant.
     Invalid(PlaylistError),
 }
 
@@ -225,6 +249,7 @@ impl Playlist {
         (last, parts)
     }
 
+    /// `EXT-X-TARGETDURATION`, in seconds.
     pub fn target_duration(&self) -> u32 {
         self.target_duration
     }
@@ -236,6 +261,7 @@ impl Playlist {
             .map_or(self.next_sequence.unwrap_or(0), |e| e.sequence)
     }
 
+    /// The listed segments, oldest first.
     pub fn entries(&self) -> impl Iterator<Item = &PlaylistEntry> {
         self.entries.iter()
     }
