@@ -13,51 +13,14 @@
 
 use bytes::Bytes;
 
-use crate::SegmenterConfig;
+use crate::{SegmentEvent, SegmenterConfig};
 
-/// What the packager must store, in this order.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum CmafEvent {
-    /// A new init segment (`EXT-X-MAP`), before the first part that needs it. `version`
-    /// counts init segments of this stream from 0, to name them apart.
-    Init {
-        /// Which init segment of the stream this is.
-        version: u32,
-        /// The `ftyp` and `moov` boxes.
-        data: Bytes,
-    },
-    /// A part of segment `segment`, the `index`-th (from 0).
-    Part {
-        /// Sequence number of the segment it belongs to.
-        segment: u64,
-        /// Its place in that segment, from 0.
-        index: u32,
-        /// Its duration in ms.
-        duration_ms: i64,
-        /// It starts with a keyframe.
-        independent: bool,
-        /// The `moof` and `mdat` boxes.
-        data: Bytes,
-    },
-    /// Segment `sequence` is whole: its parts, concatenated.
-    Segment {
-        /// Its sequence number, one per segment.
-        sequence: u64,
-        /// Output-timeline time of its first frame, in ms.
-        start_ms: i64,
-        /// Its duration in ms.
-        duration_ms: i64,
-        /// Timestamps jumped, or the publisher came back, before it.
-        discontinuity: bool,
-        /// The init version its parts need.
-        init_version: u32,
-        /// Its parts' bytes, one after the other.
-        data: Bytes,
-    },
-}
+/// What the fMP4 segmenter makes, in the order it must be stored: the one event type of
+/// [`crate::LiveSegmenter`], whose segments here always name the init version they need.
+pub type CmafEvent = SegmentEvent;
 
-#[derive(Debug, Clone, Copy)]
 /// Low-latency segmenter settings.
+#[derive(Debug, Clone, Copy)]
 pub struct CmafConfig {
     /// Where segments end, as for MPEG-TS.
     pub segments: SegmenterConfig,
@@ -417,7 +380,7 @@ impl CmafSegmenter {
             start_ms: segment.start_ms,
             duration_ms: segment.duration_ms,
             discontinuity: segment.discontinuity,
-            init_version: segment.init_version,
+            init_version: Some(segment.init_version),
             data: Bytes::from(segment.parts.concat()),
         });
     }

@@ -9,9 +9,7 @@ use bytes::Bytes;
 use flv::{AudioSpecificConfig, AvcDecoderConfig, Limits};
 use mpegts::{AudioFrame, VideoFrame};
 
-use crate::{
-    CmafConfig, CmafEvent, CmafSegmenter, HlsError, SegmentComplete, Segmenter, SegmenterConfig,
-};
+use crate::{CmafConfig, CmafSegmenter, HlsError, SegmentComplete, Segmenter, SegmenterConfig};
 
 /// What the segmenter made, in the order it must be stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,42 +50,6 @@ pub enum SegmentEvent {
         /// The whole segment: TS packets, or its fMP4 parts concatenated.
         data: Bytes,
     },
-}
-
-impl From<CmafEvent> for SegmentEvent {
-    fn from(event: CmafEvent) -> Self {
-        match event {
-            CmafEvent::Init { version, data } => SegmentEvent::Init { version, data },
-            CmafEvent::Part {
-                segment,
-                index,
-                duration_ms,
-                independent,
-                data,
-            } => SegmentEvent::Part {
-                segment,
-                index,
-                duration_ms,
-                independent,
-                data,
-            },
-            CmafEvent::Segment {
-                sequence,
-                start_ms,
-                duration_ms,
-                discontinuity,
-                init_version,
-                data,
-            } => SegmentEvent::Segment {
-                sequence,
-                start_ms,
-                duration_ms,
-                discontinuity,
-                init_version: Some(init_version),
-                data,
-            },
-        }
-    }
 }
 
 impl From<SegmentComplete> for SegmentEvent {
@@ -202,7 +164,7 @@ impl LiveSegmenter {
             Output::Cmaf(cmaf) => {
                 let mut out = Vec::new();
                 cmaf.push_video(dts_ms, cts_ms, keyframe, data, &mut out);
-                Ok(out.into_iter().map(SegmentEvent::from).collect())
+                Ok(out)
             }
         }
     }
@@ -242,7 +204,7 @@ impl LiveSegmenter {
             Output::Cmaf(cmaf) => {
                 let mut out = Vec::new();
                 cmaf.mark_discontinuity(&mut out);
-                out.into_iter().map(Into::into).collect()
+                out
             }
         }
     }
@@ -254,7 +216,7 @@ impl LiveSegmenter {
             Output::Cmaf(cmaf) => {
                 let mut out = Vec::new();
                 cmaf.finish(&mut out);
-                out.into_iter().map(Into::into).collect()
+                out
             }
         }
     }

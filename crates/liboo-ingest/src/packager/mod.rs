@@ -125,15 +125,11 @@ impl Packager {
                 playlists: playlists.clone(),
             })
         });
-        let mut packager = Self::build(
-            info,
-            media,
-            settings,
-            frames,
-            playlists,
-            now_ms,
-            Role::Source,
-        );
+        let mut packager = Self::build(info, media, settings, playlists, now_ms);
+        packager.role = Role::Source;
+        metrics::gauge!("liboo_ingest_live_streams").increment(1.0);
+        // `Ingest::new` makes no frame maker when frames are switched off.
+        packager.frames = FrameSchedule::new(frames, settings.frame_interval);
         if ladder.is_some() && settings.part_target.is_some() {
             packager.reports = Some(Reports::default());
         }
@@ -152,28 +148,20 @@ impl Packager {
         rung: String,
         reports: Option<Reports>,
     ) -> Packager {
-        let mut packager = Self::build(
-            info,
-            media,
-            settings,
-            None,
-            playlists,
-            anchor_wall_ms,
-            Role::Rendition,
-        );
+        let mut packager = Self::build(info, media, settings, playlists, anchor_wall_ms);
         packager.rung = rung;
         packager.reports = reports;
         packager
     }
 
+    /// What every packager has: a rendition's, without frames, rendition reports or a
+    /// ladder, its program date times anchored at `now_ms`.
     fn build(
         info: BroadcastInfo,
         media: MediaStore,
         settings: &crate::IngestConfig,
-        frames: Option<Arc<Frames>>,
         playlists: LivePlaylists,
         now_ms: i64,
-        role: Role,
     ) -> Packager {
         let config = SegmenterConfig {
             target_duration_ms: (settings.segment_target.as_millis() as i64).max(1),
@@ -203,9 +191,6 @@ impl Packager {
             reports_tx,
         );
         let uploader = tokio::spawn(uploader.run(rx));
-        if role == Role::Source {
-            metrics::gauge!("liboo_ingest_live_streams").increment(1.0);
-        }
         Packager {
             info,
             input,
@@ -216,10 +201,9 @@ impl Packager {
             full: None,
             anchor_wall_ms: now_ms,
             anchor_media_ms: None,
-            // `Ingest::new` makes no frame maker when frames are switched off.
-            frames: FrameSchedule::new(frames, settings.frame_interval),
+            frames: FrameSchedule::new(None, settings.frame_interval),
             health: HealthMeter::default(),
-            role,
+            role: Role::Rendition,
             rung: String::new(),
             reports: None,
             ladder: None,
