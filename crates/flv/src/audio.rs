@@ -18,6 +18,7 @@ pub enum AacPacket {
 /// A parsed audio tag body.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AudioTag {
+    /// What the body carries.
     pub packet: AacPacket,
 }
 

@@ -8,8 +8,11 @@ use crate::{FlvError, Limits};
 /// The decoder configuration sent as the AVC sequence header.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AvcDecoderConfig {
+    /// `AVCProfileIndication`: the H.264 `profile_idc` (66 Baseline, 77 Main, 100 High).
     pub profile_indication: u8,
+    /// `profile_compatibility`: the SPS's constraint flags.
     pub profile_compatibility: u8,
+    /// `AVCLevelIndication`: the `level_idc`, ten times the level (31 for 3.1).
     pub level_indication: u8,
     /// Bytes in each NAL unit length prefix of the frames that follow: 1, 2 or 4.
     pub nalu_length_size: u8,

@@ -14,28 +14,37 @@ const PREVIOUS_TAG_SIZE_LEN: usize = 4;
 /// The FLV file header.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FlvHeader {
+    /// The file format version (1).
     pub version: u8,
+    /// `TypeFlagsAudio`: the file has audio tags.
     pub has_audio: bool,
+    /// `TypeFlagsVideo`: the file has video tags.
     pub has_video: bool,
 }
 
 /// FLV `TagType`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TagType {
+    /// 8: audio.
     Audio,
+    /// 9: video.
     Video,
     /// Script data (AMF0 `onMetaData`).
     Script,
+    /// Anything else, by its number.
     Other(u8),
 }
 
 /// One tag: its header fields and body.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FlvTag {
+    /// What the tag carries.
     pub tag_type: TagType,
     /// Milliseconds, with `TimestampExtended` as the upper 8 bits.
     pub timestamp: u32,
+    /// `StreamID` (always 0 in files).
     pub stream_id: u32,
+    /// The tag body: a video, audio or script data tag.
     pub body: Bytes,
 }
 
@@ -48,6 +57,7 @@ pub struct FlvReader {
 }
 
 impl FlvReader {
+    /// A reader that has read nothing yet, refusing tags over `limits`.
     pub fn new(limits: Limits) -> Self {
         Self {
             buf: BytesMut::new(),

@@ -13,6 +13,8 @@
 //! with its own [`FlvError`] variant, so a hostile publisher cannot make the server allocate
 //! without bound.
 
+#![warn(missing_docs)]
+
 pub mod aac;
 pub mod audio;
 pub mod avc;

@@ -49,10 +49,11 @@ pub enum VideoPacket {
     /// again when the encoder restarts.
     SequenceHeader(AvcDecoderConfig),
     /// `AVCPacketType` 1: one access unit as length-prefixed NAL units (split them with
-    /// [`crate::NalUnits`] using the configuration's length size).
+    /// [`crate::AvcDecoderConfig::split_nal_units`]).
     Nalus {
         /// PTS - DTS in milliseconds (signed 24 bits on the wire); non-zero only with B-frames.
         composition_time: i32,
+        /// The NAL units, each behind its length.
         data: Bytes,
     },
     /// `AVCPacketType` 2: end of sequence; the publisher is about to stop or reconfigure.
@@ -64,7 +65,9 @@ pub enum VideoPacket {
 /// A parsed video tag body.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VideoTag {
+    /// Key, inter or other frame.
     pub frame_type: FrameType,
+    /// What the body carries.
     pub packet: VideoPacket,
 }
 

@@ -12,6 +12,8 @@
 //! FLV carries them (AVCC length-prefixed NAL units, the `AVCDecoderConfigurationRecord`, the
 //! `AudioSpecificConfig`), because MP4 stores them the same way.
 
+#![warn(missing_docs)]
+
 mod boxes;
 mod fragment;
 mod init;
@@ -46,6 +48,7 @@ pub struct AvcTrack<'a> {
 pub struct AacTrack<'a> {
     /// Sampling frequency in Hz; also the track's timescale.
     pub sample_rate: u32,
+    /// Channel count (the AudioSampleEntry's `channelcount`).
     pub channels: u16,
     /// AudioSpecificConfig bytes as the FLV AAC sequence header carries them (goes into esds's
     /// DecoderSpecificInfo).
@@ -69,9 +72,11 @@ pub struct Sample<'a> {
 /// Consecutive samples of one track within a chunk.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Run<'a> {
+    /// The track the samples belong to ([`VIDEO_TRACK_ID`] or [`AUDIO_TRACK_ID`]).
     pub track_id: u32,
     /// tfdt baseMediaDecodeTime (version 1, 64-bit) in the track's timescale: the decode time
     /// of the first sample.
     pub base_decode_time: u64,
+    /// The samples, in decode order.
     pub samples: &'a [Sample<'a>],
 }

@@ -13,36 +13,16 @@
 
 use bytes::Bytes;
 
-use crate::SegmenterConfig;
+use crate::{SegmentEvent, SegmenterConfig};
 
-/// What the packager must store, in this order.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum CmafEvent {
-    /// A new init segment (`EXT-X-MAP`), before the first part that needs it. `version`
-    /// counts init segments of this stream from 0, to name them apart.
-    Init { version: u32, data: Bytes },
-    /// A part of segment `segment`, the `index`-th (from 0).
-    Part {
-        segment: u64,
-        index: u32,
-        duration_ms: i64,
-        independent: bool,
-        data: Bytes,
-    },
-    /// Segment `sequence` is whole: its parts, concatenated.
-    Segment {
-        sequence: u64,
-        start_ms: i64,
-        duration_ms: i64,
-        discontinuity: bool,
-        /// The init version its parts need.
-        init_version: u32,
-        data: Bytes,
-    },
-}
+/// What the fMP4 segmenter makes, in the order it must be stored: the one event type of
+/// [`crate::LiveSegmenter`], whose segments here always name the init version they need.
+pub type CmafEvent = SegmentEvent;
 
+/// Low-latency segmenter settings.
 #[derive(Debug, Clone, Copy)]
 pub struct CmafConfig {
+    /// Where segments end, as for MPEG-TS.
     pub segments: SegmenterConfig,
     /// No part is longer than this.
     pub part_target_ms: i64,
@@ -105,6 +85,7 @@ struct OpenPart {
 }
 
 #[derive(Debug)]
+/// The fMP4 segmenter state machine. Feed it frames in arrival order with the publisher's timestamps.
 pub struct CmafSegmenter {
     config: CmafConfig,
     video: Option<VideoConfig>,
@@ -131,6 +112,7 @@ pub struct CmafSegmenter {
 }
 
 impl CmafSegmenter {
+    /// A segmenter that has seen no configuration or frame yet.
     pub fn new(config: CmafConfig) -> Self {
         Self {
             config,
@@ -154,6 +136,7 @@ impl CmafSegmenter {
         }
     }
 
+    /// Its settings.
     pub fn config(&self) -> &CmafConfig {
         &self.config
     }
@@ -397,7 +380,7 @@ impl CmafSegmenter {
             start_ms: segment.start_ms,
             duration_ms: segment.duration_ms,
             discontinuity: segment.discontinuity,
-            init_version: segment.init_version,
+            init_version: Some(segment.init_version),
             data: Bytes::from(segment.parts.concat()),
         });
     }

@@ -7,8 +7,12 @@ use mpegts::{AudioFrame, MuxerConfig, TsError, TsMuxer, VideoFrame};
 /// Errors from the segmenter.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum HlsError {
+    /// The MPEG-TS muxer refused a frame.
     #[error("muxer: {0}")]
     Mux(#[from] TsError),
+    /// A frame could not be framed for the output (its NAL unit lengths, its ADTS header).
+    #[error("FLV: {0}")]
+    Flv(#[from] flv::FlvError),
 }
 
 /// Segmenter settings.
@@ -21,6 +25,7 @@ pub struct SegmenterConfig {
     pub discontinuity_threshold_ms: i64,
     /// Sequence number of the first segment (to continue a broadcast's numbering).
     pub first_sequence: u64,
+    /// The MPEG-TS muxer's settings (tracks, PIDs).
     pub muxer: MuxerConfig,
 }
 
@@ -57,6 +62,7 @@ impl SegmenterConfig {
 /// A finished segment.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SegmentComplete {
+    /// Its sequence number, from [`SegmenterConfig::first_sequence`] on, one per segment.
     pub sequence: u64,
     /// Output-timeline time of the first frame, in ms. Continuous from one segment to the next,
     /// across discontinuities too.
@@ -111,6 +117,7 @@ pub struct Segmenter {
 }
 
 impl Segmenter {
+    /// A segmenter that has seen no frame yet.
     pub fn new(config: SegmenterConfig) -> Self {
         Self {
             config,
@@ -128,6 +135,7 @@ impl Segmenter {
         }
     }
 
+    /// Its settings.
     pub fn config(&self) -> &SegmenterConfig {
         &self.config
     }

@@ -106,6 +106,48 @@ impl Frames {
     }
 }
 
+/// When a broadcast's next frame is due: one per `every_ms` of media, from the first
+/// segment that starts at or after the due time.
+#[derive(Debug)]
+pub(crate) struct FrameSchedule {
+    /// `None` when frames are switched off or ffmpeg is missing.
+    frames: Option<Arc<Frames>>,
+    every_ms: i64,
+    next_ms: Option<i64>,
+}
+
+impl FrameSchedule {
+    pub(crate) fn new(frames: Option<Arc<Frames>>, every: Duration) -> FrameSchedule {
+        FrameSchedule {
+            frames,
+            every_ms: every.as_millis() as i64,
+            next_ms: None,
+        }
+    }
+
+    /// A segment starting at `start_ms` (media time) was made: if a frame is due, captures
+    /// one from what `input` gives (the segment, as ffmpeg can read it; `None` if it
+    /// cannot be read alone).
+    pub(crate) fn segment(
+        &mut self,
+        broadcast_id: i64,
+        prefix: &liboo_storage::layout::BroadcastPrefix,
+        start_ms: i64,
+        input: impl FnOnce() -> Option<(Bytes, Input)>,
+    ) {
+        let Some(frames) = &self.frames else {
+            return;
+        };
+        if self.next_ms.is_some_and(|next| start_ms < next) {
+            return;
+        }
+        if let Some((segment, kind)) = input() {
+            frames.capture(broadcast_id, prefix, segment, kind);
+            self.next_ms = Some(start_ms + self.every_ms);
+        }
+    }
+}
+
 /// What a segment handed to [`Frames::capture`] is.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Input {

@@ -8,24 +8,17 @@
 //! switch between them cleanly. The publisher never waits on a rendition: a rendition
 //! whose ffmpeg falls behind by more than its queue is stopped, and the log says why.
 
-use std::fmt::Write as _;
+use std::future::Future;
 use std::process::Stdio;
 
 use bytes::Bytes;
-use liboo_storage::MediaStore;
+use hls::Variant;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::process::Command;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 use crate::IngestError;
-use crate::packager::{BroadcastInfo, Packager};
-use crate::playlists::LivePlaylists;
-
-/// Where each rendition of a broadcast stands (by rung name, "" for the source): the
-/// last segment and part each has listed, for rendition reports.
-pub(crate) type Reports =
-    std::sync::Arc<std::sync::Mutex<std::collections::BTreeMap<String, (u64, Option<u64>)>>>;
 
 /// FLV chunks queued for one ffmpeg: about four seconds of a 2.5 Mbit/s source.
 const QUEUE: usize = 512;
@@ -80,33 +73,26 @@ pub(crate) struct Rendition {
     task: JoinHandle<()>,
 }
 
-/// What every rendition of a broadcast shares with its source.
-#[derive(Debug, Clone)]
-pub(crate) struct Shared {
-    pub media: MediaStore,
-    pub settings: crate::IngestConfig,
-    pub playlists: LivePlaylists,
-    /// The source's wall-clock anchor, so program date times agree.
-    pub anchor_wall_ms: i64,
-    pub reports: Option<Reports>,
+/// Where a rendition's output (ffmpeg's FLV tags) goes: a packager of its own, which the
+/// ladder knows only by this.
+pub(crate) trait Sink: Send + 'static {
+    /// One video tag body at `ts_ms`.
+    fn video(&mut self, ts_ms: i64, body: Bytes) -> Result<(), IngestError>;
+    /// One audio tag body at `ts_ms`.
+    fn audio(&mut self, ts_ms: i64, body: Bytes) -> Result<(), IngestError>;
+    /// ffmpeg ended: store the last segment and the final playlists.
+    fn finish(self) -> impl Future<Output = ()> + Send;
 }
 
 impl Rendition {
-    /// Starts ffmpeg for `rung`; `start` is the FLV header and the sequence headers
-    /// seen so far.
-    pub(crate) fn start(
+    /// Starts ffmpeg for `rung`, its output going into `sink`; `start` is the FLV header
+    /// and the sequence headers seen so far.
+    pub(crate) fn start<S: Sink>(
         rung: Rung,
-        info: BroadcastInfo,
-        shared: Shared,
+        video_id: String,
+        mut sink: S,
         start: Bytes,
     ) -> std::io::Result<Rendition> {
-        let Shared {
-            media,
-            settings,
-            playlists,
-            anchor_wall_ms,
-            reports,
-        } = shared;
         let bitrate = rung.bitrate.to_string();
         let mut child = Command::new("ffmpeg")
             .args(["-nostdin", "-hide_banner", "-loglevel", "error"])
@@ -144,8 +130,6 @@ impl Rendition {
         let mut stderr = child.stderr.take().expect("piped");
         let (tx, mut rx) = mpsc::channel::<Bytes>(QUEUE);
         let name = rung.name();
-        let rung_name = name.clone();
-        let packager_settings = settings;
         let task = tokio::spawn(async move {
             let feed = async move {
                 if stdin.write_all(&start).await.is_err() {
@@ -157,17 +141,7 @@ impl Rendition {
                     }
                 }
             };
-            let video_id = info.video_id.clone();
             let package = async move {
-                let mut packager = Packager::rendition(
-                    info,
-                    media,
-                    &packager_settings,
-                    playlists,
-                    anchor_wall_ms,
-                    rung_name,
-                    reports,
-                );
                 let mut reader = flv::FlvReader::new(flv::Limits::default());
                 let mut buf = vec![0u8; 64 * 1024];
                 loop {
@@ -181,8 +155,8 @@ impl Rendition {
                             Ok(Some(tag)) => {
                                 let ts = i64::from(tag.timestamp);
                                 let result = match tag.tag_type {
-                                    flv::TagType::Video => packager.video(ts, tag.body).map(drop),
-                                    flv::TagType::Audio => packager.audio(ts, tag.body),
+                                    flv::TagType::Video => sink.video(ts, tag.body),
+                                    flv::TagType::Audio => sink.audio(ts, tag.body),
                                     _ => Ok(()),
                                 };
                                 match result {
@@ -196,21 +170,21 @@ impl Rendition {
                             Ok(None) => break,
                             Err(e) => {
                                 tracing::warn!(error = %e, "rendition output unreadable");
-                                return packager;
+                                return sink;
                             }
                         }
                     }
                 }
-                packager
+                sink
             };
             let errors = async move {
                 let mut text = String::new();
                 let _ = (&mut stderr).take(8192).read_to_string(&mut text).await;
                 text
             };
-            let ((), packager, errors) = tokio::join!(feed, package, errors);
+            let ((), sink, errors) = tokio::join!(feed, package, errors);
             let status = child.wait().await;
-            packager.finish_media().await;
+            sink.finish().await;
             if !errors.trim().is_empty() || !status.as_ref().is_ok_and(|s| s.success()) {
                 tracing::warn!(video_id, rendition = %name, ?status, errors = %errors.trim(), "rendition ffmpeg ended");
             }
@@ -248,33 +222,152 @@ impl Rendition {
     }
 }
 
-/// `avc1.PPCCLL` from an AVCDecoderConfigurationRecord's profile, compatibility and
-/// level bytes (RFC 6381 §3.3).
-pub(crate) fn avc_codec(profile: u8, compatibility: u8, level: u8) -> String {
-    format!("avc1.{profile:02x}{compatibility:02x}{level:02x}")
+/// The source's side of the quality ladder: it forwards the publisher's tags to each
+/// rendition's ffmpeg, starts the renditions once the source's picture size is known, and
+/// lists them in the master playlist.
+#[derive(Debug)]
+pub(crate) struct Ladder {
+    /// Heights to make, when ffmpeg is there (else none: the master lists the source).
+    heights: Vec<u32>,
+    renditions: Vec<Rendition>,
+    started: bool,
+    /// The latest sequence headers as FLV tags, for renditions that start after them.
+    video_header: Option<Bytes>,
+    audio_header: Option<Bytes>,
+    /// Forwarded timestamps stay monotonic across a publisher's reconnect.
+    offset_ms: i64,
+    last_ms: i64,
+    rebase: bool,
+    master_written: bool,
 }
 
-/// One variant of a master playlist.
-#[derive(Debug, Clone)]
-pub(crate) struct Variant {
-    pub uri: String,
-    pub bandwidth: u64,
-    pub width: u32,
-    pub height: u32,
-    pub codecs: String,
-}
+impl Ladder {
+    /// A ladder of `heights` below the source (none when ffmpeg is missing).
+    pub(crate) fn new(heights: Vec<u32>) -> Ladder {
+        Ladder {
+            heights,
+            renditions: Vec::new(),
+            started: false,
+            video_header: None,
+            audio_header: None,
+            offset_ms: 0,
+            last_ms: 0,
+            rebase: false,
+            master_written: false,
+        }
+    }
 
-/// A master playlist (RFC 8216 §4.3.4.2) listing `variants`, best first.
-pub(crate) fn master_playlist(variants: &[Variant]) -> String {
-    let mut s = String::from("#EXTM3U\n#EXT-X-VERSION:6\n#EXT-X-INDEPENDENT-SEGMENTS\n");
-    for v in variants {
-        let _ = write!(
-            s,
-            "#EXT-X-STREAM-INF:BANDWIDTH={},RESOLUTION={}x{},CODECS=\"{}\"\n{}\n",
-            v.bandwidth, v.width, v.height, v.codecs, v.uri
+    /// The publisher came back, with timestamps from zero again.
+    pub(crate) fn rebase(&mut self) {
+        self.rebase = true;
+    }
+
+    /// Hands a source tag to every rendition's ffmpeg, as FLV.
+    pub(crate) fn forward(
+        &mut self,
+        kind: flv::TagType,
+        ts_ms: i64,
+        body: &Bytes,
+        sequence_header: bool,
+    ) {
+        if sequence_header {
+            match kind {
+                flv::TagType::Video => self.video_header = Some(body.clone()),
+                _ => self.audio_header = Some(body.clone()),
+            }
+        }
+        if self.rebase {
+            // The publisher came back with timestamps from zero: carry on after the last.
+            self.offset_ms = self.last_ms + 33 - ts_ms;
+            self.rebase = false;
+        }
+        let ts = (ts_ms + self.offset_ms).max(self.last_ms);
+        self.last_ms = ts;
+        if self.renditions.is_empty() {
+            return;
+        }
+        let mut tag = Vec::with_capacity(body.len() + 15);
+        flv::write_tag(&mut tag, kind, ts as u32, body);
+        let tag = Bytes::from(tag);
+        for r in &mut self.renditions {
+            r.send(tag.clone());
+        }
+    }
+
+    /// Starts the renditions of a `width`x`height` source, once; `sink` makes the packager
+    /// of each rung.
+    pub(crate) fn start<S: Sink>(
+        &mut self,
+        (width, height): (u32, u32),
+        video_id: &str,
+        mut sink: impl FnMut(&Rung) -> S,
+    ) {
+        if self.started {
+            return;
+        }
+        self.started = true;
+        let mut start = flv::write_header(true, true).to_vec();
+        for (kind, header) in [
+            (flv::TagType::Video, &self.video_header),
+            (flv::TagType::Audio, &self.audio_header),
+        ] {
+            if let Some(body) = header {
+                flv::write_tag(&mut start, kind, 0, body);
+            }
+        }
+        let start = Bytes::from(start);
+        for rung in rungs(&self.heights, width, height) {
+            let name = rung.name();
+            let output = sink(&rung);
+            match Rendition::start(rung, video_id.to_owned(), output, start.clone()) {
+                Ok(r) => self.renditions.push(r),
+                Err(e) => {
+                    tracing::warn!(rendition = %name, error = %e, "could not start ffmpeg for a rendition")
+                }
+            }
+        }
+        tracing::info!(
+            video_id = %video_id,
+            renditions = ?self.renditions.iter().map(|r| r.rung.name()).collect::<Vec<_>>(),
+            "quality ladder started"
         );
     }
-    s
+
+    /// The master playlist's variants, once, when the source's first segment of
+    /// `duration_ms` is listed: `source` (its bandwidth measured on that segment), then
+    /// each rendition with `audio` (`",mp4a.40.2"` or empty) of `audio_bits` per second.
+    pub(crate) fn variants(
+        &mut self,
+        duration_ms: i64,
+        source: impl FnOnce() -> Variant,
+        audio: &str,
+        audio_bits: u64,
+    ) -> Option<Vec<Variant>> {
+        if self.master_written || duration_ms <= 0 {
+            return None;
+        }
+        self.master_written = true;
+        let mut variants = vec![source()];
+        for r in &self.renditions {
+            variants.push(Variant {
+                uri: format!("{}/{}", r.rung.name(), liboo_storage::layout::LIVE_PLAYLIST),
+                bandwidth: u64::from(r.rung.bitrate) * 5 / 4 + audio_bits,
+                width: r.rung.width,
+                height: r.rung.height,
+                // x264's Main profile at level 3.1 or below for these sizes.
+                codecs: format!("avc1.4d401f{audio}"),
+            });
+        }
+        Some(variants)
+    }
+
+    /// Ends every rendition: ffmpeg gets end of input, and each rendition's last segment
+    /// and final playlists are stored before this returns.
+    pub(crate) async fn finish(&mut self) {
+        for rendition in std::mem::take(&mut self.renditions) {
+            rendition.finish().await;
+        }
+    }
 }
 
 #[cfg(test)]
@@ -298,31 +391,5 @@ mod tests {
             [(426, 240), (320, 180)]
         );
         assert_eq!(bitrate_for(1280, 720), 2_764_800);
-    }
-
-    #[test]
-    fn master_lists_each_variant() {
-        let text = master_playlist(&[
-            Variant {
-                uri: "v/index.m3u8".into(),
-                bandwidth: 1_200_000,
-                width: 640,
-                height: 360,
-                codecs: format!("{},mp4a.40.2", avc_codec(0x64, 0, 0x1e)),
-            },
-            Variant {
-                uri: "v/240p/index.m3u8".into(),
-                bandwidth: 500_000,
-                width: 426,
-                height: 240,
-                codecs: "avc1.4d401f,mp4a.40.2".into(),
-            },
-        ]);
-        assert_eq!(
-            text,
-            "#EXTM3U\n#EXT-X-VERSION:6\n#EXT-X-INDEPENDENT-SEGMENTS\n\
-             #EXT-X-STREAM-INF:BANDWIDTH=1200000,RESOLUTION=640x360,CODECS=\"avc1.64001e,mp4a.40.2\"\nv/index.m3u8\n\
-             #EXT-X-STREAM-INF:BANDWIDTH=500000,RESOLUTION=426x240,CODECS=\"avc1.4d401f,mp4a.40.2\"\nv/240p/index.m3u8\n"
-        );
     }
 }

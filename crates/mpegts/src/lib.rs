@@ -11,6 +11,8 @@
 //! The muxer is sans-IO: it appends whole 188-byte packets to any [`bytes::BufMut`]
 //! (`Vec<u8>`, `BytesMut`).
 
+#![warn(missing_docs)]
+
 mod crc;
 mod muxer;
 pub mod packet;

@@ -26,14 +26,22 @@ const MAX_AUDIO_PES_PAYLOAD: usize = 0xffff - 3 - 5;
 /// partially written: each call either writes whole packets or nothing.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum TsError {
+    /// An IDR picture, and no SPS/PPS to put before it.
     #[error("IDR picture without SPS/PPS in band or from a sequence header")]
     NoParameterSets,
+    /// A frame of a track the configuration leaves out.
     #[error("{0} frame written but the {0} track is not in the PMT")]
     TrackNotConfigured(&'static str),
+    /// Audio that does not start with an ADTS header.
     #[error("audio data is not an ADTS frame (no 0xfff syncword)")]
     NotAdts,
+    /// An ADTS frame too large for one PES packet.
     #[error("ADTS frame of {len} bytes exceeds one PES packet ({MAX_AUDIO_PES_PAYLOAD})")]
-    AudioFrameTooLarge { len: usize },
+    AudioFrameTooLarge {
+        /// Its length in bytes.
+        len: usize,
+    },
+    /// A video frame without NAL units.
     #[error("empty access unit")]
     EmptyAccessUnit,
 }
@@ -42,13 +50,16 @@ pub enum TsError {
 /// written at each segment start must agree with what follows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Tracks {
+    /// An H.264 stream.
     pub video: bool,
+    /// An AAC (ADTS) stream.
     pub audio: bool,
 }
 
 /// Muxer settings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct MuxerConfig {
+    /// The program's streams.
     pub tracks: Tracks,
     /// ADTS frames grouped into one PES packet. Grouping saves the 14-byte PES header and most of
     /// a packet of stuffing per frame (an AAC frame is ~200-400 bytes); 4 frames at 48 kHz is
@@ -84,7 +95,9 @@ pub struct VideoFrame<'a> {
 /// One AAC frame, already framed as ADTS (see `flv::AudioSpecificConfig::write_adts`).
 #[derive(Debug, Clone, Copy)]
 pub struct AudioFrame<'a> {
+    /// Presentation time in milliseconds (the FLV/RTMP timestamp, unwrapped).
     pub pts_ms: i64,
+    /// The ADTS header and the raw frame.
     pub adts: &'a [u8],
 }
 
@@ -106,6 +119,7 @@ pub struct TsMuxer {
 }
 
 impl TsMuxer {
+    /// A muxer that has written nothing yet (its continuity counters at 0).
     pub fn new(config: MuxerConfig) -> Self {
         Self {
             config,
@@ -122,6 +136,7 @@ impl TsMuxer {
         }
     }
 
+    /// Its settings.
     pub fn config(&self) -> &MuxerConfig {
         &self.config
     }

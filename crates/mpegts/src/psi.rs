@@ -10,7 +10,9 @@ const PROGRAM_NUMBER: u16 = 1;
 /// One elementary stream entry of the PMT.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PmtStream {
+    /// `stream_type` (0x1b H.264, 0x0f AAC in ADTS).
     pub stream_type: u8,
+    /// The `elementary_PID` that carries it.
     pub pid: u16,
 }
 
