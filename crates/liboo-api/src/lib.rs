@@ -15,6 +15,8 @@
 //! builds the JSON shapes of [`model`] from database rows; `validation` and `paging`
 //! check what clients send; `channel` finds the channel a request is about.
 
+#![warn(missing_docs)]
+
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
