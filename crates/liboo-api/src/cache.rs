@@ -9,11 +9,13 @@
 use std::collections::HashMap;
 use std::future::Future;
 use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
+// tokio's clock, so that tests can run it forward instead of sleeping through a TTL.
+use tokio::time::Instant;
 
 use crate::ApiError;
 
@@ -22,6 +24,7 @@ pub const LIST_TTL: Duration = Duration::from_millis(500);
 /// Distinct lists kept (pages, searches); past this the cache starts over.
 const MAX_ENTRIES: usize = 4096;
 
+/// Serialized lists by key, with when each was made.
 #[derive(Default)]
 pub struct ListCache {
     entries: Mutex<HashMap<String, (Instant, Bytes)>>,
@@ -57,5 +60,55 @@ impl ListCache {
             }
         };
         Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use super::*;
+
+    async fn body(response: Response) -> String {
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        String::from_utf8(bytes.to_vec()).unwrap()
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_list_is_rebuilt_once_it_is_older_than_the_ttl() {
+        let cache = ListCache::default();
+        let fills = AtomicUsize::new(0);
+        let get = |key: &'static str| {
+            cache.json(key.to_owned(), || async {
+                Ok(fills.fetch_add(1, Ordering::SeqCst))
+            })
+        };
+        assert_eq!(body(get("live 0 8").await.unwrap()).await, "0");
+        tokio::time::advance(LIST_TTL - Duration::from_millis(1)).await;
+        assert_eq!(
+            body(get("live 0 8").await.unwrap()).await,
+            "0",
+            "still fresh"
+        );
+        // Another page is a list of its own.
+        assert_eq!(body(get("live 8 8").await.unwrap()).await, "1");
+        tokio::time::advance(Duration::from_millis(1)).await;
+        assert_eq!(body(get("live 0 8").await.unwrap()).await, "2", "rebuilt");
+        assert_eq!(fills.load(Ordering::SeqCst), 3);
+    }
+
+    #[tokio::test]
+    async fn a_failed_fill_is_not_cached() {
+        let cache = ListCache::default();
+        let failed = cache
+            .json("k".to_owned(), || async {
+                Err::<u8, _>(ApiError::Unavailable("down".to_owned()))
+            })
+            .await;
+        assert!(failed.is_err());
+        let ok = cache.json("k".to_owned(), || async { Ok(7) }).await;
+        assert_eq!(body(ok.unwrap()).await, "7");
     }
 }

@@ -18,36 +18,51 @@ use utoipa::ToSchema;
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ErrorBody {
+    /// The HTTP status, repeated.
     pub status_code: u16,
+    /// What went wrong and what to do, in English.
     pub message: String,
+    /// The status's reason phrase, e.g. `Bad Request`.
     pub error: String,
     /// For validation failures: a message per offending field.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub fields: BTreeMap<String, String>,
 }
 
+/// Why a call failed, each with its status; see [`ErrorBody`] for what the client gets.
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
+    /// 400: bad input.
     #[error("{message}")]
     BadRequest {
+        /// The whole story, one line.
         message: String,
+        /// A message per offending field (may be empty).
         fields: BTreeMap<String, String>,
     },
+    /// 404: an unknown id or endpoint.
     #[error("{0}")]
     NotFound(String),
+    /// 409: the call conflicts with the current state.
     #[error("{0}")]
     Conflict(String),
+    /// 413: the body is over its limit.
     #[error("request body is too large: {0}")]
     TooLarge(String),
+    /// 415: the body is not JSON.
     #[error("{0}")]
     Unsupported(String),
+    /// 500: a fault of ours; the detail goes to the log, not the client.
     #[error("internal error")]
     Internal(String),
+    /// 503: a backing service (database, storage, presence) failed; the detail goes to
+    /// the log, not the client.
     #[error("{0}")]
     Unavailable(String),
 }
 
 impl ApiError {
+    /// A 400 with one message and no per-field ones.
     pub fn bad_request(message: impl Into<String>) -> ApiError {
         ApiError::BadRequest {
             message: message.into(),
@@ -55,6 +70,7 @@ impl ApiError {
         }
     }
 
+    /// A 400 with a message per field, and all of them joined as its message.
     pub fn invalid_fields(fields: BTreeMap<String, String>) -> ApiError {
         let message = fields
             .iter()

@@ -32,6 +32,7 @@ pub struct HostKeys {
 }
 
 impl KeyDeriver {
+    /// A deriver keyed with the server secret.
     pub fn new(secret: &[u8]) -> KeyDeriver {
         KeyDeriver {
             secret: secret.to_vec(),
@@ -47,6 +48,7 @@ impl KeyDeriver {
         hex::encode(&digest[..10])
     }
 
+    /// Both keys of the host whose `userId` this is.
     pub fn keys(&self, user_id: &str) -> HostKeys {
         HostKeys {
             stream_key: self.derive("liboo stream key", user_id),
@@ -54,6 +56,7 @@ impl KeyDeriver {
         }
     }
 
+    /// The public session key alone, to find a host's channel from their `userId`.
     pub fn session_key(&self, user_id: &str) -> String {
         self.derive("liboo session key", user_id)
     }

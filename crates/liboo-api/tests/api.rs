@@ -85,6 +85,10 @@ impl Harness {
         self.call(Method::GET, uri, None).await
     }
 
+    async fn status(&self, uri: &str) -> StatusCode {
+        self.get(uri).await.0
+    }
+
     async fn post(&self, uri: &str, body: Value) -> (StatusCode, Value) {
         self.call(Method::POST, uri, Some(body)).await
     }
@@ -157,7 +161,7 @@ async fn keys_are_stable_and_create_the_channel(engine: DbEngine) {
         (StatusCode::OK, json!({"state": false}))
     );
     assert_eq!(
-        h.get("/api/host/state?sessionKey=nope").await.0,
+        h.status("/api/host/state?sessionKey=nope").await,
         StatusCode::NOT_FOUND
     );
     // The stream key is stored only as a hash.
@@ -405,7 +409,7 @@ async fn live_lists_and_lookups(engine: DbEngine) {
     assert_eq!(status, StatusCode::OK);
     assert!(idle["info"]["startDate"].is_null());
     assert_eq!(
-        h.get("/api/streams/live?liveId=unknown").await.0,
+        h.status("/api/streams/live?liveId=unknown").await,
         StatusCode::NOT_FOUND
     );
 
@@ -423,7 +427,7 @@ async fn live_lists_and_lookups(engine: DbEngine) {
         json!({"state": true})
     );
     assert_eq!(
-        h.get("/api/streams/notice?sessionKey=unknown").await.0,
+        h.status("/api/streams/notice?sessionKey=unknown").await,
         StatusCode::NOT_FOUND
     );
 
@@ -437,11 +441,11 @@ async fn live_lists_and_lookups(engine: DbEngine) {
     let (_, found) = h.get("/api/streams/search?q=c%2B%2B&limit=100").await;
     assert_eq!(titles(&found["info"]).len(), 18);
     assert_eq!(
-        h.get("/api/streams/search?q=").await.0,
+        h.status("/api/streams/search?q=").await,
         StatusCode::BAD_REQUEST
     );
     assert_eq!(
-        h.get("/api/streams/search").await.0,
+        h.status("/api/streams/search").await,
         StatusCode::BAD_REQUEST
     );
 }
@@ -502,7 +506,7 @@ async fn replays_each_keep_their_own_video(engine: DbEngine) {
         2
     );
     assert_eq!(
-        h.get("/api/replay/video?videoId=nope").await.0,
+        h.status("/api/replay/video?videoId=nope").await,
         StatusCode::NOT_FOUND
     );
     assert_eq!(
@@ -517,7 +521,7 @@ async fn replays_each_keep_their_own_video(engine: DbEngine) {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(questions, json!({"videoId": "first", "questions": []}));
     assert_eq!(
-        h.get("/api/replay/questions?videoId=nope").await.0,
+        h.status("/api/replay/questions?videoId=nope").await,
         StatusCode::NOT_FOUND
     );
 }
@@ -595,20 +599,20 @@ async fn bad_requests_are_clear(engine: DbEngine) {
         StatusCode::PAYLOAD_TOO_LARGE
     );
     assert_eq!(
-        h.get("/api/streams/latest?limit=0").await.0,
+        h.status("/api/streams/latest?limit=0").await,
         StatusCode::BAD_REQUEST
     );
     assert_eq!(
-        h.get("/api/streams/latest?limit=abc").await.0,
+        h.status("/api/streams/latest?limit=abc").await,
         StatusCode::BAD_REQUEST
     );
     assert_eq!(
-        h.get("/api/replay/latest?offset=-1").await.0,
+        h.status("/api/replay/latest?offset=-1").await,
         StatusCode::BAD_REQUEST
     );
-    assert_eq!(h.get("/api/host/state").await.0, StatusCode::BAD_REQUEST);
-    assert_eq!(h.get("/api/replay/video").await.0, StatusCode::BAD_REQUEST);
-    assert_eq!(h.get("/api/no/such/thing").await.0, StatusCode::NOT_FOUND);
+    assert_eq!(h.status("/api/host/state").await, StatusCode::BAD_REQUEST);
+    assert_eq!(h.status("/api/replay/video").await, StatusCode::BAD_REQUEST);
+    assert_eq!(h.status("/api/no/such/thing").await, StatusCode::NOT_FOUND);
     // The server goes on.
     assert_eq!(
         h.post("/api/host/key", json!({"userId": "ok"})).await.0,

@@ -11,6 +11,8 @@
 //! and `channels.live_broadcast_id` makes "one live broadcast per channel" hold across
 //! any number of ingest nodes, because claiming it is a conditional `UPDATE`.
 
+#![warn(missing_docs)]
+
 use std::time::Duration;
 
 use sqlx::any::{AnyPoolOptions, AnyRow};
@@ -25,13 +27,18 @@ pub enum DbError {
     #[error(
         "unsupported database URL scheme in {0:?}: use sqlite://PATH or mysql://USER[:PASSWORD]@HOST:PORT/DATABASE"
     )]
+    /// The URL names no engine liboo speaks.
     UnsupportedUrl(String),
+    /// The engine or the connection to it failed.
     #[error("{0}")]
     Sqlx(#[from] sqlx::Error),
+    /// The schema could not be brought up to date.
     #[error("database migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// The channel has a live broadcast already (one per channel).
     #[error("the channel is already live")]
     AlreadyLive,
+    /// A stored row breaks an invariant the code relies on.
     #[error("stored row is not valid: {0}")]
     Corrupt(String),
 }
@@ -39,17 +46,24 @@ pub enum DbError {
 /// The engine behind a [`Db`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
+    /// SQLite: the embedded default, one node.
     Sqlite,
+    /// MySQL or MariaDB: shared by any number of nodes.
     MySql,
 }
 
 /// A host's channel settings, shown on its live page and frozen into each replay.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ChannelSettings {
+    /// The broadcast's title (LiBoo's `liveTitle`).
     pub title: String,
+    /// The host's display name.
     pub host_name: String,
+    /// A note shown beside the chat.
     pub notice: String,
+    /// Free text, searched like the title.
     pub category: String,
+    /// Each once, in the host's order.
     pub tags: Vec<String>,
     /// Object-storage key of the host's default thumbnail, if one was uploaded.
     pub thumbnail_key: Option<String>,
@@ -58,15 +72,20 @@ pub struct ChannelSettings {
 /// A host's channel: created by the first `POST /host/key`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Channel {
+    /// Row id.
     pub id: i64,
+    /// Public: live id, chat room id and storage folder.
     pub session_key: String,
+    /// What the host last set; copied into each broadcast when it starts.
     pub settings: ChannelSettings,
+    /// The broadcast live now, if any: at most one per channel.
     pub live_broadcast_id: Option<i64>,
+    /// Unix ms of the first `POST /host/key`.
     pub created_ms: i64,
+    /// Unix ms of the last change of settings.
     pub updated_ms: i64,
 }
 
-/// One broadcast: live while `is_live`, a replay afterwards.
 /// What the database says of a broadcast an ingest node serves.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Heartbeat {
@@ -78,20 +97,32 @@ pub enum Heartbeat {
     Ended,
 }
 
+/// One broadcast: live while `is_live`, a replay afterwards.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Broadcast {
+    /// Row id, LiBoo's `id` and `videoNo`.
     pub id: i64,
+    /// Public and unique per broadcast: the replay's id.
     pub video_id: String,
+    /// The channel it was broadcast on.
     pub channel_id: i64,
+    /// That channel's session key.
     pub session_key: String,
+    /// The channel's settings as they were when it started (a replay keeps them).
     pub settings: ChannelSettings,
     /// Storage prefix of this broadcast's segments and replay playlist.
     pub media_prefix: String,
+    /// True from the start until it ends.
     pub is_live: bool,
+    /// Unix ms of the start.
     pub start_ms: i64,
+    /// Unix ms of the end; `None` while live.
     pub end_ms: Option<i64>,
+    /// Media length, as the replay playlist lists it.
     pub duration_ms: i64,
+    /// Times its replay was opened.
     pub read_count: i64,
+    /// Distinct viewers it had live.
     pub live_pr: i64,
     /// When ingest last stored a frame of this broadcast (`{media_prefix}/frame.jpg`).
     pub frame_ms: Option<i64>,
@@ -110,7 +141,9 @@ pub struct StreamHealth {
     pub window_seconds: f64,
     /// E.g. "H.264 High 3.1".
     pub video_codec: Option<String>,
+    /// Picture width in pixels, from the codec configuration.
     pub width: Option<u32>,
+    /// Picture height in pixels.
     pub height: Option<u32>,
     /// Frames per second received.
     pub frame_rate: f64,
@@ -123,6 +156,7 @@ pub struct StreamHealth {
     pub since_keyframe: Option<f64>,
     /// E.g. "AAC-LC 48 kHz stereo"; `None`: no audio received.
     pub audio_codec: Option<String>,
+    /// Audio bits per second received.
     pub audio_bitrate: u64,
     /// Segments and parts dropped because storage fell behind, since the start.
     pub dropped: u64,
@@ -195,6 +229,7 @@ impl Db {
         Ok(())
     }
 
+    /// The engine this database runs on.
     pub fn backend(&self) -> Backend {
         self.backend
     }
@@ -210,6 +245,7 @@ impl Db {
         Ok(())
     }
 
+    /// Closes the pool, waiting for connections in use to come back.
     pub async fn close(&self) {
         self.pool.close().await;
     }
@@ -266,6 +302,7 @@ impl Db {
             .ok_or_else(|| DbError::Corrupt(format!("channel {session_key} vanished")))
     }
 
+    /// The channel with this session key, if any.
     pub async fn channel_by_session_key(
         &self,
         session_key: &str,
@@ -554,6 +591,7 @@ impl Db {
             .collect()
     }
 
+    /// The broadcast with this row id, live or ended, if any.
     pub async fn broadcast_by_id(&self, id: i64) -> Result<Option<Broadcast>, DbError> {
         let sql = format!("SELECT {BROADCAST_COLS} FROM broadcasts WHERE id = ?");
         let row = sqlx::query(AssertSqlSafe(sql))
@@ -738,6 +776,7 @@ impl Db {
         Ok(())
     }
 
+    /// Whether the user with this identity hash is banned from the channel.
     pub async fn is_banned(&self, channel_id: i64, user_hash: &str) -> Result<bool, DbError> {
         let row =
             sqlx::query("SELECT COUNT(*) AS n FROM bans WHERE channel_id = ? AND user_hash = ?")

@@ -8,23 +8,36 @@ use crate::{Db, DbError};
 /// A question as asked in chat, before it is stored.
 #[derive(Clone, Debug)]
 pub struct NewQuestion<'a> {
+    /// The broadcast it is asked in.
     pub broadcast_id: i64,
+    /// SHA-256 of the asker's `userId`, never the id itself.
     pub user_hash: &'a str,
+    /// The name the asker shows in chat.
     pub nickname: &'a str,
+    /// The question's text.
     pub msg: &'a str,
+    /// Unix ms it was asked.
     pub asked_ms: i64,
 }
 
 /// A stored question.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Question {
+    /// Row id, the `questionId` of chat events.
     pub id: i64,
+    /// The broadcast it was asked in.
     pub broadcast_id: i64,
+    /// The name the asker showed in chat.
     pub nickname: String,
+    /// The question's text.
     pub msg: String,
+    /// Unix ms it was asked.
     pub asked_ms: i64,
+    /// Marked answered by the host.
     pub done: bool,
+    /// Unix ms the host marked it answered.
     pub done_ms: Option<i64>,
+    /// Distinct users who voted for it.
     pub upvotes: i64,
 }
 

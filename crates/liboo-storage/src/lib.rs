@@ -11,6 +11,8 @@
 //! needs to hear of a failing store soon. A write that finds the disk under a local
 //! store full is told apart ([`StorageError::Full`]), since retrying it will not help.
 
+#![warn(missing_docs)]
+
 use std::path::{Path as FsPath, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -28,26 +30,38 @@ pub mod layout;
 
 pub use object_store::GetResult;
 
+/// What can go wrong opening or using a [`MediaStore`].
 #[derive(Debug, thiserror::Error)]
 pub enum StorageError {
+    /// The URL is neither `file://` nor `s3://`.
     #[error("unsupported storage URL {0:?}: use file:///PATH or s3://BUCKET[/PREFIX]")]
     UnsupportedUrl(String),
+    /// The folder of a local store could not be made.
     #[error("cannot create the media folder {path}: {source}")]
     CreateDir {
+        /// The folder.
         path: PathBuf,
+        /// Why.
         source: std::io::Error,
     },
+    /// A key with an empty, `.` or `..` segment: refused before any I/O.
     #[error("invalid media key {0:?}")]
     InvalidKey(String),
+    /// No object under the key.
     #[error("not found: {0}")]
     NotFound(String),
+    /// A byte range outside the object.
     #[error("requested range is not satisfiable")]
     BadRange,
+    /// The disk under a local store is full or over its quota.
     #[error("no space left on the disk at {path}: {source}")]
     Full {
+        /// Where the write was going.
         path: PathBuf,
+        /// The disk-full or quota error.
         source: std::io::Error,
     },
+    /// Any other failure of the store (a timeout, a bucket's error answer).
     #[error("{0}")]
     Store(object_store::Error),
 }
@@ -75,6 +89,7 @@ impl From<object_store::Error> for StorageError {
 pub struct S3Options {
     /// Endpoint of a non-AWS store, e.g. `http://127.0.0.1:9000`.
     pub endpoint: Option<String>,
+    /// The bucket's region; `None`: `AWS_REGION` or the default.
     pub region: Option<String>,
     /// Address buckets as `endpoint/bucket/key` rather than `bucket.endpoint/key`.
     pub path_style: bool,
@@ -299,7 +314,12 @@ fn disk_full(e: &object_store::Error) -> Option<std::io::Error> {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ByteRange {
     /// `bytes=START-END`, END inclusive as in HTTP.
-    Bounded { start: u64, end_inclusive: u64 },
+    Bounded {
+        /// First byte.
+        start: u64,
+        /// Last byte.
+        end_inclusive: u64,
+    },
     /// `bytes=START-`
     From(u64),
     /// `bytes=-N`: the last N bytes.

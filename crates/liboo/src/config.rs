@@ -132,7 +132,8 @@ pub struct ServeArgs {
     pub roles: Option<Vec<Role>>,
 
     /// Origins allowed to call /api from a browser (a LiBoo client hosted elsewhere),
-    /// comma-separated, or * for any [default: none besides this server].
+    /// comma-separated; other origins get no CORS headers. Never with credentials
+    /// [default: *, any origin].
     #[arg(
         long,
         env = "LIBOO_CORS_ORIGINS",
@@ -319,6 +320,7 @@ pub struct Config {
     pub media_public_url: String,
     pub rtmp_public_url: String,
     pub roles: Vec<Role>,
+    /// Origins that may call `/api` from a browser; empty or `*`: any.
     pub cors_origins: Vec<String>,
     pub log_format: LogFormat,
     pub segment_target: Duration,

@@ -52,11 +52,7 @@ pub fn router(config: &Config, state: HttpState, api: Option<Router>) -> Router 
         .merge(media)
         .with_state(state);
     if let Some(api) = api {
-        let api = match cors(&config.cors_origins) {
-            Some(layer) => api.layer(layer),
-            None => api,
-        };
-        app = app.merge(api);
+        app = app.merge(api.layer(cors(&config.cors_origins)));
     }
     if config.has(Role::Web) {
         app = app.merge(liboo_web::router(liboo_web::WebOptions {
@@ -68,22 +64,21 @@ pub fn router(config: &Config, state: HttpState, api: Option<Router>) -> Router 
     app.layer(middleware::from_fn(count_requests))
 }
 
-/// CORS for `/api`, from `--cors-origins`.
-fn cors(origins: &[String]) -> Option<CorsLayer> {
-    if origins.is_empty() {
-        return None;
-    }
-    let allow = if origins.iter().any(|o| o == "*") {
+/// CORS for `/api`, from `--cors-origins`: any origin when none are listed (or `*`),
+/// as LiBoo allowed, else only the listed ones; any other origin gets no
+/// `Access-Control-Allow-Origin` and its browser keeps the answer from the page.
+/// Never with credentials: nothing in the API rides on cookies (a host's `userId`
+/// travels in the body), so a page elsewhere gains nothing a script could not send.
+fn cors(origins: &[String]) -> CorsLayer {
+    let allow = if origins.is_empty() || origins.iter().any(|o| o == "*") {
         AllowOrigin::any()
     } else {
         AllowOrigin::list(origins.iter().filter_map(|o| HeaderValue::from_str(o).ok()))
     };
-    Some(
-        CorsLayer::new()
-            .allow_origin(allow)
-            .allow_methods([Method::GET, Method::POST, Method::DELETE, Method::OPTIONS])
-            .allow_headers([header::CONTENT_TYPE]),
-    )
+    CorsLayer::new()
+        .allow_origin(allow)
+        .allow_methods([Method::GET, Method::POST, Method::DELETE, Method::OPTIONS])
+        .allow_headers([header::CONTENT_TYPE])
 }
 
 /// Counts bodies refused as too large in `liboo_limit_hits_total`, and logs the chat's,
