@@ -117,3 +117,28 @@ pub(crate) async fn host_update(
         data: s.0.views.settings(channel.session_key, settings),
     }))
 }
+
+#[utoipa::path(post, path = "/api/host/end", tag = "host", request_body = KeyRequest,
+    description = "Ends the host's live broadcast now instead of after the reconnect grace: \
+        the final playlists and the replay follow at once. If the encoder still publishes it \
+        is disconnected and told why (stop it first, or it starts a new broadcast).",
+    responses((status = 200, description = "Success", body = EndResponse), (status = 400, description = "Bad input: a message, and one per field", body = ErrorBody),
+        (status = 404, description = "No such id", body = ErrorBody), (status = 409, description = "Not live", body = ErrorBody)))]
+pub(crate) async fn host_end(
+    State(s): State<ApiState>,
+    JsonBody(req): JsonBody<KeyRequest>,
+) -> Result<Json<EndResponse>, ApiError> {
+    check_user_id(&req.user_id)?;
+    let channel = s.own_channel(&req.user_id).await?;
+    let not_live =
+        || ApiError::Conflict("the channel is not live: there is no broadcast to end".to_owned());
+    let id = channel.live_broadcast_id.ok_or_else(not_live)?;
+    let broadcast = s.0.db.broadcast_by_id(id).await?.ok_or_else(not_live)?;
+    if !s.0.db.request_end(id, now_ms()).await? {
+        return Err(not_live());
+    }
+    Ok(Json(EndResponse {
+        ended: true,
+        video_id: broadcast.video_id,
+    }))
+}

@@ -74,6 +74,17 @@ pub struct SearchQuery {
     pub limit: Option<u32>,
 }
 
+/// Answer of `POST /host/end`.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct EndResponse {
+    /// True: the broadcast was asked to end; its node ends it within a second (or at its
+    /// next heartbeat, within 6 s, while a publisher still sends).
+    pub ended: bool,
+    /// The broadcast's id, which is its replay's.
+    pub video_id: String,
+}
+
 /// Whether a channel is live.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct StateResponse {

@@ -18,7 +18,7 @@ use crate::{ApiError, ApiState, BODY_LIMIT, UPDATE_BODY_LIMIT, host, replay, str
             A userId is a bearer secret: it only ever travels in request bodies."
     ),
     paths(
-        host::host_key, host::host_state, host::host_health, host::host_update,
+        host::host_key, host::host_state, host::host_health, host::host_update, host::host_end,
         streams::streams_random, streams::streams_latest, streams::streams_live,
         streams::streams_notice, streams::streams_existence, streams::streams_search,
         replay::replay_latest, replay::replay_search, replay::replay_video,
@@ -54,6 +54,7 @@ pub fn router_with_body_limit(state: ApiState, max_body: usize) -> Router {
         .route("/api/host/key", post(host::host_key))
         .route("/api/host/state", get(host::host_state))
         .route("/api/host/health", get(host::host_health))
+        .route("/api/host/end", post(host::host_end))
         .route(
             "/api/host/update",
             post(host::host_update).layer(DefaultBodyLimit::max(max_body)),

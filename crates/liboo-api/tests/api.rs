@@ -144,6 +144,7 @@ on_both_engines!(
     replays_each_keep_their_own_video,
     replay_delete_is_for_the_owner_only,
     bad_requests_are_clear,
+    the_host_ends_the_broadcast,
 );
 
 async fn keys_are_stable_and_create_the_channel(engine: DbEngine) {
@@ -618,6 +619,34 @@ async fn bad_requests_are_clear(engine: DbEngine) {
         h.post("/api/host/key", json!({"userId": "ok"})).await.0,
         StatusCode::OK
     );
+}
+
+/// `POST /api/host/end` asks the broadcast's node to end it: only the owner, only while live.
+async fn the_host_ends_the_broadcast(engine: DbEngine) {
+    let h = harness(engine).await;
+    let (_, session_key) = h.host("ender", "Ends early").await;
+    let (status, body) = h.post("/api/host/end", json!({"userId": "ender"})).await;
+    assert_eq!(status, StatusCode::CONFLICT, "not live yet: {body}");
+    assert!(
+        body["message"].as_str().unwrap().contains("not live"),
+        "{body}"
+    );
+    let id = h.go_live(&session_key, "v-end", 1_000).await;
+    let (status, body) = h
+        .post("/api/host/end", json!({"userId": "nobody-here"}))
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+    let (status, body) = h.post("/api/host/end", json!({"userId": ""})).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    let (status, body) = h.post("/api/host/end", json!({"userId": "ender"})).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body, json!({"ended": true, "videoId": "v-end"}));
+    assert_eq!(
+        h.db.end_request(id).await.unwrap(),
+        liboo_db::Heartbeat::EndRequested
+    );
+    // The response names no secret.
+    assert!(!body.to_string().contains("ender"));
 }
 
 #[tokio::test]
