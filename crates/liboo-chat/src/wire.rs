@@ -24,11 +24,13 @@ fn humantime_ms(ms: i64) -> String {
     humantime::format_rfc3339_millis(t).to_string()
 }
 
-/// The `exception` event.
+/// The `exception` event. LiBoo's gateway sent `{statusCode, msg, roomId}` and LiBoo's
+/// client renders `msg`; liboo's own client reads `message`, so the text goes in both.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Exception<'a> {
     status_code: u16,
+    msg: &'a str,
     message: &'a str,
     room_id: Option<&'a str>,
 }
@@ -44,6 +46,7 @@ pub(crate) fn exception<A: Adapter>(
         "exception",
         &Exception {
             status_code: status,
+            msg: message,
             message,
             room_id: room,
         },
@@ -87,13 +90,18 @@ pub(crate) struct ChatMessage {
     pub(crate) upvotes: Option<i64>,
 }
 
-/// A stored question, as `receive_init_data` lists it and `receive_question_done` sends it.
+/// A stored question, as `receive_init_data` lists it and `receive_question_done` sends it:
+/// the asker's nickname, colour, entry time and socket id are those its `receive_question`
+/// carried.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct QuestionView {
     room_id: String,
     question_id: i64,
     nickname: String,
+    color: String,
+    entry_time: String,
+    socket_id: String,
     msg: String,
     msg_time: String,
     msg_type: &'static str,
@@ -108,6 +116,9 @@ impl QuestionView {
             room_id: room.to_owned(),
             question_id: q.id,
             nickname: q.nickname.clone(),
+            color: q.color.clone(),
+            entry_time: q.entry_time.clone(),
+            socket_id: q.socket_id.clone(),
             msg: q.msg.clone(),
             msg_time: humantime_ms(q.asked_ms),
             msg_type: "question",
