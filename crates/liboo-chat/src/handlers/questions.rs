@@ -3,7 +3,7 @@
 //! broadcast belong to its replay and are no longer answered or voted on.
 
 use liboo_chat_events::QuestionAction;
-use liboo_db::NewQuestion;
+use liboo_db::{Asker, NewQuestion};
 use serde_json::Value;
 use socketioxide::adapter::Adapter;
 use socketioxide::extract::{SocketRef, State, TryData};
@@ -48,6 +48,11 @@ pub(super) async fn on_question<A: Adapter>(
             nickname: &m.nickname,
             msg: &m.msg,
             asked_ms: now_ms(),
+            asker: Asker {
+                color: &m.color,
+                entry_time: &m.entry_time,
+                socket_id: &m.socket_id,
+            },
         })
         .await;
     match stored {
