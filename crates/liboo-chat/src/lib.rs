@@ -12,10 +12,10 @@
 //! presence keeps viewer counts and socket identities; without it all of this runs in
 //! this process.
 //!
-//! The modules, by job: [`wire`] the shapes sent to clients, [`admission`] who may
-//! connect and send (per-IP connections, bans, the rate limit), [`viewers`] room
-//! membership and viewer counts, [`deliver`] emitting to a room across nodes, and
-//! [`handlers`] one module per group of client events.
+//! The modules, by job: `wire` the shapes sent to clients, `admission` who may
+//! connect and send (per-IP connections, bans, the rate limit), `viewers` room
+//! membership and viewer counts, `deliver` emitting to a room across nodes, and
+//! `handlers` one module per group of client events.
 
 #![warn(missing_docs)]
 
