@@ -4,21 +4,31 @@
 //! database) happens after a payload has parsed here.
 //!
 //! The wire shapes are LiBoo's (see `LIBOO_CONTRACT.md`, "socket.io chat"). A payload
-//! that does not parse is a [`Reject`]: the `statusCode`, `message` and `roomId` of the
+//! that does not parse is a [`Reject`]: the `statusCode`, text and `roomId` of the
 //! `exception` event the sender gets, after which its socket goes on as before. Fields
 //! are checked in the order the events list them (`roomId`, `userId`, then the event's
 //! own field), so a payload with several faults is refused for its first one.
 
+#![warn(missing_docs)]
+
 use serde_json::Value;
 
-/// The events a client may send, by their socket.io names.
+// The events a client may send, by their socket.io names.
+/// Joins a room: [`JoinRoom`].
 pub const JOIN_ROOM: &str = "join_room";
+/// Leaves a room: [`LeaveRoom`].
 pub const LEAVE_ROOM: &str = "leave_room";
+/// A chat message to the room: [`SendMessage`].
 pub const SEND_NORMAL_CHAT: &str = "send_normal_chat";
+/// A question to the host: [`SendMessage`].
 pub const SEND_QUESTION: &str = "send_question";
+/// The host's notice to the room: [`SendMessage`].
 pub const SEND_NOTICE: &str = "send_notice";
+/// The host marks a question answered: [`QuestionAction`].
 pub const SEND_QUESTION_DONE: &str = "send_question_done";
+/// A viewer upvotes a question: [`QuestionAction`].
 pub const SEND_QUESTION_UPVOTE: &str = "send_question_upvote";
+/// The host bans the user behind a socket: [`BanUser`].
 pub const BAN_USER: &str = "ban_user";
 
 /// Every event name, for whoever needs to try them all.
@@ -39,6 +49,7 @@ pub const EVENT_NAMES: [&str; 8] = [
 pub struct Reject {
     /// The `statusCode`, as LiBoo's HTTP-like codes: 400 malformed, 406 too long.
     pub code: u16,
+    /// What was wrong, for the user to read.
     pub message: String,
     /// The room the payload named, once its `roomId` has been read.
     pub room_id: Option<String>,
@@ -99,7 +110,9 @@ fn object(data: &Value) -> Result<&Value, Reject> {
 /// the one the socket joined with, which the chat service checks.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Sender {
+    /// The room, a host's `sessionKey`.
     pub room_id: String,
+    /// The sender's secret `userId`.
     pub user_id: String,
 }
 
@@ -118,7 +131,9 @@ impl Sender {
 /// `join_room {roomId, userId}`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct JoinRoom {
+    /// The room to join, a host's `sessionKey`.
     pub room_id: String,
+    /// The joiner's secret `userId`; the host's derives to the room's `sessionKey`.
     pub user_id: String,
 }
 
@@ -139,10 +154,12 @@ impl JoinRoom {
 /// leave and is not checked.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LeaveRoom {
+    /// The room to leave.
     pub room_id: String,
 }
 
 impl LeaveRoom {
+    /// Reads `roomId`; a refused leave names no room.
     pub fn parse(data: &Value) -> Result<Self, Reject> {
         let data = object(data)?;
         let room = string_field(data, "roomId", None)?;
@@ -155,6 +172,7 @@ impl LeaveRoom {
 /// `send_normal_chat`, `send_question` and `send_notice`: `{roomId, userId, msg}`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SendMessage {
+    /// Who sends it, to which room.
     pub sender: Sender,
     /// Trimmed of surrounding whitespace, never empty, at most
     /// [`Limits::max_message_chars`] characters.
@@ -162,6 +180,8 @@ pub struct SendMessage {
 }
 
 impl SendMessage {
+    /// Reads the sender and `msg`; a message longer than `limits` allows is refused with
+    /// 406, as LiBoo did.
     pub fn parse(data: &Value, limits: &Limits) -> Result<Self, Reject> {
         let sender = Sender::parse(data)?;
         let room = Some(sender.room_id.as_str());
@@ -192,7 +212,9 @@ impl SendMessage {
 /// `send_question_done` and `send_question_upvote`: `{roomId, userId, questionId}`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct QuestionAction {
+    /// Who acts, in which room.
     pub sender: Sender,
+    /// The question acted on.
     pub question_id: i64,
 }
 
@@ -222,11 +244,14 @@ impl QuestionAction {
 /// `ban_user {roomId, userId, socketId}`: the socket names the user to ban.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BanUser {
+    /// The host banning, in which room.
     pub sender: Sender,
+    /// A socket of the user to ban, as chat messages show it.
     pub socket_id: String,
 }
 
 impl BanUser {
+    /// Reads the sender and `socketId`.
     pub fn parse(data: &Value) -> Result<Self, Reject> {
         let sender = Sender::parse(data)?;
         let socket = string_field(data, "socketId", Some(&sender.room_id))?;
@@ -238,13 +263,21 @@ impl BanUser {
 /// Any client event, parsed by its name.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Event {
+    /// `join_room`.
     JoinRoom(JoinRoom),
+    /// `leave_room`.
     LeaveRoom(LeaveRoom),
+    /// `send_normal_chat`.
     NormalChat(SendMessage),
+    /// `send_question`.
     Question(SendMessage),
+    /// `send_notice`.
     Notice(SendMessage),
+    /// `send_question_done`.
     QuestionDone(QuestionAction),
+    /// `send_question_upvote`.
     QuestionUpvote(QuestionAction),
+    /// `ban_user`.
     BanUser(BanUser),
 }
 

@@ -19,7 +19,7 @@ use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, AssertSqlSafe, Row};
 
 mod questions;
-pub use questions::{NewQuestion, Question};
+pub use questions::{Asker, NewQuestion, Question};
 
 /// What can go wrong talking to the database.
 #[derive(Debug, thiserror::Error)]

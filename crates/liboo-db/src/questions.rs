@@ -18,6 +18,20 @@ pub struct NewQuestion<'a> {
     pub msg: &'a str,
     /// Unix ms it was asked.
     pub asked_ms: i64,
+    /// The asker's chat colour, entry time and socket id as chat showed them, kept so
+    /// the question's later events show the asker the same way.
+    pub asker: Asker<'a>,
+}
+
+/// How the asker of a question looked in chat when asking.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Asker<'a> {
+    /// The colour chat gave the asker's socket, e.g. `#ff6f61`.
+    pub color: &'a str,
+    /// When the asker's socket entered chat (RFC 3339), as chat sent it.
+    pub entry_time: &'a str,
+    /// The asker's socket id.
+    pub socket_id: &'a str,
 }
 
 /// A stored question.
@@ -39,9 +53,16 @@ pub struct Question {
     pub done_ms: Option<i64>,
     /// Distinct users who voted for it.
     pub upvotes: i64,
+    /// The asker's chat colour when asking (`''` for questions stored before it was kept).
+    pub color: String,
+    /// When the asker's socket entered chat, as chat sent it (`''` likewise).
+    pub entry_time: String,
+    /// The asker's socket id (`''` likewise).
+    pub socket_id: String,
 }
 
-const QUESTION_COLS: &str = "id, broadcast_id, nickname, msg, asked_ms, done, done_ms, upvotes";
+const QUESTION_COLS: &str = "id, broadcast_id, nickname, msg, asked_ms, done, done_ms, upvotes, \
+                             color, entry_time, socket_id";
 
 fn question_from_row(row: &AnyRow) -> Result<Question, DbError> {
     Ok(Question {
@@ -53,6 +74,9 @@ fn question_from_row(row: &AnyRow) -> Result<Question, DbError> {
         done: row.try_get::<i64, _>("done")? != 0,
         done_ms: row.try_get("done_ms")?,
         upvotes: row.try_get("upvotes")?,
+        color: row.try_get("color")?,
+        entry_time: row.try_get("entry_time")?,
+        socket_id: row.try_get("socket_id")?,
     })
 }
 
@@ -62,14 +86,17 @@ impl Db {
     pub async fn add_question(&self, q: &NewQuestion<'_>) -> Result<Question, DbError> {
         let mut tx = self.pool.begin().await?;
         sqlx::query(
-            "INSERT INTO questions (broadcast_id, user_hash, nickname, msg, asked_ms) \
-             VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO questions (broadcast_id, user_hash, nickname, msg, asked_ms, color, \
+             entry_time, socket_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(q.broadcast_id)
         .bind(q.user_hash)
         .bind(q.nickname)
         .bind(q.msg)
         .bind(q.asked_ms)
+        .bind(q.asker.color)
+        .bind(q.asker.entry_time)
+        .bind(q.asker.socket_id)
         .execute(&mut *tx)
         .await?;
         // The newest question of this user in this broadcast is the one just inserted:

@@ -1,6 +1,6 @@
 //! The same scenarios on SQLite and on the machine's MariaDB.
 
-use liboo_db::{ChannelSettings, Db, DbError, Heartbeat, NewQuestion};
+use liboo_db::{Asker, ChannelSettings, Db, DbError, Heartbeat, NewQuestion};
 use liboo_testkit::{Engine, TestDb};
 
 async fn open(engine: Engine) -> (TestDb, Db) {
@@ -261,10 +261,23 @@ async fn questions_are_durable_and_ordered(engine: Engine) {
                 nickname: "n",
                 msg,
                 asked_ms: i as i64,
+                asker: Asker {
+                    color: "#ff0000",
+                    entry_time: "2026-01-01T00:00:00.000Z",
+                    socket_id: "s1",
+                },
             })
             .await
             .unwrap();
         assert_eq!(q.msg, *msg);
+        assert_eq!(
+            (
+                q.color.as_str(),
+                q.entry_time.as_str(),
+                q.socket_id.as_str()
+            ),
+            ("#ff0000", "2026-01-01T00:00:00.000Z", "s1")
+        );
         ids.push(q.id);
     }
     let done = db
@@ -274,6 +287,7 @@ async fn questions_are_durable_and_ordered(engine: Engine) {
         .unwrap();
     assert!(done.done);
     assert_eq!(done.done_ms, Some(99));
+    assert_eq!(done.socket_id, "s1", "a question done keeps its asker");
     assert_eq!(
         db.mark_question_done(b.id, ids[1], 150)
             .await
@@ -330,6 +344,7 @@ async fn delete_replay_takes_its_questions(engine: Engine) {
         nickname: "n",
         msg: "q",
         asked_ms: 1,
+        asker: Asker::default(),
     })
     .await
     .unwrap();

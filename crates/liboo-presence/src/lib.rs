@@ -7,6 +7,12 @@
 //! heard from within [`NODE_TTL_MS`], so a node that dies without cleaning up stops
 //! counting within seconds instead of inflating counts forever (LiBoo sent random
 //! numbers; a stale count would be just as wrong).
+//!
+//! Presence also records whose each chat socket is (socket id → an identity hash), so a
+//! host on any node can ban the person behind a socket id seen in chat: in a map, or in
+//! Redis under `{prefix}socket:{socket id}` with a day's expiry.
+
+#![warn(missing_docs)]
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -23,10 +29,13 @@ pub const NODE_TTL_MS: i64 = 15_000;
 /// How often a node refreshes its heartbeat.
 pub const HEARTBEAT_EVERY: Duration = Duration::from_secs(5);
 
+/// Why presence could not be read or updated.
 #[derive(Debug, thiserror::Error)]
 pub enum PresenceError {
+    /// Redis could not be reached or refused the command.
     #[error("Redis: {0}")]
     Redis(#[from] redis::RedisError),
+    /// Redis answered with something presence did not expect.
     #[error("unexpected reply from Redis: {0}")]
     Reply(#[from] redis::ParsingError),
 }
@@ -94,10 +103,12 @@ impl Presence {
         Ok(presence)
     }
 
+    /// This node's id, under which its counts are kept.
     pub fn node_id(&self) -> &str {
         &self.node_id
     }
 
+    /// Whether presence is shared with other nodes through Redis.
     pub fn is_shared(&self) -> bool {
         matches!(self.inner, Inner::Redis { .. })
     }
@@ -269,6 +280,7 @@ impl Presence {
         }
     }
 
+    /// Forgets a socket's identity once it has closed.
     pub async fn unregister_socket(&self, socket_id: &str) -> Result<(), PresenceError> {
         match &self.inner {
             Inner::Local(state) => {

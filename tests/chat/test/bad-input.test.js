@@ -54,6 +54,7 @@ test('malformed events get an exception and the socket keeps working', async (t)
     e = await v.next('exception');
     assert.equal(e.statusCode, status, `${name}: ${JSON.stringify(e)}`);
     assert.equal(typeof e.message, 'string', name);
+    assert.equal(e.msg, e.message, `${name}: LiBoo's client reads msg`);
     assert.equal(v.socket.connected, true, `${name}: still connected`);
     // Still in the room and able to talk.
     const msg = `ok after ${name} ${n++}`;
