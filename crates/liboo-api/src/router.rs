@@ -1,8 +1,14 @@
 //! The routes under `/api`, their layers (body limits) and the OpenAPI document.
 
+use std::time::Duration;
+
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::http::header::CONTENT_LENGTH;
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get, post};
+use futures::StreamExt;
 use serde_json::Value;
 use utoipa::OpenApi;
 use utoipa_scalar::Servable;
@@ -49,6 +55,10 @@ pub fn router(state: ApiState) -> Router {
 /// takes an image; every other call takes at most [`BODY_LIMIT`] (or `max_body` if
 /// smaller). A larger body is answered 413 before anything is parsed.
 pub fn router_with_body_limit(state: ApiState, max_body: usize) -> Router {
+    let limits = BodyLimits {
+        update: max_body,
+        other: BODY_LIMIT.min(max_body),
+    };
     let doc: &'static str = Box::leak(openapi_json().into_boxed_str());
     Router::new()
         .route("/api/host/key", post(host::host_key))
@@ -84,8 +94,60 @@ pub fn router_with_body_limit(state: ApiState, max_body: usize) -> Router {
         // Not a router fallback: the web app answers every path outside /api.
         .route("/api", any(no_such_endpoint))
         .route("/api/{*rest}", any(no_such_endpoint))
-        .layer(DefaultBodyLimit::max(BODY_LIMIT.min(max_body)))
+        .layer(DefaultBodyLimit::max(limits.other))
+        .layer(middleware::from_fn(move |req, next| {
+            refuse_declared_oversize(limits, req, next)
+        }))
         .with_state(state)
+}
+
+#[derive(Clone, Copy)]
+struct BodyLimits {
+    update: usize,
+    other: usize,
+}
+
+/// How much of a refused body is read (and dropped) so that its client reads the 413.
+const DRAIN_CAP: usize = 64 * 1024 * 1024;
+/// How long a refused body may take to arrive.
+const DRAIN_TIME: Duration = Duration::from_secs(10);
+
+/// Answers 413 to a body whose `Content-Length` is over its route's limit, without
+/// calling the handler. The body is read and dropped first (up to [`DRAIN_CAP`] within
+/// [`DRAIN_TIME`]): HTTP/1.1 closes a connection whose request was not read to its end,
+/// and a client still sending gets a broken pipe instead of the answer.
+/// [`DefaultBodyLimit`] still stops a body that declares no length (chunked).
+async fn refuse_declared_oversize(limits: BodyLimits, req: Request, next: Next) -> Response {
+    let limit = if req.uri().path() == "/api/host/update" {
+        limits.update
+    } else {
+        limits.other
+    };
+    let declared = req
+        .headers()
+        .get(CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    match declared {
+        Some(length) if length > limit as u64 => {
+            let mut body = req.into_body().into_data_stream();
+            let _ = tokio::time::timeout(DRAIN_TIME, async {
+                let mut read = 0;
+                while let Some(Ok(chunk)) = body.next().await {
+                    read += chunk.len();
+                    if read > DRAIN_CAP {
+                        break;
+                    }
+                }
+            })
+            .await;
+            ApiError::TooLarge(format!(
+                "the body is {length} bytes, over this endpoint's limit of {limit}"
+            ))
+            .into_response()
+        }
+        _ => next.run(req).await,
+    }
 }
 
 async fn no_such_endpoint() -> ApiError {
