@@ -18,7 +18,9 @@
 #![warn(missing_docs)]
 
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+pub use liboo_service::iso;
+use liboo_service::now_ms;
 
 use liboo_db::Db;
 use liboo_presence::Presence;
@@ -101,26 +103,3 @@ impl ApiState {
     }
 }
 
-/// ISO 8601 with milliseconds, as LiBoo's MySQL dates came out of JSON.
-pub fn iso(ms: i64) -> String {
-    let t = UNIX_EPOCH + Duration::from_millis(ms.max(0) as u64);
-    humantime::format_rfc3339_millis(t).to_string()
-}
-
-fn now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn dates_are_iso_with_millis() {
-        assert_eq!(iso(0), "1970-01-01T00:00:00.000Z");
-        assert_eq!(iso(1_700_000_000_123), "2023-11-14T22:13:20.123Z");
-    }
-}

@@ -25,6 +25,7 @@ use std::time::Duration;
 use axum::Router;
 use axum::middleware;
 use liboo_db::Db;
+use liboo_service::defaults;
 use liboo_presence::Presence;
 use socketioxide::SocketIo;
 use socketioxide::handler::ConnectHandler;
@@ -67,10 +68,13 @@ pub struct ChatConfig {
 impl Default for ChatConfig {
     fn default() -> Self {
         ChatConfig {
-            rate_limit: Some((5, Duration::from_secs(5))),
-            max_connections_per_ip: Some(50),
-            max_message_chars: 150,
-            max_payload_bytes: 64 * 1024,
+            rate_limit: Some((
+                defaults::CHAT_RATE_LIMIT,
+                Duration::from_secs_f64(defaults::CHAT_RATE_WINDOW_SECONDS),
+            )),
+            max_connections_per_ip: Some(defaults::CHAT_MAX_CONNECTIONS_PER_IP),
+            max_message_chars: defaults::CHAT_MAX_MESSAGE_CHARS,
+            max_payload_bytes: u64::from(defaults::CHAT_MAX_PAYLOAD_BYTES),
         }
     }
 }
@@ -172,5 +176,19 @@ fn with_resp3(url: &str) -> String {
         format!("{url}&protocol=resp3")
     } else {
         format!("{url}?protocol=resp3")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The event parser's own default (it has no dependencies) is the service's.
+    #[test]
+    fn the_message_limit_is_the_service_default() {
+        assert_eq!(
+            liboo_chat_events::Limits::default().max_message_chars,
+            ChatConfig::default().max_message_chars
+        );
     }
 }

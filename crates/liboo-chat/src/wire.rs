@@ -1,27 +1,15 @@
 //! What chat sends to clients: LiBoo's shapes (`LIBOO_CONTRACT.md`, "socket.io chat"),
 //! with liboo's additions named in `docs/CONTRACT.md`.
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
-
 use liboo_db::Question;
 use serde::Serialize;
 use socketioxide::adapter::Adapter;
 use socketioxide::extract::SocketRef;
 
-pub(crate) fn now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
-}
+pub(crate) use liboo_service::now_ms;
 
 pub(crate) fn iso_now() -> String {
-    humantime_ms(now_ms())
-}
-
-fn humantime_ms(ms: i64) -> String {
-    let t = UNIX_EPOCH + Duration::from_millis(ms.max(0) as u64);
-    humantime::format_rfc3339_millis(t).to_string()
+    liboo_service::iso(now_ms())
 }
 
 /// The `exception` event. LiBoo's gateway sent `{statusCode, msg, roomId}` and LiBoo's
@@ -120,7 +108,7 @@ impl QuestionView {
             entry_time: q.entry_time.clone(),
             socket_id: q.socket_id.clone(),
             msg: q.msg.clone(),
-            msg_time: humantime_ms(q.asked_ms),
+            msg_time: liboo_service::iso(q.asked_ms),
             msg_type: "question",
             owner: "user",
             question_done: q.done,

@@ -33,6 +33,8 @@ pub const CHAT_RATE_LIMIT: u32 = 5;
 pub const CHAT_RATE_WINDOW_SECONDS: f64 = 5.0;
 /// `--chat-max-connections-per-ip`.
 pub const CHAT_MAX_CONNECTIONS_PER_IP: u32 = 50;
+/// The longest chat message, in characters, as LiBoo's client and gateway allowed.
+pub const CHAT_MAX_MESSAGE_CHARS: usize = 150;
 /// `--chat-max-payload-bytes`.
 pub const CHAT_MAX_PAYLOAD_BYTES: u32 = 64 << 10;
 /// `--rtmp-max-connections-per-ip`.
