@@ -25,8 +25,8 @@ use std::time::Duration;
 use axum::Router;
 use axum::middleware;
 use liboo_db::Db;
-use liboo_service::defaults;
 use liboo_presence::Presence;
+use liboo_service::defaults;
 use socketioxide::SocketIo;
 use socketioxide::handler::ConnectHandler;
 

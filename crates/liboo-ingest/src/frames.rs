@@ -9,7 +9,6 @@
 //!
 //! [`IngestConfig::frame_interval`]: crate::IngestConfig::frame_interval
 
-use std::process::Stdio;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -17,25 +16,14 @@ use bytes::Bytes;
 use liboo_db::Db;
 use liboo_storage::MediaStore;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::process::Command;
 use tokio::sync::Semaphore;
 
-use crate::now_ms;
+use crate::{ffmpeg, now_ms};
 
 const MAX_AT_ONCE: usize = 2;
 const DECODE_TIMEOUT: Duration = Duration::from_secs(10);
 /// A JPEG larger than this is not a thumbnail; ffmpeg misbehaved.
 const MAX_JPEG: usize = 2 << 20;
-
-/// Whether ffmpeg runs on this machine.
-pub(crate) fn ffmpeg_available() -> bool {
-    std::process::Command::new("ffmpeg")
-        .arg("-version")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
-}
 
 pub(crate) struct Frames {
     db: Db,
@@ -159,42 +147,34 @@ pub(crate) enum Input {
 
 /// The first video frame of a segment as a JPEG at most 640 pixels wide.
 async fn decode(segment: Bytes, input: Input) -> std::io::Result<Bytes> {
-    let mut child = Command::new("ffmpeg")
-        .args([
-            "-nostdin",
-            "-hide_banner",
-            "-loglevel",
-            "error",
-            "-threads",
-            "1",
-            "-f",
-            match input {
-                Input::Ts => "mpegts",
-                Input::Mp4 => "mp4",
-            },
-            "-i",
-            "pipe:0",
-            "-an",
-            "-frames:v",
-            "1",
-            "-vf",
-            "scale='min(640,iw)':-2",
-            "-q:v",
-            "5",
-            "-f",
-            "image2pipe",
-            "-c:v",
-            "mjpeg",
-            "pipe:1",
-        ])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()?;
-    let mut stdin = child.stdin.take().expect("piped");
-    let mut stdout = child.stdout.take().expect("piped");
-    let mut stderr = child.stderr.take().expect("piped");
+    let ffmpeg::Filter {
+        mut child,
+        mut stdin,
+        mut stdout,
+        stderr,
+    } = ffmpeg::filter([
+        "-threads",
+        "1",
+        "-f",
+        match input {
+            Input::Ts => "mpegts",
+            Input::Mp4 => "mp4",
+        },
+        "-i",
+        "pipe:0",
+        "-an",
+        "-frames:v",
+        "1",
+        "-vf",
+        "scale='min(640,iw)':-2",
+        "-q:v",
+        "5",
+        "-f",
+        "image2pipe",
+        "-c:v",
+        "mjpeg",
+        "pipe:1",
+    ])?;
     // ffmpeg may stop reading once it has its frame: a broken pipe here is fine.
     let write = async move {
         let _ = stdin.write_all(&segment).await;
@@ -208,11 +188,7 @@ async fn decode(segment: Bytes, input: Input) -> std::io::Result<Bytes> {
             .await
             .map(|_| jpeg)
     };
-    let errors = async move {
-        let mut text = String::new();
-        let _ = (&mut stderr).take(4096).read_to_string(&mut text).await;
-        text
-    };
+    let errors = ffmpeg::errors(stderr, 4096);
     let ((), jpeg, errors) = tokio::join!(write, read, errors);
     let status = child.wait().await?;
     let jpeg = jpeg?;
@@ -233,11 +209,7 @@ mod tests {
     /// JPEG of the fixture's size or smaller.
     #[tokio::test]
     async fn a_segment_decodes_to_a_jpeg() {
-        if std::process::Command::new("ffmpeg")
-            .arg("-version")
-            .output()
-            .is_err()
-        {
+        if !ffmpeg::available() {
             panic!("ffmpeg is needed for this test; scripts/test-deps installs it");
         }
         let segment = crate::packager::tests::first_segment_of_fixture().await;

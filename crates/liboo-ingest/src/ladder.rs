@@ -9,16 +9,14 @@
 //! whose ffmpeg falls behind by more than its queue is stopped, and the log says why.
 
 use std::future::Future;
-use std::process::Stdio;
 
 use bytes::Bytes;
 use hls::Variant;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::process::Command;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
-use crate::IngestError;
+use crate::{IngestError, ffmpeg};
 
 /// FLV chunks queued for one ffmpeg: about four seconds of a 2.5 Mbit/s source.
 const QUEUE: usize = 512;
@@ -94,40 +92,27 @@ impl Rendition {
         start: Bytes,
     ) -> std::io::Result<Rendition> {
         let bitrate = rung.bitrate.to_string();
-        let mut child = Command::new("ffmpeg")
-            .args(["-nostdin", "-hide_banner", "-loglevel", "error"])
-            .args(["-f", "flv", "-i", "pipe:0", "-copyts"])
-            .args(["-map", "0:v:0", "-map", "0:a?"])
-            .args(["-vf", &format!("scale={}:{}", rung.width, rung.height)])
-            .args([
-                "-c:v",
-                "libx264",
-                "-preset",
-                "veryfast",
-                "-tune",
-                "zerolatency",
-            ])
-            .args(["-profile:v", "main", "-pix_fmt", "yuv420p"])
-            .args(["-force_key_frames", "source", "-sc_threshold", "0"])
-            .args(["-b:v", &bitrate, "-maxrate", &bitrate])
-            .args(["-bufsize", &(rung.bitrate * 2).to_string()])
-            .args([
-                "-c:a",
-                "copy",
-                "-f",
-                "flv",
-                "-flvflags",
-                "no_duration_filesize",
-            ])
-            .arg("pipe:1")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .kill_on_drop(true)
-            .spawn()?;
-        let mut stdin = child.stdin.take().expect("piped");
-        let mut stdout = child.stdout.take().expect("piped");
-        let mut stderr = child.stderr.take().expect("piped");
+        let bitrate = bitrate.as_str();
+        let scale = format!("scale={}:{}", rung.width, rung.height);
+        let bufsize = (rung.bitrate * 2).to_string();
+        #[rustfmt::skip]
+        let args = [
+            "-f", "flv", "-i", "pipe:0", "-copyts",
+            "-map", "0:v:0", "-map", "0:a?",
+            "-vf", &scale,
+            "-c:v", "libx264", "-preset", "veryfast", "-tune", "zerolatency",
+            "-profile:v", "main", "-pix_fmt", "yuv420p",
+            "-force_key_frames", "source", "-sc_threshold", "0",
+            "-b:v", bitrate, "-maxrate", bitrate, "-bufsize", &bufsize,
+            "-c:a", "copy",
+            "-f", "flv", "-flvflags", "no_duration_filesize", "pipe:1",
+        ];
+        let ffmpeg::Filter {
+            mut child,
+            mut stdin,
+            mut stdout,
+            stderr,
+        } = ffmpeg::filter(args)?;
         let (tx, mut rx) = mpsc::channel::<Bytes>(QUEUE);
         let name = rung.name();
         let task = tokio::spawn(async move {
@@ -177,11 +162,7 @@ impl Rendition {
                 }
                 sink
             };
-            let errors = async move {
-                let mut text = String::new();
-                let _ = (&mut stderr).take(8192).read_to_string(&mut text).await;
-                text
-            };
+            let errors = ffmpeg::errors(stderr, 8192);
             let ((), sink, errors) = tokio::join!(feed, package, errors);
             let status = child.wait().await;
             sink.finish().await;

@@ -19,6 +19,7 @@
 mod broadcast;
 mod connection;
 mod error;
+mod ffmpeg;
 mod frames;
 mod health;
 mod ladder;
@@ -162,7 +163,7 @@ impl Ingest {
 
     pub fn new(db: Db, media: MediaStore, mut config: IngestConfig) -> Ingest {
         let wants_ffmpeg = !config.frame_interval.is_zero() || !config.ladder.is_empty();
-        let ffmpeg = wants_ffmpeg && frames::ffmpeg_available();
+        let ffmpeg = wants_ffmpeg && ffmpeg::available();
         if !config.ladder.is_empty() && !ffmpeg {
             tracing::warn!(
                 "--transcode: ffmpeg not found, so broadcasts get their source rendition only; install ffmpeg on ingest nodes for the quality ladder"
