@@ -6,6 +6,8 @@
 //! fails with a message naming the variable: these engines are part of the suite, not
 //! optional extras.
 
+pub mod media;
+
 use std::net::TcpListener;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};

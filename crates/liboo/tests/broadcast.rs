@@ -3,10 +3,11 @@
 //! the end.
 
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use liboo_testkit::LibooProcess;
+use liboo_testkit::media::{self, tool};
 use serde_json::{Value, json};
 
 type Liboo = LibooProcess;
@@ -17,14 +18,6 @@ fn start(data_dir: &Path) -> Liboo {
 
 fn start_with(data_dir: &Path, extra: &[&str]) -> Liboo {
     LibooProcess::start(env!("CARGO_BIN_EXE_liboo"), data_dir, extra)
-}
-
-fn fixture() -> String {
-    concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../tests/fixtures/testsrc.flv"
-    )
-    .to_owned()
 }
 
 /// What the tests do with a running liboo.
@@ -41,14 +34,10 @@ impl Host for Liboo {
 
     /// ffmpeg publishing the fixture at its pace, `loops` more times after the first.
     fn publish(&self, stream_key: &str, loops: u32) -> std::process::Child {
-        Command::new("ffmpeg")
-            .args(["-v", "error", "-re", "-stream_loop", &loops.to_string()])
-            .args(["-i", &fixture(), "-c", "copy", "-f", "flv"])
-            .arg(format!("rtmp://{}/live/{stream_key}", self.rtmp))
-            .stdin(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("ffmpeg is needed for this test; scripts/test-deps installs it")
+        media::publish(
+            &format!("rtmp://{}/live/{stream_key}", self.rtmp),
+            loops as i32,
+        )
     }
 }
 
@@ -70,22 +59,6 @@ fn streams_of(url: &str) -> String {
             url,
         ],
     )
-}
-
-/// Runs a media tool and returns its stdout, failing with its stderr.
-fn tool(program: &str, args: &[&str]) -> String {
-    let out = Command::new(program)
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| {
-            panic!("{program} is needed for this test ({e}); scripts/test-deps installs it")
-        });
-    assert!(
-        out.status.success(),
-        "{program} {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 #[tokio::test]

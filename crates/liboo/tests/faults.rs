@@ -1,12 +1,13 @@
 //! Faults liboo must ride out without a restart.
 
 use std::collections::HashSet;
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::time::{Duration, Instant};
 
 use liboo_storage::{MediaStore, S3Options};
+use liboo_testkit::media::{self, tool, video_frames};
 use liboo_testkit::{LibooProcess, PrivateMariaDb, S3Server, Tmpfs, host_keys, metric, unique};
 use serde_json::Value;
 
@@ -189,23 +190,9 @@ impl Drop for Proxy {
     }
 }
 
-fn fixture() -> &'static str {
-    concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../tests/fixtures/testsrc.flv"
-    )
-}
-
 /// ffmpeg publishing the fixture at its pace, `loops` more times after the first.
 fn publish(rtmp: &str, stream_key: &str, loops: i32) -> Child {
-    Command::new("ffmpeg")
-        .args(["-v", "error", "-re", "-stream_loop", &loops.to_string()])
-        .args(["-i", fixture(), "-c", "copy", "-f", "flv"])
-        .arg(format!("rtmp://{rtmp}/live/{stream_key}"))
-        .stdin(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("ffmpeg is needed for this test; scripts/test-deps installs it")
+    media::publish(&format!("rtmp://{rtmp}/live/{stream_key}"), loops)
 }
 
 /// Waits for a child to exit, killing it after `limit`; returns whether it succeeded.
@@ -222,44 +209,6 @@ fn wait_exit(child: &mut Child, limit: Duration) -> bool {
         }
         std::thread::sleep(Duration::from_millis(100));
     }
-}
-
-/// Runs a media tool and returns its stdout, failing with its stderr.
-fn tool(program: &str, args: &[&str]) -> String {
-    let out = Command::new(program)
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| {
-            panic!("{program} is needed for this test ({e}); scripts/test-deps installs it")
-        });
-    assert!(
-        out.status.success(),
-        "{program} {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-/// Video frames ffprobe reads from `url`.
-fn video_frames(url: &str) -> u32 {
-    let out = tool(
-        "ffprobe",
-        &[
-            "-v",
-            "error",
-            "-select_streams",
-            "v",
-            "-count_packets",
-            "-show_entries",
-            "stream=nb_read_packets",
-            "-of",
-            "csv=p=0",
-            url,
-        ],
-    );
-    out.lines()
-        .find_map(|l| l.trim().trim_end_matches(',').parse().ok())
-        .unwrap_or_else(|| panic!("no packet count in {out:?}"))
 }
 
 /// Every object a playlist names (segments, parts, init segments), relative to its

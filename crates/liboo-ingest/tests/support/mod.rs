@@ -14,10 +14,7 @@ use liboo_testkit::{Engine, TestDb};
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
-pub const FIXTURE: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../tests/fixtures/testsrc.flv"
-);
+pub use liboo_testkit::media::FIXTURE;
 
 pub struct Server {
     pub db: Db,
@@ -28,12 +25,7 @@ pub struct Server {
     _test_db: TestDb,
 }
 
-pub fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_millis() as i64
-}
+pub use liboo_service::now_ms;
 
 impl Server {
     pub async fn start(reconnect_grace: Duration) -> Server {
@@ -269,26 +261,5 @@ pub fn listed_video_frames(folder: &Path, playlist: &str) -> u64 {
 
 /// Video packets in a media file, counted by ffprobe.
 pub fn video_frames(path: &Path) -> u64 {
-    let out = std::process::Command::new("ffprobe")
-        .args([
-            "-v",
-            "error",
-            "-select_streams",
-            "v:0",
-            "-count_packets",
-            "-show_entries",
-            "stream=nb_read_packets",
-            "-of",
-            "csv=p=0",
-        ])
-        .arg(path)
-        .output()
-        .expect("ffprobe is required for these tests");
-    // MPEG-TS files list each stream again under their program: the first count is it.
-    String::from_utf8(out.stdout)
-        .unwrap()
-        .split_whitespace()
-        .next()
-        .and_then(|n| n.trim_end_matches(',').parse().ok())
-        .unwrap_or_else(|| panic!("ffprobe counted no video in {}", path.display()))
+    liboo_testkit::media::video_frames(path.to_str().expect("a UTF-8 path"))
 }
