@@ -60,3 +60,28 @@ pub fn video_frames(input: &str) -> u64 {
         .find_map(|n| n.trim_end_matches(',').parse().ok())
         .unwrap_or_else(|| panic!("ffprobe counted no video in {input}: {out:?}"))
 }
+
+/// The codec names of `input`'s streams (a file or a URL), sorted, each once (MPEG-TS
+/// lists its streams again under their program).
+pub fn codecs(input: &str) -> Vec<String> {
+    let out = tool(
+        "ffprobe",
+        &[
+            "-v",
+            "error",
+            "-show_entries",
+            "stream=codec_name",
+            "-of",
+            "csv=p=0",
+            input,
+        ],
+    );
+    let mut codecs: Vec<String> = out
+        .lines()
+        .map(|l| l.trim().trim_end_matches(',').to_owned())
+        .filter(|l| !l.is_empty())
+        .collect();
+    codecs.sort();
+    codecs.dedup();
+    codecs
+}

@@ -112,22 +112,8 @@ async fn publish_watch_replay() {
         !stream_url.contains(&stream_key),
         "the stream key leaked into a URL"
     );
-    let streams = tool(
-        "ffprobe",
-        &[
-            "-v",
-            "error",
-            "-show_entries",
-            "stream=codec_name",
-            "-of",
-            "csv=p=0",
-            &stream_url,
-        ],
-    );
-    assert!(
-        streams.contains("h264") && streams.contains("aac"),
-        "{streams}"
-    );
+    let codecs = media::codecs(&stream_url);
+    assert_eq!(codecs, ["aac", "h264"], "the live stream's codecs");
     let latest = get(&format!("{}/api/streams/latest", liboo.http)).await;
     assert_eq!(latest["info"][0]["liveId"], session_key.as_str());
     // A frame of the stream is its picture while live: a JPEG of the fixture's size.

@@ -55,6 +55,10 @@ impl Node {
         std::fs::read_to_string(self.dir.join("stderr")).unwrap_or_default()
     }
 
+    async fn get_json(&self, path: &str) -> Value {
+        self.get(path).await.json().await.unwrap()
+    }
+
     async fn get(&self, path: &str) -> reqwest::Response {
         reqwest::get(format!("{}{path}", self.base)).await.unwrap()
     }
@@ -114,7 +118,7 @@ async fn embedded_defaults_serve_health_media_and_api() {
     assert_eq!(missing.status(), 404);
     let error: Value = missing.json().await.unwrap();
     assert_eq!(error["statusCode"], 404);
-    let ready: Value = node.get("/readyz").await.json().await.unwrap();
+    let ready = node.get_json("/readyz").await;
     assert_eq!(ready["database"], "ok");
     assert_eq!(ready["storage"], "ok");
     let banner = node.stdout();
@@ -196,7 +200,7 @@ async fn embedded_defaults_serve_health_media_and_api() {
     assert_eq!(secret.len(), 64);
     let docs = node.get("/api/docs").await;
     assert_eq!(docs.status(), 200);
-    let openapi: Value = node.get("/api/openapi.json").await.json().await.unwrap();
+    let openapi = node.get_json("/api/openapi.json").await;
     assert!(openapi["paths"]["/api/host/key"].is_object());
 
     // Restart on the same data dir: same secret, same keys, nothing lost.
@@ -249,7 +253,7 @@ async fn distributed_mode_uses_mariadb_redis_and_s3_for_real() {
         ("LIBOO_SECRET", "a-shared-secret-for-every-node"),
     ];
     let node = Node::start(dir.path(), &args, &creds);
-    let ready: Value = node.get("/readyz").await.json().await.unwrap();
+    let ready = node.get_json("/readyz").await;
     assert_eq!(
         ready,
         json!({"database": "ok", "redis": "ok", "storage": "ok"})
@@ -312,15 +316,10 @@ async fn distributed_mode_uses_mariadb_redis_and_s3_for_real() {
     let mut args2 = args.to_vec();
     args2.extend(["--roles", "api"]);
     let second = Node::start(dir2.path(), &args2, &creds);
-    let notice: Value = second
-        .get(&format!(
-            "/api/streams/notice?sessionKey={}",
-            keys["sessionKey"].as_str().unwrap()
-        ))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let session_key = keys["sessionKey"].as_str().unwrap();
+    let notice = second
+        .get_json(&format!("/api/streams/notice?sessionKey={session_key}"))
+        .await;
     assert_eq!(notice["channelName"], "D");
     let (_, keys_b) = second
         .post("/api/host/key", json!({"userId": "dist-host"}))
@@ -335,15 +334,9 @@ async fn distributed_mode_uses_mariadb_redis_and_s3_for_real() {
         )
         .await;
     assert_eq!(status, 200);
-    let live: Value = node
-        .get(&format!(
-            "/api/streams/live?liveId={}",
-            keys["sessionKey"].as_str().unwrap()
-        ))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let live = node
+        .get_json(&format!("/api/streams/live?liveId={session_key}"))
+        .await;
     assert_eq!(live["info"]["liveTitle"], "Changed on B");
     let nodes: Vec<String> = redis::cmd("ZRANGE")
         .arg(format!("{prefix}nodes"))

@@ -11,17 +11,22 @@ use amf0::Value;
 use rtmp::handshake::HandshakeKind;
 use rtmp::{ServerConfig, ServerEvent, ServerSession};
 
-#[test]
-fn ffmpeg_publishes_into_server_session() {
-    if Command::new("ffmpeg")
+/// These tests run against the real ffmpeg: without it they fail and say where to get it.
+fn require_ffmpeg() {
+    let found = Command::new("ffmpeg")
         .arg("-version")
         .stdout(Stdio::null())
         .status()
-        .is_err()
-    {
-        eprintln!("ffmpeg not found; skipping the real-peer test");
-        return;
-    }
+        .is_ok_and(|s| s.success());
+    assert!(
+        found,
+        "ffmpeg is needed for this test; scripts/test-deps installs it"
+    );
+}
+
+#[test]
+fn ffmpeg_publishes_into_server_session() {
+    require_ffmpeg();
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     let mut ffmpeg = Command::new("ffmpeg")
@@ -126,15 +131,7 @@ fn client_session_publishes_to_ffmpeg() {
     use rtmp::{ClientConfig, ClientEvent, ClientSession};
     use std::net::TcpStream;
 
-    if Command::new("ffmpeg")
-        .arg("-version")
-        .stdout(Stdio::null())
-        .status()
-        .is_err()
-    {
-        eprintln!("ffmpeg not found; skipping the real-peer test");
-        return;
-    }
+    require_ffmpeg();
     // ffmpeg needs a port number up front; take a free one from the OS.
     let port = TcpListener::bind("127.0.0.1:0")
         .unwrap()

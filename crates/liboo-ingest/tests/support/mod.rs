@@ -177,27 +177,7 @@ pub fn segments(playlist: &str) -> Vec<(String, f64)> {
 
 /// Codec names of a file's streams, sorted, and whether its first video packet is a keyframe.
 pub fn probe(path: &Path) -> (Vec<String>, bool) {
-    let out = std::process::Command::new("ffprobe")
-        .args([
-            "-v",
-            "error",
-            "-show_entries",
-            "stream=codec_name",
-            "-of",
-            "csv=p=0",
-        ])
-        .arg(path)
-        .output()
-        .unwrap();
-    let mut codecs: Vec<String> = String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| l.trim().trim_end_matches(',').to_owned())
-        .filter(|l| !l.is_empty())
-        .collect();
-    codecs.sort();
-    // MPEG-TS files list each stream again under their program.
-    codecs.dedup();
+    let codecs = liboo_testkit::media::codecs(path.to_str().expect("a UTF-8 path"));
     let out = std::process::Command::new("ffprobe")
         .args([
             "-v",
