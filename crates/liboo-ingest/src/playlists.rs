@@ -194,7 +194,8 @@ mod tests {
         assert_eq!((empty.last_segment, empty.ended), (None, true));
     }
 
-    #[tokio::test]
+    /// On tokio's paused clock: the waits' timeouts pass without real time passing.
+    #[tokio::test(start_paused = true)]
     async fn wait_answers_when_the_part_appears() {
         let playlists = LivePlaylists::default();
         assert!(
