@@ -52,10 +52,12 @@ pub fn decode_all(buf: &[u8]) -> Result<Vec<Value>, Amf0Error> {
 }
 
 impl<'a> Decoder<'a> {
+    /// A decoder at the start of `buf` with default [`Limits`].
     pub fn new(buf: &'a [u8]) -> Self {
         Self::with_limits(buf, Limits::default())
     }
 
+    /// A decoder at the start of `buf` with the given limits.
     pub fn with_limits(buf: &'a [u8], limits: Limits) -> Self {
         Self {
             buf,

@@ -4,22 +4,31 @@
 /// read `connect` replies and `onMetaData` in order, and duplicate keys must survive a round trip.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
+    /// A number (marker 0x00): an IEEE 754 double, as every AMF0 number is.
     Number(f64),
+    /// A boolean (marker 0x01).
     Boolean(bool),
     /// A string of at most 65535 UTF-8 bytes. Longer strings are encoded as a long string.
     String(String),
+    /// An anonymous object (marker 0x03): named properties in wire order.
     Object(Vec<(String, Value)>),
+    /// Null (marker 0x05), as in the command object slot of `publish`.
     Null,
+    /// Undefined (marker 0x06).
     Undefined,
     /// An associative array; the count announced on the wire is only a hint and is recomputed
     /// on encode.
     EcmaArray(Vec<(String, Value)>),
+    /// An array of values without names (marker 0x0A).
     StrictArray(Vec<Value>),
     /// Milliseconds since the Unix epoch; the time zone field is reserved and should be 0.
     Date {
+        /// Milliseconds since 1970-01-01T00:00:00Z.
         millis: f64,
+        /// The reserved time zone field, kept as read.
         time_zone: i16,
     },
+    /// A string of more than 65535 UTF-8 bytes (marker 0x0C).
     LongString(String),
 }
 
@@ -42,6 +51,7 @@ impl Value {
         }
     }
 
+    /// The value of a number.
     pub fn as_number(&self) -> Option<f64> {
         match self {
             Value::Number(n) => Some(*n),
@@ -49,6 +59,7 @@ impl Value {
         }
     }
 
+    /// The value of a boolean.
     pub fn as_bool(&self) -> Option<bool> {
         match self {
             Value::Boolean(b) => Some(*b),

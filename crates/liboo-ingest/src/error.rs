@@ -5,26 +5,42 @@ use std::io;
 /// Everything that can end a connection or fail a broadcast.
 #[derive(Debug, thiserror::Error)]
 pub enum IngestError {
+    /// Reading or writing the publisher's socket failed.
     #[error("socket: {0}")]
     Io(#[from] io::Error),
+    /// The peer broke the RTMP protocol or one of its limits.
     #[error("RTMP: {0}")]
     Rtmp(#[from] rtmp::Error),
+    /// An audio or video tag body that `flv` refuses: malformed, or of a codec or profile
+    /// that cannot be packaged (only H.264 and AAC can).
     #[error("FLV: {0}")]
     Flv(#[from] flv::FlvError),
+    /// The segmenter refused the media.
     #[error("HLS: {0}")]
     Hls(#[from] hls::HlsError),
+    /// A database call failed.
     #[error("database: {0}")]
     Db(#[from] liboo_db::DbError),
+    /// The media store failed.
     #[error("storage: {0}")]
     Storage(#[from] liboo_storage::StorageError),
+    /// A publishing connection sent no media, or a write to it could not finish, within
+    /// [`IngestConfig::media_timeout`](crate::IngestConfig::media_timeout).
     #[error("no data from the peer for {0:?}")]
     Timeout(std::time::Duration),
+    /// No complete handshake within
+    /// [`IngestConfig::handshake_timeout`](crate::IngestConfig::handshake_timeout).
     #[error("no complete RTMP handshake within {0:?}")]
     HandshakeTimeout(std::time::Duration),
+    /// No publish within [`IngestConfig::idle_timeout`](crate::IngestConfig::idle_timeout)
+    /// of the handshake or the end of the last publish.
     #[error("no publish within {0:?} of the handshake or the last publish")]
     IdleTimeout(std::time::Duration),
+    /// A video frame came before the AVC decoder configuration needed to package it.
     #[error("H.264 frame before its sequence header")]
     NoSequenceHeader,
+    /// The disk under the local media store is full (or below its reserve), so the
+    /// broadcast ends; the uploader's reason.
     #[error("media storage is full: {0}")]
     StorageFull(String),
 }

@@ -1,20 +1,59 @@
 //! liboo's RTMP ingest: accepts publishers (OBS, ffmpeg) on `rtmp://host/live/{streamKey}`,
-//! remuxes their H.264 and AAC into HLS (RFC 8216) MPEG-TS segments without decoding, and keeps
-//! the broadcast's state in the database.
+//! remuxes their H.264 and AAC into HLS without decoding, stores the media, and keeps the
+//! broadcast's state in the database.
+//!
+//! Two packagings, chosen by [`IngestConfig::part_target`]. The default
+//! ([`IngestConfig::default`], since [`liboo_service::defaults::LOW_LATENCY`] is true) is
+//! low-latency HLS: fMP4 (CMAF) segments made of parts of at most
+//! [`PART_SECONDS`](liboo_service::defaults::PART_SECONDS), an init segment per codec
+//! configuration, and playlists with `EXT-X-PART`, preload hints and blocking reloads
+//! (RFC 8216bis). `None` gives the alternative, classic HLS (RFC 8216) with MPEG-TS
+//! segments. Either way a segment starts on a keyframe (see [`hls::LiveSegmenter`]).
 //!
 //! Data flows one way: connection task ([`rtmp::ServerSession`] over the socket) -> packager
-//! (`flv` tags -> [`hls::Segmenter`] -> playlists) -> bounded queue -> uploader task -> media
-//! storage, and the uploader's reports of what it stored flow back to the packager, which
-//! lists only that. The uploader takes everything queued at once into a bounded backlog
-//! (it rides out a failing store), so the publisher never waits; what it drops is counted.
+//! (FLV tags -> [`hls::LiveSegmenter`] -> segments, parts and playlists) -> bounded queue ->
+//! uploader task -> media storage, and the uploader's reports of what it stored flow back to
+//! the packager, which lists only that. The uploader takes everything queued at once into a
+//! bounded backlog (it rides out a failing store), so the publisher never waits; what it
+//! drops is counted.
 //!
-//! Storage layout, per broadcast `live/{sessionKey}/{videoId}/`: `seg{N:05}.ts`, the live
-//! `index.m3u8`, and `replay.m3u8` (VOD, every segment with its exact duration) written when the
-//! broadcast ends; plus the channel's stable `live/{sessionKey}/index.m3u8`, which always plays
-//! the current broadcast.
+//! Modules, one job each:
+//!
+//! - `connection`: one publisher's socket and its [`rtmp::ServerSession`], the handshake,
+//!   idle and media timeouts, and the publish requests it hands to the lifecycle;
+//!   `read_batch` raises its socket's `SO_RCVLOWAT` while publishing, for fewer wake-ups.
+//! - `broadcast/`: the broadcast lifecycle in one place, its states and transitions as a
+//!   table (start, live, reconnect grace, end, abandoned); `registry`, what this node holds;
+//!   the sweeper ([`sweep_abandoned`], [`end_abandoned`]); and `salvage`, the replay of a
+//!   broadcast whose node died ([`salvage_replay`]).
+//! - `packager/`: one broadcast's tags to stored media: `flv_in` parses tags and keeps the
+//!   codec configuration, `upload` queues what the segmenter made and takes the uploader's
+//!   reports back, `listing` (sans-IO) decides what the playlists name, `publish` renders
+//!   and queues the playlists, `finish` ends the media.
+//! - `uploader`: stores objects in order, retries a failing store while backlogging, and
+//!   stops a broadcast's media when the local disk is full.
+//! - `playlists`: the live playlists as last stored ([`LivePlaylists`]), for answering
+//!   blocking reloads without polling storage.
+//! - `ladder`: lower renditions made with ffmpeg (`--transcode`), each through a packager
+//!   of its own, and the master playlists listing them.
+//! - `frames`: frame thumbnails of live broadcasts, decoded with ffmpeg.
+//! - `health`: what the host's studio shows about the stream, sent with each heartbeat.
+//! - `timestamp`: RTMP's wrapping 32-bit timestamps on a 64-bit timeline.
+//! - `error`: [`IngestError`].
+//!
+//! Storage layout (names from [`liboo_storage::layout`]), per broadcast
+//! `live/{sessionKey}/{videoId}/`: the live `index.m3u8`; with LL-HLS `init{N}.mp4`,
+//! `seg{N:05}.m4s` and its parts `seg{N:05}.{i}.m4s` (deleted a few segments later), with
+//! classic HLS `seg{N:05}.ts`; `replay.m3u8`, an EVENT playlist stored every few segments
+//! while live and a VOD one (every segment with its exact duration) when the broadcast ends;
+//! `frame.jpg` with ffmpeg; and with a ladder `master.m3u8` and a `{height}p/` folder per
+//! rendition. Plus the channel's stable `live/{sessionKey}/index.m3u8` (and `master.m3u8`
+//! with a ladder), which always plays the current broadcast.
 //!
 //! A publisher that drops keeps its broadcast for [`IngestConfig::reconnect_grace`]; coming back
 //! in time continues it after an `EXT-X-DISCONTINUITY`.
+
+#![warn(missing_docs)]
 
 mod broadcast;
 mod connection;
@@ -161,6 +200,8 @@ impl Ingest {
         self.inner.playlists.clone()
     }
 
+    /// The service over `db` and `media`. Looks for ffmpeg when `config` asks for a
+    /// ladder or frame thumbnails, and sets [`IngestConfig::transcoder_available`] from it.
     pub fn new(db: Db, media: MediaStore, mut config: IngestConfig) -> Ingest {
         let wants_ffmpeg = !config.frame_interval.is_zero() || !config.ladder.is_empty();
         let ffmpeg = wants_ffmpeg && ffmpeg::available();

@@ -13,11 +13,13 @@ use tokio::sync::watch;
 /// One stored version of a playlist and where it stands.
 #[derive(Debug, Clone, Default)]
 pub struct Snapshot {
+    /// The playlist as stored.
     pub text: Bytes,
     /// Sequence number of the last whole segment listed.
     pub last_segment: Option<u64>,
     /// Parts listed of the segment after it.
     pub parts: usize,
+    /// Whether it has `EXT-X-ENDLIST`: the broadcast ended and no newer version comes.
     pub ended: bool,
 }
 

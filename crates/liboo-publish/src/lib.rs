@@ -7,6 +7,8 @@
 //! The protocol work is all in the sans-IO `rtmp` crate; this crate only moves bytes between a
 //! tokio `TcpStream` and the session and decides when each tag is due.
 
+#![warn(missing_docs)]
+
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -25,29 +27,50 @@ const DEFAULT_PORT: u16 = 1935;
 /// Errors of one publisher.
 #[derive(Debug, thiserror::Error)]
 pub enum PublishError {
+    /// The target is not an `rtmp://HOST[:PORT]/APP/KEY` URL.
     #[error("bad RTMP URL {url:?}: {reason}")]
-    Url { url: String, reason: &'static str },
+    Url {
+        /// The URL as given.
+        url: String,
+        /// What is missing or wrong in it.
+        reason: &'static str,
+    },
+    /// The FLV file could not be read.
     #[error("cannot read {path}: {source}")]
     ReadInput {
+        /// The file's path.
         path: String,
+        /// Why reading it failed.
         source: std::io::Error,
     },
+    /// The input is not valid FLV.
     #[error("bad FLV input: {0}")]
     Flv(#[from] flv::FlvError),
+    /// The input has no audio or video frames (sequence headers alone do not count).
     #[error("FLV input has no audio or video tags")]
     EmptyInput,
+    /// Connecting, reading or writing the socket failed.
     #[error("network: {0}")]
     Io(#[from] std::io::Error),
+    /// The RTMP session failed, such as on bytes from the server that break the protocol.
     #[error("RTMP: {0}")]
     Rtmp(#[from] rtmp::Error),
     /// The server refused `connect` or `publish`; `code` is its onStatus / _error code, such as
     /// `NetStream.Publish.BadName`.
     #[error("server refused the stream: {code} ({description})")]
-    Rejected { code: String, description: String },
+    Rejected {
+        /// The status code.
+        code: String,
+        /// The server's description of it.
+        description: String,
+    },
+    /// The server closed the connection during the handshake, `connect` or `publish`.
     #[error("server closed the connection before publishing started")]
     ClosedBeforePublish,
+    /// The server closed the connection while media was being sent.
     #[error("server closed the connection while publishing")]
     ClosedWhilePublishing,
+    /// The setup did not reach `NetStream.Publish.Start` within [`Options::setup_timeout`].
     #[error("no answer to connect/publish within {0:?}")]
     SetupTimeout(Duration),
 }
@@ -64,13 +87,16 @@ impl PublishError {
 pub struct Target {
     /// `HOST:PORT`, ready for `TcpStream::connect`.
     pub addr: String,
+    /// The application name, sent in `connect`.
     pub app: String,
+    /// The stream key, sent in `publish`.
     pub key: String,
     /// The URL without the key, sent as `tcUrl`.
     pub tc_url: String,
 }
 
 impl Target {
+    /// Parses `rtmp://HOST[:PORT]/APP/KEY`; the port defaults to 1935.
     pub fn parse(url: &str) -> Result<Self, PublishError> {
         let bad = |reason| PublishError::Url {
             url: url.to_owned(),
@@ -124,6 +150,7 @@ pub struct Media {
 }
 
 impl Media {
+    /// Reads and splits the FLV file at `path`.
     pub fn read(path: &str) -> Result<Self, PublishError> {
         let data = std::fs::read(path).map_err(|source| PublishError::ReadInput {
             path: path.to_owned(),
@@ -132,6 +159,8 @@ impl Media {
         Self::from_bytes(&data)
     }
 
+    /// Splits FLV bytes into metadata, sequence headers and frames. Other script data and
+    /// AVC end-of-sequence tags are dropped, so that a looped file does not end the stream.
     pub fn from_bytes(data: &[u8]) -> Result<Self, PublishError> {
         let mut reader = FlvReader::new(flv::Limits::default());
         reader.push(data);
@@ -223,12 +252,19 @@ impl Default for Options {
 /// What one publisher did.
 #[derive(Debug, Clone)]
 pub struct Report {
+    /// The stream key it published to.
     pub key: String,
     /// Wall clock (Unix milliseconds) at which media time 0 was sent.
     pub started_unix_ms: u128,
+    /// Media time sent, in milliseconds: the end of the last complete loop, or the timestamp
+    /// of the last tag sent when [`Options::max_media`] stopped it.
     pub media_ms: u64,
+    /// Audio and video frames sent (not counting metadata and sequence headers).
     pub tags: u64,
+    /// Bytes written to the socket, handshake and commands included.
     pub bytes: u64,
+    /// Wall time from media time 0 until the connection was done, including the wait of up
+    /// to two seconds for the server to see the unpublish.
     pub elapsed: Duration,
     /// In real time: the most a tag was sent after its due time. A publisher that cannot keep
     /// up (slow server, starved CPU) shows here rather than as a silently slower stream.

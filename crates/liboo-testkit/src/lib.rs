@@ -4,7 +4,9 @@
 //! API server; the URLs come from `LIBOO_TEST_MYSQL_URL`, `LIBOO_TEST_REDIS_URL` and
 //! `LIBOO_TEST_S3_ENDPOINT`, with the machine's defaults. A test that cannot reach one
 //! fails with a message naming the variable: these engines are part of the suite, not
-//! optional extras.
+//! optional extras. [`media`] holds the media tools the tests publish and check with.
+
+#![warn(missing_docs)]
 
 pub mod media;
 
@@ -27,18 +29,23 @@ pub fn unique(prefix: &str) -> String {
 /// The database engines every storage test runs on.
 #[derive(Clone, Copy, Debug)]
 pub enum Engine {
+    /// A SQLite file in a temporary folder.
     Sqlite,
+    /// A database of its own on the MariaDB server at [`mysql_admin_url`].
     MariaDb,
 }
 
 /// A fresh, empty database that is removed when dropped.
 pub struct TestDb {
+    /// Connection URL of the database (`sqlite://...` or `mysql://...`).
     pub url: String,
     _dir: Option<tempfile::TempDir>,
     mysql_drop: Option<(String, String)>,
 }
 
 impl TestDb {
+    /// Creates the database: a fresh SQLite file, or a uniquely named MariaDB database
+    /// that drop removes again.
     pub async fn new(engine: Engine) -> TestDb {
         match engine {
             Engine::Sqlite => {
@@ -140,11 +147,14 @@ pub fn wait_for_port(addr: &str, timeout: Duration) -> bool {
 /// An S3 API server on loopback: the one named by `LIBOO_TEST_S3_ENDPOINT`, or a
 /// `moto_server` started for this test (pip package `moto[server]`).
 pub struct S3Server {
+    /// Base URL of the S3 API (`http://127.0.0.1:PORT` when started here).
     pub endpoint: String,
     child: Option<Child>,
 }
 
 impl S3Server {
+    /// Uses `LIBOO_TEST_S3_ENDPOINT` when set; otherwise starts `moto_server` (or
+    /// `LIBOO_MOTO_SERVER`) on a free port and waits until it listens. Panics when it cannot.
     pub fn start() -> S3Server {
         if let Ok(endpoint) = std::env::var("LIBOO_TEST_S3_ENDPOINT") {
             return S3Server {
@@ -195,12 +205,14 @@ impl Drop for S3Server {
 /// temporary folder, so a test can stop and restart it without touching the machine's
 /// server. Needs `mariadb-install-db` and `mariadbd` (package mariadb-server).
 pub struct PrivateMariaDb {
+    /// The loopback port it listens on, kept across [`PrivateMariaDb::resume`].
     pub port: u16,
     dir: tempfile::TempDir,
     child: Option<Child>,
 }
 
 impl PrivateMariaDb {
+    /// Initializes a data folder, starts the server and creates its `test` database.
     pub async fn start() -> PrivateMariaDb {
         let dir = tempfile::tempdir().unwrap();
         let status = Command::new("mariadb-install-db")
@@ -286,6 +298,7 @@ impl Drop for PrivateMariaDb {
 /// A `liboo serve` of a test's own on free loopback ports, its log in
 /// `DATA_DIR/stderr.log`; killed when dropped.
 pub struct LibooProcess {
+    /// The running `liboo serve`.
     pub child: Child,
     /// `http://127.0.0.1:PORT`.
     pub http: String,
@@ -391,11 +404,14 @@ pub fn metric(text: &str, name: &str) -> f64 {
 /// A tmpfs of `size` mounted on a fresh temporary folder, unmounted when dropped. Needs
 /// root (as the test machine and CI run), to fill a disk without touching the real one.
 pub struct Tmpfs {
+    /// Where the tmpfs is mounted.
     pub path: PathBuf,
     _dir: tempfile::TempDir,
 }
 
 impl Tmpfs {
+    /// Mounts a tmpfs of `size` (mount(8)'s `size=` option, such as `"1m"`); panics when
+    /// it cannot.
     pub fn mount(size: &str) -> Tmpfs {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("disk");

@@ -10,6 +10,8 @@
 //! The API's `/host/update` uses it; it is a crate of its own, free of the HTTP stack, so
 //! that the `thumbnail` fuzz target (`fuzz/`) builds it quickly.
 
+#![warn(missing_docs)]
+
 use std::io::Cursor;
 
 use base64::Engine;
@@ -22,16 +24,24 @@ const MAX_DIMENSION: u32 = 8192;
 const OUT_WIDTH: u32 = 1280;
 const OUT_HEIGHT: u32 = 720;
 
+/// Why an upload was refused. Each message says what is wrong with the field ("is not valid
+/// base64"), as the API reports it under the field's name.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum ThumbnailError {
+    /// Not a `data:` URL with a base64 payload.
     #[error("must be a data URL (data:image/png;base64,...) or an empty string")]
     NotDataUrl,
+    /// The data URL's payload is not base64.
     #[error("is not valid base64")]
     BadBase64,
+    /// More than [`MAX_IMAGE_BYTES`] once decoded.
     #[error("is larger than 5 MB")]
     TooLarge,
+    /// The first bytes are not those of a PNG, JPEG or WebP image.
     #[error("is not a PNG, JPEG or WebP image")]
     NotAnImage,
+    /// The image is corrupt, exceeds the decoding limits, or could not be re-encoded; the
+    /// `image` crate's message.
     #[error("could not be decoded: {0}")]
     Undecodable(String),
 }
@@ -61,6 +71,7 @@ pub fn decode_data_url(url: &str) -> Result<Vec<u8>, ThumbnailError> {
 /// A thumbnail ready to store.
 #[derive(Debug)]
 pub struct Thumbnail {
+    /// The re-encoded JPEG, at most 1280x720.
     pub jpeg: Vec<u8>,
     /// Short content hash, for a cache-safe object name.
     pub digest: String,

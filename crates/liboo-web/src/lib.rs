@@ -7,6 +7,8 @@
 //! page with status 404, which then shows its error page. HTML carries a
 //! Content-Security-Policy that lets scripts come only from this origin.
 
+#![warn(missing_docs)]
+
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
@@ -31,12 +33,16 @@ const OTHER_PARTS: &[&str] = &["api", "media", "chat", "healthz", "readyz", "met
 /// Top-level paths of the app's own router.
 const APP_ROUTES: &[&str] = &["", "host", "live", "replay"];
 
+/// How [`router`] serves the app.
 pub struct WebOptions {
     /// Serve the app from this folder (a `vite build` output) instead of the copy
     /// embedded in the binary.
     pub dir: Option<PathBuf>,
-    /// Where browsers reach this server and media, for the Content-Security-Policy.
+    /// Where browsers reach this server; the Content-Security-Policy allows websockets
+    /// (`ws:` / `wss:`) to its origin.
     pub public_url: String,
+    /// Where browsers fetch media; the Content-Security-Policy allows images, media and
+    /// fetches from its origin.
     pub media_public_url: String,
 }
 

@@ -13,47 +13,73 @@ use crate::Error;
 
 /// `onStatus` / `_result` info codes used in the publish flow.
 pub mod status {
+    /// `connect` succeeded (in its `_result`).
     pub const CONNECT_SUCCESS: &str = "NetConnection.Connect.Success";
+    /// `connect` was refused.
     pub const CONNECT_REJECTED: &str = "NetConnection.Connect.Rejected";
+    /// A command failed (in `_error`), such as `createStream` over the stream limit.
     pub const CALL_FAILED: &str = "NetConnection.Call.Failed";
+    /// Publishing has started: the client may send media.
     pub const PUBLISH_START: &str = "NetStream.Publish.Start";
+    /// `publish` named no stream, or one the server does not accept (such as an unknown stream key).
     pub const PUBLISH_BAD_NAME: &str = "NetStream.Publish.BadName";
+    /// `publish` is not allowed for this stream.
     pub const PUBLISH_DENIED: &str = "NetStream.Publish.Denied";
+    /// The stream is no longer published.
     pub const UNPUBLISH_SUCCESS: &str = "NetStream.Unpublish.Success";
+    /// `play` failed.
     pub const PLAY_FAILED: &str = "NetStream.Play.Failed";
 }
 
 /// Command names as they appear on the wire.
 pub mod name {
+    /// Client: opens the NetConnection to an application (§7.2.1.1).
     pub const CONNECT: &str = "connect";
+    /// Reply to a command that succeeded.
     pub const RESULT: &str = "_result";
+    /// Reply to a command that failed.
     pub const ERROR: &str = "_error";
+    /// Client (FMLE, OBS, ffmpeg): asks the server to free a stream name before `FCPublish`.
     pub const RELEASE_STREAM: &str = "releaseStream";
+    /// Client (FMLE, OBS, ffmpeg): announces the stream name it is about to publish.
     pub const FC_PUBLISH: &str = "FCPublish";
+    /// Server: the answer to `FCPublish`.
     pub const ON_FC_PUBLISH: &str = "onFCPublish";
+    /// Client (FMLE, OBS, ffmpeg): announces that it stops publishing the stream name.
     pub const FC_UNPUBLISH: &str = "FCUnpublish";
+    /// Server: the answer to `FCUnpublish`.
     pub const ON_FC_UNPUBLISH: &str = "onFCUnpublish";
+    /// Client: creates a message stream; the `_result` carries its id (§7.2.1.3).
     pub const CREATE_STREAM: &str = "createStream";
+    /// Client: publishes a named stream on a message stream (§7.2.2.6).
     pub const PUBLISH: &str = "publish";
+    /// Client: stops publishing or playing on a message stream.
     pub const CLOSE_STREAM: &str = "closeStream";
+    /// Client: destroys a message stream (§7.2.2.3).
     pub const DELETE_STREAM: &str = "deleteStream";
+    /// Server: a NetStream status change, such as `NetStream.Publish.Start` (§7.2.2).
     pub const ON_STATUS: &str = "onStatus";
+    /// Data message handler with which publishers send stream metadata.
     pub const SET_DATA_FRAME: &str = "@setDataFrame";
+    /// Name of the metadata that follows `@setDataFrame`.
     pub const ON_METADATA: &str = "onMetaData";
 }
 
 /// One command message.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Command {
+    /// The command name, such as `connect` or `_result`.
     pub name: String,
     /// 0 for commands that expect no reply (`publish` from some clients, `onStatus`).
     pub transaction_id: f64,
     /// The command object: the connection properties for `connect`, usually null otherwise.
     pub object: Value,
+    /// The values after the command object, such as the stream name and type of `publish`.
     pub args: Vec<Value>,
 }
 
 impl Command {
+    /// A command from its four parts.
     pub fn new(name: &str, transaction_id: f64, object: Value, args: Vec<Value>) -> Self {
         Self {
             name: name.to_owned(),
@@ -86,6 +112,7 @@ impl Command {
         })
     }
 
+    /// Appends the command's AMF0 encoding (name, transaction id, object, arguments).
     pub fn encode<B: BufMut>(&self, out: &mut B) {
         amf0::encode(&Value::String(self.name.clone()), out);
         amf0::encode(&Value::Number(self.transaction_id), out);

@@ -68,7 +68,9 @@ impl DigestScheme {
 /// Which handshake the server answered with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum HandshakeKind {
+    /// The specification's handshake: C1 had no valid digest, and S2 echoes it.
     Plain,
+    /// The digest handshake, with C1's digest found at this scheme's offset.
     Digest(DigestScheme),
 }
 
@@ -191,6 +193,7 @@ pub struct ServerHandshake {
 }
 
 impl ServerHandshake {
+    /// A handshake waiting for C0 and C1; `seed` seeds the random bytes of its answer.
     pub fn new(seed: u64) -> Self {
         Self {
             state: ServerState::C0C1,
@@ -200,6 +203,7 @@ impl ServerHandshake {
         }
     }
 
+    /// True once C2 has been read: what follows is the chunk stream.
     pub fn is_done(&self) -> bool {
         self.state == ServerState::Done
     }
@@ -282,6 +286,8 @@ impl ClientHandshake {
         }
     }
 
+    /// True once S0, S1 and S2 have been read and C2 written: what follows is the chunk
+    /// stream.
     pub fn is_done(&self) -> bool {
         self.state == ClientState::Done
     }

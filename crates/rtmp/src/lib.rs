@@ -15,6 +15,8 @@
 //! a peer controls is capped by [`chunk::ReaderLimits`] (and [`amf0::Limits`]), each with its
 //! own [`Error`] variant.
 
+#![warn(missing_docs)]
+
 pub mod chunk;
 pub mod command;
 mod error;

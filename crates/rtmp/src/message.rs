@@ -11,28 +11,48 @@ use self::type_id as t;
 
 /// Message type ids (§5.4, §7.1).
 pub mod type_id {
+    /// Set Chunk Size (§5.4.1).
     pub const SET_CHUNK_SIZE: u8 = 1;
+    /// Abort Message (§5.4.2).
     pub const ABORT: u8 = 2;
+    /// Acknowledgement (§5.4.3).
     pub const ACKNOWLEDGEMENT: u8 = 3;
+    /// User Control Message (§6.2).
     pub const USER_CONTROL: u8 = 4;
+    /// Window Acknowledgement Size (§5.4.4).
     pub const WINDOW_ACK_SIZE: u8 = 5;
+    /// Set Peer Bandwidth (§5.4.5).
     pub const SET_PEER_BANDWIDTH: u8 = 6;
+    /// Audio message: an FLV audio tag body (§7.1.4).
     pub const AUDIO: u8 = 8;
+    /// Video message: an FLV video tag body (§7.1.5).
     pub const VIDEO: u8 = 9;
+    /// Data message, AMF3-encoded (§7.1.2).
     pub const DATA_AMF3: u8 = 15;
+    /// Shared object message, AMF3-encoded (§7.1.3).
     pub const SHARED_OBJECT_AMF3: u8 = 16;
+    /// Command message, AMF3-encoded (§7.1.1).
     pub const COMMAND_AMF3: u8 = 17;
+    /// Data message, AMF0-encoded (§7.1.2).
     pub const DATA_AMF0: u8 = 18;
+    /// Shared object message, AMF0-encoded (§7.1.3).
     pub const SHARED_OBJECT_AMF0: u8 = 19;
+    /// Command message, AMF0-encoded (§7.1.1).
     pub const COMMAND_AMF0: u8 = 20;
+    /// Aggregate message: several audio, video or data messages in one (§7.1.6).
     pub const AGGREGATE: u8 = 22;
 }
 
 /// Limit type of Set Peer Bandwidth (§5.4.5).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BandwidthLimit {
+    /// 0: limit output to the window size given.
     Hard,
+    /// 1: limit output to the window size given or the limit already in effect, whichever
+    /// is smaller.
     Soft,
+    /// 2: hard if the previous limit was hard, otherwise ignored. Unknown values decode
+    /// as this too.
     Dynamic,
 }
 
@@ -57,14 +77,34 @@ impl BandwidthLimit {
 /// User Control events (§6.2 / §7.1.7).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum UserControl {
+    /// Event 0: the stream with this id became functional (sent by a server after
+    /// `createStream` or `publish`).
     StreamBegin(u32),
+    /// Event 1: playback of the stream with this id is over.
     StreamEof(u32),
+    /// Event 2: no more data is on the stream with this id.
     StreamDry(u32),
-    SetBufferLength { stream_id: u32, millis: u32 },
+    /// Event 3: the client's buffer length for a stream.
+    SetBufferLength {
+        /// The stream.
+        stream_id: u32,
+        /// Its buffer, in milliseconds.
+        millis: u32,
+    },
+    /// Event 4: the stream with this id is a recorded one.
     StreamIsRecorded(u32),
+    /// Event 6: the server checks that the client is reachable; the value is a timestamp
+    /// to echo.
     PingRequest(u32),
+    /// Event 7: the answer to a ping request, echoing its timestamp.
     PingResponse(u32),
-    Other { event_type: u16, data: Bytes },
+    /// An event type this crate does not interpret, kept as it came.
+    Other {
+        /// The event type.
+        event_type: u16,
+        /// The event data after the type.
+        data: Bytes,
+    },
 }
 
 impl UserControl {
@@ -133,17 +173,28 @@ impl UserControl {
 /// One RTMP message with its payload interpreted.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Message {
+    /// The largest chunk the sender will use from now on.
     SetChunkSize(u32),
+    /// Discard the partly received message on a chunk stream.
     Abort {
+        /// The chunk stream.
         csid: u32,
     },
+    /// Sent each time a window's worth of bytes has come (see [`Message::WindowAckSize`]).
     Acknowledgement {
+        /// The bytes received so far.
         sequence: u32,
     },
+    /// A User Control event.
     UserControl(UserControl),
+    /// The acknowledgement window: the peer receiving this sends an Acknowledgement each time
+    /// it has received this many more bytes.
     WindowAckSize(u32),
+    /// Limits the peer's output bandwidth (§5.4.5).
     SetPeerBandwidth {
+        /// The window size in bytes.
         size: u32,
+        /// How to apply it.
         limit: BandwidthLimit,
     },
     /// An FLV audio tag body.
@@ -156,7 +207,9 @@ pub enum Message {
     Command(Command),
     /// A message type this crate does not interpret (shared objects, aggregates, ...).
     Other {
+        /// The message type id.
         type_id: u8,
+        /// The payload, uninterpreted.
         payload: Bytes,
     },
 }
@@ -198,6 +251,7 @@ impl Message {
         })
     }
 
+    /// The type id it is sent with; data and commands are sent as AMF0.
     pub fn type_id(&self) -> u8 {
         match self {
             Self::SetChunkSize(_) => t::SET_CHUNK_SIZE,

@@ -20,10 +20,15 @@ pub const MAX_MESSAGE_LENGTH_FIELD: u32 = 0x00FF_FFFF;
 /// Chunk stream ids this crate uses when sending. Protocol control messages must use 2
 /// (§5.4); the others follow what ffmpeg and OBS use so captures look familiar.
 pub mod csid {
+    /// Protocol control and user control messages.
     pub const PROTOCOL_CONTROL: u32 = 2;
+    /// Command messages.
     pub const COMMAND: u32 = 3;
+    /// Audio messages.
     pub const AUDIO: u32 = 4;
+    /// Data messages (`@setDataFrame`).
     pub const DATA: u32 = 5;
+    /// Video messages.
     pub const VIDEO: u32 = 6;
 }
 
@@ -34,8 +39,11 @@ pub struct RawMessage {
     pub csid: u32,
     /// Absolute timestamp in milliseconds, wrapped to 32 bits.
     pub timestamp: u32,
+    /// Message type id (§5.4, §7.1), such as 8 for audio or 20 for an AMF0 command; see
+    /// [`crate::message::type_id`].
     pub type_id: u8,
     /// Message stream id; 0 for protocol control and NetConnection commands.
     pub stream_id: u32,
+    /// The message body, uninterpreted.
     pub payload: Bytes,
 }

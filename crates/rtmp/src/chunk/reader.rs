@@ -103,6 +103,7 @@ struct Header {
 }
 
 impl ChunkReader {
+    /// A reader at the start of a chunk stream, with the default chunk size of 128.
     pub fn new(limits: ReaderLimits) -> Self {
         Self {
             buf: BytesMut::new(),
@@ -155,6 +156,7 @@ impl ChunkReader {
             .min_by_key(|i| i.missing)
     }
 
+    /// Appends bytes from the socket; [`read_message`](Self::read_message) parses them.
     pub fn extend(&mut self, bytes: &[u8]) {
         self.buf.extend_from_slice(bytes);
     }

@@ -34,6 +34,7 @@ impl Default for ChunkWriter {
 }
 
 impl ChunkWriter {
+    /// A writer at the start of a chunk stream, with the default chunk size of 128.
     pub fn new() -> Self {
         Self {
             chunk_size: DEFAULT_CHUNK_SIZE,
@@ -41,6 +42,7 @@ impl ChunkWriter {
         }
     }
 
+    /// The size of chunks it writes.
     pub fn chunk_size(&self) -> u32 {
         self.chunk_size
     }

@@ -25,12 +25,15 @@ pub struct ClientConfig {
     pub chunk_size: u32,
     /// Send a Flash Player 9 digest in C1 and verify the server's S1 digest and S2 signature.
     pub digest_handshake: bool,
+    /// Caps on what the server's chunk stream may make the session hold.
     pub limits: ReaderLimits,
     /// Seed for the handshake's filler bytes; `None` draws one.
     pub seed: Option<u64>,
 }
 
 impl ClientConfig {
+    /// Settings for publishing `stream_key` to `app` at `tc_url`: chunk size 4096, the
+    /// plain handshake, default limits, a drawn seed.
     pub fn new(app: &str, tc_url: &str, stream_key: &str) -> Self {
         Self {
             app: app.to_owned(),
@@ -50,13 +53,24 @@ pub enum ClientEvent {
     /// `connect` succeeded.
     Connected,
     /// The server answered `publish` with NetStream.Publish.Start: media may be sent.
-    PublishStarted { stream_id: u32 },
+    PublishStarted {
+        /// The message stream to send media on.
+        stream_id: u32,
+    },
     /// The server refused `connect` or `publish` (`_error` or an error-level `onStatus`).
-    Rejected { code: String, description: String },
+    Rejected {
+        /// The status code, such as `NetStream.Publish.BadName`.
+        code: String,
+        /// The server's description.
+        description: String,
+    },
     /// Any other `onStatus`.
     Status {
+        /// `status`, `warning` or `error`.
         level: String,
+        /// The status code.
         code: String,
+        /// The server's description.
         description: String,
     },
 }
@@ -92,6 +106,7 @@ pub struct ClientSession {
 }
 
 impl ClientSession {
+    /// A session with C0 and C1 already queued for [`take_output`](Self::take_output).
     pub fn new(config: ClientConfig) -> Self {
         let mut transport = Transport::new(config.limits);
         let seed = config.seed.unwrap_or_else(random_seed);
@@ -106,6 +121,9 @@ impl ClientSession {
         }
     }
 
+    /// Processes bytes read from the socket: finishes the handshake, then answers each
+    /// reply of the server with the next command of the publish flow, and protocol control
+    /// (acknowledgements, pings) as it comes.
     pub fn feed(&mut self, mut bytes: &[u8]) -> Result<(), Error> {
         if self.state == State::Handshake {
             let used = self.handshake.feed(bytes, &mut self.transport.output)?;
@@ -125,14 +143,17 @@ impl ClientSession {
         Ok(())
     }
 
+    /// The next event the bytes fed so far produced, in order.
     pub fn poll_event(&mut self) -> Option<ClientEvent> {
         self.events.pop_front()
     }
 
+    /// Bytes to write to the socket; empty when there is nothing to send.
     pub fn take_output(&mut self) -> Bytes {
         self.transport.take_output()
     }
 
+    /// Whether [`take_output`](Self::take_output) has bytes to give.
     pub fn has_output(&self) -> bool {
         !self.transport.output.is_empty()
     }

@@ -22,6 +22,7 @@ pub struct ServerConfig {
     pub window_ack_size: u32,
     /// Set Peer Bandwidth sent after `connect`.
     pub peer_bandwidth: u32,
+    /// Caps on what the client's chunk stream may make the session hold.
     pub limits: ReaderLimits,
     /// Message streams one connection may create. A publisher needs one; the cap stops a
     /// client that calls `createStream` in a loop.
@@ -47,39 +48,66 @@ impl Default for ServerConfig {
 #[derive(Debug, Clone, PartialEq)]
 pub enum ServerEvent {
     /// The client sent `connect`; the session has already accepted it.
-    Connected { app: String, tc_url: Option<String> },
+    Connected {
+        /// The `app` of the command object, without a trailing `/`.
+        app: String,
+        /// The `tcUrl` of the command object, if it has one.
+        tc_url: Option<String>,
+    },
     /// The client wants to publish. Answer with [`ServerSession::accept_publish`] or
     /// [`ServerSession::reject_publish`]; until then its media is dropped.
     PublishRequested {
+        /// The message stream it is to publish on.
         stream_id: u32,
+        /// The application name from `connect`.
         app: String,
+        /// The stream name of `publish`, never empty (an empty one is refused by the
+        /// session itself with NetStream.Publish.BadName).
         stream_key: String,
+        /// The publishing type argument (`live`, `record`, `append`); `live` when absent.
         publish_type: String,
     },
     /// `@setDataFrame` or bare `onMetaData`: the values after `@setDataFrame`, so
     /// `values[0]` is `"onMetaData"` and `values[1]` the metadata object or ECMA array.
-    Metadata { stream_id: u32, values: Vec<Value> },
+    Metadata {
+        /// The publishing message stream.
+        stream_id: u32,
+        /// The data message's values, `@setDataFrame` left out.
+        values: Vec<Value>,
+    },
     /// Any other data message on a publishing stream (`onTextData`, `onCuePoint`, ...).
     Data {
+        /// The publishing message stream.
         stream_id: u32,
+        /// Absolute timestamp in milliseconds, wrapped to 32 bits.
         timestamp: u32,
+        /// The data message's values, its handler name first.
         values: Vec<Value>,
     },
     /// An FLV audio tag body. `timestamp` is absolute, wrapped to 32 bits.
     Audio {
+        /// The publishing message stream.
         stream_id: u32,
+        /// Absolute timestamp in milliseconds, wrapped to 32 bits.
         timestamp: u32,
+        /// The tag body.
         data: Bytes,
     },
     /// An FLV video tag body. `timestamp` is absolute, wrapped to 32 bits.
     Video {
+        /// The publishing message stream.
         stream_id: u32,
+        /// Absolute timestamp in milliseconds, wrapped to 32 bits.
         timestamp: u32,
+        /// The tag body.
         data: Bytes,
     },
     /// The publisher stopped (`FCUnpublish`, `closeStream` or `deleteStream`), or withdrew a
     /// publish request that was not answered yet.
-    Unpublished { stream_id: u32 },
+    Unpublished {
+        /// The message stream that stopped.
+        stream_id: u32,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -116,6 +144,7 @@ pub struct ServerSession {
 }
 
 impl ServerSession {
+    /// A session waiting for the client's C0 and C1.
     pub fn new(config: ServerConfig) -> Self {
         let seed = config.seed.unwrap_or_else(random_seed);
         Self {
@@ -149,6 +178,7 @@ impl ServerSession {
         Ok(())
     }
 
+    /// The next event the bytes fed so far produced, in order.
     pub fn poll_event(&mut self) -> Option<ServerEvent> {
         self.events.pop_front()
     }
@@ -158,6 +188,7 @@ impl ServerSession {
         self.transport.take_output()
     }
 
+    /// Whether [`take_output`](Self::take_output) has bytes to give.
     pub fn has_output(&self) -> bool {
         !self.transport.output.is_empty()
     }
@@ -186,6 +217,7 @@ impl ServerSession {
         self.app.as_deref()
     }
 
+    /// Whether a publish on `stream_id` was accepted and has not ended.
     pub fn is_publishing(&self, stream_id: u32) -> bool {
         matches!(
             self.streams.get(&stream_id),
