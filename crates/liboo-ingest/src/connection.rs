@@ -20,10 +20,10 @@ use crate::{IngestError, Inner, now_ms};
 
 /// The only RTMP application liboo publishes to (`rtmp://host/live/{streamKey}`).
 const APP: &str = "live";
-const BAD_NAME: &str = "NetStream.Publish.BadName";
+const BAD_NAME: &str = rtmp::command::status::PUBLISH_BAD_NAME;
 /// OBS and ffmpeg print the description of any error status; `Denied` says that the key is
 /// right but cannot be used now, where `BadName` would send the host to check the key.
-const DENIED: &str = "NetStream.Publish.Denied";
+const DENIED: &str = rtmp::command::status::PUBLISH_DENIED;
 
 /// Why a connection ended without a fault.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

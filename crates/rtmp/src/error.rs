@@ -95,14 +95,4 @@ pub enum Error {
     /// `connect` or sending media when not publishing.
     #[error("{0}")]
     InvalidState(&'static str),
-    /// A server's refusal, with its status code and description. The sessions report
-    /// refusals as events ([`ClientEvent::Rejected`](crate::ClientEvent::Rejected)) rather
-    /// than as this error.
-    #[error("server refused: {code} ({description})")]
-    Refused {
-        /// The status code, such as `NetStream.Publish.BadName`.
-        code: String,
-        /// The server's description.
-        description: String,
-    },
 }
