@@ -1,8 +1,8 @@
 //! Questions belong to one broadcast and outlive it: they are part of its replay.
 
-use sqlx::any::AnyRow;
-use sqlx::{AssertSqlSafe, Row};
+use sqlx::Row;
 
+use crate::rows::{question_from_row, select_questions};
 use crate::{Db, DbError};
 
 /// A question as asked in chat, before it is stored.
@@ -61,25 +61,6 @@ pub struct Question {
     pub socket_id: String,
 }
 
-const QUESTION_COLS: &str = "id, broadcast_id, nickname, msg, asked_ms, done, done_ms, upvotes, \
-                             color, entry_time, socket_id";
-
-fn question_from_row(row: &AnyRow) -> Result<Question, DbError> {
-    Ok(Question {
-        id: row.try_get("id")?,
-        broadcast_id: row.try_get("broadcast_id")?,
-        nickname: row.try_get("nickname")?,
-        msg: row.try_get("msg")?,
-        asked_ms: row.try_get("asked_ms")?,
-        done: row.try_get::<i64, _>("done")? != 0,
-        done_ms: row.try_get("done_ms")?,
-        upvotes: row.try_get("upvotes")?,
-        color: row.try_get("color")?,
-        entry_time: row.try_get("entry_time")?,
-        socket_id: row.try_get("socket_id")?,
-    })
-}
-
 impl Db {
     /// Stores a question and returns it with its id. Chat broadcasts it only after this
     /// returns, so a question anyone has seen is never lost.
@@ -101,41 +82,27 @@ impl Db {
         .await?;
         // The newest question of this user in this broadcast is the one just inserted:
         // both engines serialise writers to a row range inside the transaction.
-        let sql = format!(
-            "SELECT {QUESTION_COLS} FROM questions WHERE broadcast_id = ? AND user_hash = ? \
-             ORDER BY id DESC LIMIT 1"
-        );
-        let row = sqlx::query(AssertSqlSafe(sql))
-            .bind(q.broadcast_id)
-            .bind(q.user_hash)
-            .fetch_one(&mut *tx)
-            .await?;
+        let row =
+            select_questions("WHERE broadcast_id = ? AND user_hash = ? ORDER BY id DESC LIMIT 1")
+                .bind(q.broadcast_id)
+                .bind(q.user_hash)
+                .fetch_one(&mut *tx)
+                .await?;
         tx.commit().await?;
         question_from_row(&row)
     }
 
     /// Every question of a broadcast, oldest first.
     pub async fn questions(&self, broadcast_id: i64) -> Result<Vec<Question>, DbError> {
-        let sql =
-            format!("SELECT {QUESTION_COLS} FROM questions WHERE broadcast_id = ? ORDER BY id");
-        let rows = sqlx::query(AssertSqlSafe(sql))
-            .bind(broadcast_id)
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter().map(question_from_row).collect()
+        let query = select_questions("WHERE broadcast_id = ? ORDER BY id").bind(broadcast_id);
+        self.fetch_all(query, question_from_row).await
     }
 
     /// The unanswered questions of a broadcast, newest first.
     pub async fn open_questions(&self, broadcast_id: i64) -> Result<Vec<Question>, DbError> {
-        let sql = format!(
-            "SELECT {QUESTION_COLS} FROM questions WHERE broadcast_id = ? AND done = 0 \
-             ORDER BY id DESC"
-        );
-        let rows = sqlx::query(AssertSqlSafe(sql))
-            .bind(broadcast_id)
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter().map(question_from_row).collect()
+        let query = select_questions("WHERE broadcast_id = ? AND done = 0 ORDER BY id DESC")
+            .bind(broadcast_id);
+        self.fetch_all(query, question_from_row).await
     }
 
     /// Marks a question of a broadcast answered; `None` if the broadcast has no such
@@ -155,14 +122,10 @@ impl Db {
         .bind(broadcast_id)
         .execute(&self.pool)
         .await?;
-        let sql =
-            format!("SELECT {QUESTION_COLS} FROM questions WHERE id = ? AND broadcast_id = ?");
-        let row = sqlx::query(AssertSqlSafe(sql))
+        let query = select_questions("WHERE id = ? AND broadcast_id = ?")
             .bind(question_id)
-            .bind(broadcast_id)
-            .fetch_optional(&self.pool)
-            .await?;
-        row.map(|r| question_from_row(&r)).transpose()
+            .bind(broadcast_id);
+        self.fetch_optional(query, question_from_row).await
     }
 
     /// Counts one upvote of a question by a user; a second vote by the same user counts
@@ -183,11 +146,8 @@ impl Db {
         if exists.is_none() {
             return Ok(None);
         }
-        let sql = format!(
-            "{} INTO question_votes (question_id, user_hash) VALUES (?, ?)",
-            self.insert_ignore()
-        );
-        let inserted = sqlx::query(AssertSqlSafe(sql))
+        let inserted = self
+            .insert_ignore("question_votes (question_id, user_hash) VALUES (?, ?)")
             .bind(question_id)
             .bind(user_hash)
             .execute(&mut *tx)

@@ -1,0 +1,115 @@
+//! Reading broadcasts for the API: the live list and the replays (newest start first,
+//! paged), search, and the lookups by id, video id and channel.
+
+use sqlx::Row;
+
+use crate::rows::{broadcast_from_row, select_broadcasts};
+use crate::{Broadcast, Db, DbError};
+
+impl Db {
+    /// Live broadcasts, newest start first.
+    pub async fn live_broadcasts(
+        &self,
+        offset: i64,
+        limit: i64,
+    ) -> Result<Vec<Broadcast>, DbError> {
+        let query =
+            select_broadcasts("WHERE is_live = 1 ORDER BY start_ms DESC, id DESC LIMIT ? OFFSET ?")
+                .bind(limit)
+                .bind(offset);
+        self.fetch_all(query, broadcast_from_row).await
+    }
+
+    /// Ids of every live broadcast, for picking a random few.
+    pub async fn live_broadcast_ids(&self) -> Result<Vec<i64>, DbError> {
+        let query = sqlx::query("SELECT id FROM broadcasts WHERE is_live = 1");
+        self.fetch_all(query, |r| Ok(r.try_get("id")?)).await
+    }
+
+    /// The broadcast with this row id, live or ended, if any.
+    pub async fn broadcast_by_id(&self, id: i64) -> Result<Option<Broadcast>, DbError> {
+        let query = select_broadcasts("WHERE id = ?").bind(id);
+        self.fetch_optional(query, broadcast_from_row).await
+    }
+
+    /// Live broadcasts (`live`) or replays whose title, host name, category or tags
+    /// contain `query`, case-insensitively, newest first.
+    pub async fn search(
+        &self,
+        query: &str,
+        live: bool,
+        offset: i64,
+        limit: i64,
+    ) -> Result<Vec<Broadcast>, DbError> {
+        let pattern = format!("%{}%", escape_like(&query.to_lowercase()));
+        let query = select_broadcasts(
+            "WHERE is_live = ? AND (\
+             LOWER(title) LIKE ? ESCAPE '!' OR LOWER(host_name) LIKE ? ESCAPE '!' OR \
+             LOWER(category) LIKE ? ESCAPE '!' OR LOWER(tags) LIKE ? ESCAPE '!') \
+             ORDER BY start_ms DESC, id DESC LIMIT ? OFFSET ?",
+        )
+        .bind(i64::from(live))
+        .bind(pattern.clone())
+        .bind(pattern.clone())
+        .bind(pattern.clone())
+        .bind(pattern)
+        .bind(limit)
+        .bind(offset);
+        self.fetch_all(query, broadcast_from_row).await
+    }
+
+    /// The live broadcast of the channel with this session key, if it is live.
+    pub async fn live_broadcast_of(&self, session_key: &str) -> Result<Option<Broadcast>, DbError> {
+        let query =
+            select_broadcasts("WHERE session_key = ? AND is_live = 1 ORDER BY id DESC LIMIT 1")
+                .bind(session_key);
+        self.fetch_optional(query, broadcast_from_row).await
+    }
+
+    /// The channel's most recent broadcast, live or ended.
+    pub async fn last_broadcast_of(&self, channel_id: i64) -> Result<Option<Broadcast>, DbError> {
+        let query =
+            select_broadcasts("WHERE channel_id = ? ORDER BY start_ms DESC, id DESC LIMIT 1")
+                .bind(channel_id);
+        self.fetch_optional(query, broadcast_from_row).await
+    }
+
+    /// Ended broadcasts, newest start first.
+    pub async fn replays(&self, offset: i64, limit: i64) -> Result<Vec<Broadcast>, DbError> {
+        let query =
+            select_broadcasts("WHERE is_live = 0 ORDER BY start_ms DESC, id DESC LIMIT ? OFFSET ?")
+                .bind(limit)
+                .bind(offset);
+        self.fetch_all(query, broadcast_from_row).await
+    }
+
+    /// An ended broadcast by its `videoId`.
+    pub async fn replay(&self, video_id: &str) -> Result<Option<Broadcast>, DbError> {
+        let query = select_broadcasts("WHERE video_id = ? AND is_live = 0").bind(video_id);
+        self.fetch_optional(query, broadcast_from_row).await
+    }
+}
+
+/// Escapes LIKE wildcards with `!`, the escape character both engines accept in
+/// `ESCAPE '!'` (a backslash would mean different things in MySQL and SQLite strings).
+fn escape_like(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if matches!(c, '%' | '_' | '!') {
+            out.push('!');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn like_patterns_escape_wildcards() {
+        assert_eq!(escape_like("50%_off!"), "50!%!_off!!");
+        assert_eq!(escape_like("c++"), "c++");
+    }
+}
