@@ -32,57 +32,8 @@ if [ ! -x "$LIBOO_BIN" ] || [ ! -x "$PUBLISH_BIN" ]; then
 fi
 
 WORK=$(mktemp -d /tmp/liboo-ingest-bench.XXXXXX)
-STARTED=()   # PIDs this script started; the only ones it ever kills
-cleanup() {
-  for pid in "${STARTED[@]}"; do kill "$pid" 2>/dev/null || true; done
-  sleep 0.5
-  for pid in "${STARTED[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
-  [ -n "${KEEP_WORK:-}" ] || rm -rf "$WORK"
-}
-trap cleanup EXIT
+. "$HERE/lib.sh"
 trap 'exit 130' INT TERM
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_listen() { # port: until something listens (without connecting: ffmpeg -listen takes one peer)
-  for _ in $(seq 1 300); do ss -Hltn "sport = :$1" | grep -q . && return 0; sleep 0.1; done
-  echo "nothing listens on $1" >&2; return 1
-}
-# CPU ticks (utime + stime) of the given PIDs and their live children.
-cpu_ticks() {
-  local total=0 pid kids
-  for pid in "$@"; do
-    kids=$(cat /proc/"$pid"/task/*/children 2>/dev/null || true)
-    for p in $pid $kids; do
-      # Fields after the ")" that ends comm: utime is the 12th, stime the 13th.
-      local t; t=$(sed 's/.*) //' /proc/"$p"/stat 2>/dev/null | awk '{print $12 + $13}') || t=0
-      total=$((total + ${t:-0}))
-    done
-  done
-  echo "$total"
-}
-# Peak RSS in kB (VmHWM) summed over the given PIDs and their children.
-hwm_kb() {
-  local total=0 pid kids
-  for pid in "$@"; do
-    kids=$(cat /proc/"$pid"/task/*/children 2>/dev/null || true)
-    for p in $pid $kids; do
-      local v; v=$(awk '/^VmHWM/ {print $2}' /proc/"$p"/status 2>/dev/null) || v=0
-      total=$((total + ${v:-0}))
-    done
-  done
-  echo "$total"
-}
-rss_kb() {
-  local total=0 pid kids
-  for pid in "$@"; do
-    kids=$(cat /proc/"$pid"/task/*/children 2>/dev/null || true)
-    for p in $pid $kids; do
-      local v; v=$(awk '/^VmRSS/ {print $2}' /proc/"$p"/status 2>/dev/null) || v=0
-      total=$((total + ${v:-0}))
-    done
-  done
-  echo "$total"
-}
 
 echo "== generating the 20 s 2.5 Mbit/s 720p30 test file" >&2
 FLV=$WORK/bench.flv

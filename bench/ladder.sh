@@ -24,14 +24,7 @@ for tool in ffmpeg python3 curl /usr/bin/time; do
 done
 
 WORK=$(mktemp -d /tmp/liboo-ladder-bench.XXXXXX)
-STARTED=()
-cleanup() {
-  for pid in "${STARTED[@]}"; do kill "$pid" 2>/dev/null || true; done
-  sleep 0.5
-  for pid in "${STARTED[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
-  [ -n "${KEEP_WORK:-}" ] || rm -rf "$WORK"
-}
-trap cleanup EXIT
+. "$(dirname "$0")/lib.sh"
 
 echo "ladder: making a ${SECS} s 720p30 2.5 Mbit/s source"
 ffmpeg -v error -f lavfi -i "testsrc2=size=1280x720:rate=30" -f lavfi -i "sine=frequency=440:sample_rate=48000" \
@@ -39,7 +32,6 @@ ffmpeg -v error -f lavfi -i "testsrc2=size=1280x720:rate=30" -f lavfi -i "sine=f
   -b:v 2500k -maxrate 2500k -bufsize 5000k -pix_fmt yuv420p -c:a aac -b:a 128k -ar 48000 -ac 2 \
   -f flv "$WORK/source.flv"
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 HTTP=$(free_port); RTMP=$(free_port)
 
 # 1. liboo with the ladder: CPU of each rendition's ffmpeg (sampled from /proc until it

@@ -9,13 +9,13 @@ import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { launchOptions } from '../chromium.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
 const LIBOO = process.env.LIBOO_BIN ?? join(root, 'target/debug/liboo');
 const FIXTURE = join(root, 'tests/fixtures/testsrc.flv');
 const HLS_JS = join(here, 'node_modules/hls.js/dist/hls.min.js');
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 
 const children = [];
 let browser;
@@ -67,12 +67,7 @@ before(async () => {
   classic = await startLiboo(['--hls-format', 'ts']);
   lowLatency = await startLiboo(['--hls-format', 'll']);
   ladder = await startLiboo(['--transcode', '--ladder', '240,180']);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      '--autoplay-policy=no-user-gesture-required'],
-  });
+  browser = await chromium.launch(launchOptions);
 });
 
 after(async () => {

@@ -12,12 +12,12 @@ import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { launchOptions } from '../chromium.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
 const LIBOO = process.env.LIBOO_BIN ?? join(root, 'target/debug/liboo');
 const FIXTURE = join(root, 'tests/fixtures/testsrc.flv');
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const SHOTS = join(here, 'screenshots');
 /** For working on the app: serve a `vite build` from this folder instead of the embedded copy. */
 const WEB_DIR = process.env.LIBOO_TEST_WEB_DIR;
@@ -196,12 +196,7 @@ before(async () => {
     if (liboo.exitCode !== null) throw new Error(`liboo exited: ${liboo.log()}`);
     return (await fetch(`${base}/healthz`)).ok;
   });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      '--autoplay-policy=no-user-gesture-required'],
-  });
+  browser = await chromium.launch(launchOptions);
 });
 
 after(async () => {

@@ -259,8 +259,7 @@ impl ServerSession {
         ) {
             return Err(self.no_pending(stream_id));
         }
-        self.send_command(stream_id, Command::on_status("error", code, description));
-        self.streams.insert(stream_id, StreamState::Rejected);
+        self.refuse(stream_id, code, description);
         Ok(())
     }
 
@@ -279,9 +278,14 @@ impl ServerSession {
         ) {
             return Err(Error::InvalidState("no publish in progress on this stream"));
         }
+        self.refuse(stream_id, code, description);
+        Ok(())
+    }
+
+    /// Sends the error `onStatus` and drops whatever else comes on the stream.
+    fn refuse(&mut self, stream_id: u32, code: &str, description: &str) {
         self.send_command(stream_id, Command::on_status("error", code, description));
         self.streams.insert(stream_id, StreamState::Rejected);
-        Ok(())
     }
 
     fn no_pending(&self, stream_id: u32) -> Error {
