@@ -533,6 +533,47 @@ test('a host broadcasts, viewers watch and chat, and the replay keeps the questi
   await viewer.context().close();
 });
 
+test('a host on a phone ends the broadcast from the studio: it ends within a heartbeat and the publisher is let go', { timeout: 180_000 }, async () => {
+  const host = await newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  await host.goto(`${base}/host`);
+  const studio = host.getByTestId('studio');
+  await studio.waitFor();
+  const sessionKey = await studio.getAttribute('data-session-key');
+  await host.getByTestId('stream-key-toggle').click();
+  const streamKey = (await host.getByTestId('stream-key').textContent()).trim();
+  await host.getByTestId('field-liveTitle').fill('A talk that ends on time');
+  await host.getByTestId('field-hostName').fill('Barbara');
+  await host.getByTestId('save-settings').click();
+  await until('the settings to be saved', async () =>
+    (await host.getByTestId('save-status').getAttribute('data-result')) === 'saved');
+  const publisher = publish(streamKey);
+  try {
+    await until('the studio to show the channel on air', async () => {
+      if (publisher.exitCode !== null) throw new Error(`ffmpeg exited: ${publisher.log()}`);
+      return (await host.getByTestId('host-state').getAttribute('data-live')) === 'true';
+    });
+    // Ending asks first: a stray tap must not end a talk.
+    await host.getByTestId('end-broadcast-button').click();
+    await host.getByTestId('end-broadcast-yes').waitFor();
+    await host.getByTestId('end-broadcast').scrollIntoViewIfNeeded();
+    await shot(host, 'studio-end-confirm-phone', { top: false });
+    assert.equal((await getJson(`/api/host/state?sessionKey=${sessionKey}`)).state, true, 'asking ends nothing');
+    await host.getByTestId('end-broadcast-yes').click();
+    await host.getByTestId('broadcast-ended').waitFor();
+    await shot(host, 'studio-ended-phone', { top: false });
+    // OBS (here ffmpeg) is still sending: ingest ends the broadcast at its next heartbeat
+    // (5 s, docs/CONTRACT.md), not after the 10 s reconnect grace, and lets the publisher go.
+    await until('the broadcast to end', async () =>
+      (await getJson(`/api/host/state?sessionKey=${sessionKey}`)).state === false, 15_000);
+    await until('the live list to drop it', async () =>
+      !(await getJson('/api/streams/latest')).info.some((b) => b.liveId === sessionKey), 3000);
+    await until('ingest to drop the publisher', async () => publisher.exitCode !== null, 15_000);
+  } finally {
+    if (publisher.exitCode === null) publisher.kill('SIGKILL');
+    await host.context().close();
+  }
+});
+
 /**
  * Runs `body` against a liboo of its own started with `flags`, a host publishing the
  * fixture in a loop, and a viewer's page on the live page that already plays; then
