@@ -322,6 +322,8 @@ test('a host broadcasts, viewers watch and chat, and the replay keeps the questi
     assert.match(await host.getByTestId('health-audio').textContent(), /^AAC-LC 48 kHz stereo/);
     await host.getByTestId('health-ok').waitFor();
     await shot(host, 'studio');
+    await host.getByTestId('end-broadcast-button').scrollIntoViewIfNeeded();
+    await shot(host, 'studio-end-desktop', { top: false });
   });
 
   await t.test('the broadcast is on the main page and found by search', async () => {
@@ -559,12 +561,16 @@ test('a host on a phone ends the broadcast from the studio: it ends within a hea
     await shot(host, 'studio-end-confirm-phone', { top: false });
     assert.equal((await getJson(`/api/host/state?sessionKey=${sessionKey}`)).state, true, 'asking ends nothing');
     await host.getByTestId('end-broadcast-yes').click();
-    await host.getByTestId('broadcast-ended').waitFor();
-    await shot(host, 'studio-ended-phone', { top: false });
     // OBS (here ffmpeg) is still sending: ingest ends the broadcast at its next heartbeat
     // (5 s, docs/CONTRACT.md), not after the 10 s reconnect grace, and lets the publisher go.
+    // Until then the studio says it is ending, not that it has ended.
+    await host.getByTestId('broadcast-ending').waitFor();
+    await shot(host, 'studio-ending-phone', { top: false });
     await until('the broadcast to end', async () =>
       (await getJson(`/api/host/state?sessionKey=${sessionKey}`)).state === false, 15_000);
+    await host.getByTestId('broadcast-ended').waitFor();
+    assert.equal(await host.getByTestId('host-state').getAttribute('data-live'), 'false');
+    await shot(host, 'studio-ended-phone', { top: false });
     await until('the live list to drop it', async () =>
       !(await getJson('/api/streams/latest')).info.some((b) => b.liveId === sessionKey), 3000);
     await until('ingest to drop the publisher', async () => publisher.exitCode !== null, 15_000);

@@ -447,16 +447,27 @@ function Health({ sessionKey }: { sessionKey: string }) {
   );
 }
 
+/** Where a broadcast ended from the studio stands: asked to end, then off the air. */
+type Ending = 'ending' | 'ended' | null;
+
 /** The host ends the broadcast now, instead of waiting out the reconnect grace. Asks first. */
-function EndBroadcast({ ended, onEnded }: { ended: boolean; onEnded: () => void }) {
+function EndBroadcast({ ending, onEnding }: { ending: Ending; onEnding: () => void }) {
   const { t } = useI18n();
   const [asking, setAsking] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  if (ended) {
+  if (ending === 'ended') {
     return (
       <p class="end-broadcast done" role="status" data-testid="broadcast-ended">
         {t('host.ended')}
+      </p>
+    );
+  }
+  if (ending === 'ending') {
+    // While OBS still sends, ingest ends the broadcast at its next heartbeat (a few seconds).
+    return (
+      <p class="end-broadcast" role="status" data-testid="broadcast-ending">
+        {t('host.ending')}
       </p>
     );
   }
@@ -466,7 +477,7 @@ function EndBroadcast({ ended, onEnded }: { ended: boolean; onEnded: () => void 
     try {
       await api.hostEnd(userId());
       setAsking(false);
-      onEnded();
+      onEnding();
     } catch (e) {
       setError(t('host.endFailed', { why: e instanceof Error ? e.message : String(e) }));
     } finally {
@@ -506,7 +517,7 @@ function OnAir({ sessionKey, viewers }: { sessionKey: string; viewers: number | 
   const [live, setLive] = useState<boolean | null>(null);
   const [streamUrl, setStreamUrl] = useState<string | null>(null);
   // Ended from this page: said until the next broadcast starts.
-  const [ended, setEnded] = useState(false);
+  const [ending, setEnding] = useState<Ending>(null);
   useEffect(() => {
     let stop = false;
     const poll = () =>
@@ -515,7 +526,8 @@ function OnAir({ sessionKey, viewers }: { sessionKey: string; viewers: number | 
         .then((s) => {
           if (stop) return;
           setLive(s.state);
-          if (s.state) setEnded(false);
+          // Live again after it ended: a new broadcast. Still live while ending: not yet.
+          setEnding((e) => (e === 'ending' ? (s.state ? 'ending' : 'ended') : e === 'ended' && s.state ? null : e));
         })
         .catch(() => {});
     poll();
@@ -548,7 +560,7 @@ function OnAir({ sessionKey, viewers }: { sessionKey: string; viewers: number | 
         <div class="host-preview empty">{t('host.offlineHint')}</div>
       )}
       {live && <Health sessionKey={sessionKey} />}
-      {(live || ended) && <EndBroadcast ended={ended} onEnded={() => { setEnded(true); setLive(false); }} />}
+      {(live || ending) && <EndBroadcast ending={ending} onEnding={() => setEnding('ending')} />}
       <Link href={`/live/${sessionKey}`} data-testid="viewer-page-link">
         {t('host.viewPage')}
       </Link>
