@@ -5,6 +5,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::response::Response;
 use liboo_db::Broadcast;
+use liboo_db::QuestionScope;
 
 use crate::model::*;
 use crate::paging::Page;
@@ -108,7 +109,13 @@ pub(crate) async fn replay_questions(
     QueryParams(q): QueryParams<VideoIdQuery>,
 ) -> Result<Json<QuestionList>, ApiError> {
     let replay = replay(&s, &q.video_id).await?;
-    let questions = s.0.db.questions(replay.id).await?;
+    // A talk's replay has the talk's questions, those of its waiting room included
+    // (asked at 0 s: before the replay begins).
+    let scope = match replay.talk_id {
+        Some(talk) => QuestionScope::Talk(talk),
+        None => QuestionScope::Broadcast(replay.id),
+    };
+    let questions = s.0.db.questions(scope).await?;
     Ok(Json(QuestionList {
         video_id: replay.video_id,
         questions: questions

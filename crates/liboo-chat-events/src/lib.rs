@@ -135,6 +135,9 @@ pub struct JoinRoom {
     pub room_id: String,
     /// The joiner's secret `userId`; the host's derives to the room's `sessionKey`.
     pub user_id: String,
+    /// liboo: in a conference room, the talk whose questions the joiner follows (its
+    /// waiting room before it is live); without it, the room's current talk.
+    pub talk_id: Option<i64>,
 }
 
 impl JoinRoom {
@@ -143,9 +146,16 @@ impl JoinRoom {
         let data = object(data)?;
         let room = string_field(data, "roomId", None)?;
         let user = string_field(data, "userId", None)?;
+        let talk_id = match data.get("talkId") {
+            None | Some(Value::Null) => None,
+            Some(v) => Some(v.as_i64().filter(|id| *id > 0).ok_or_else(|| {
+                Reject::bad("talkId must be a talk id (a positive integer)", None)
+            })?),
+        };
         Ok(JoinRoom {
             room_id: room.to_owned(),
             user_id: user.to_owned(),
+            talk_id,
         })
     }
 }

@@ -51,6 +51,7 @@ fn table() -> Vec<Row> {
             Ok(Event::JoinRoom(JoinRoom {
                 room_id: "r".into(),
                 user_id: "u".into(),
+                talk_id: None,
             })),
         ),
         (
@@ -60,7 +61,24 @@ fn table() -> Vec<Row> {
             Ok(Event::JoinRoom(JoinRoom {
                 room_id: "r".into(),
                 user_id: "u".into(),
+                talk_id: None,
             })),
+        ),
+        (
+            "join: a talk's waiting room",
+            JOIN_ROOM,
+            json!({"roomId": "r", "userId": "u", "talkId": 7}),
+            Ok(Event::JoinRoom(JoinRoom {
+                room_id: "r".into(),
+                user_id: "u".into(),
+                talk_id: Some(7),
+            })),
+        ),
+        (
+            "join: talkId a string",
+            JOIN_ROOM,
+            json!({"roomId": "r", "userId": "u", "talkId": "7"}),
+            reject(400, "talkId must be a talk id (a positive integer)", None),
         ),
         (
             "join: no userId, and no room named",

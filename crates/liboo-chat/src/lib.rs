@@ -36,6 +36,7 @@ mod handlers;
 mod head;
 mod names;
 mod redis_driver;
+mod talks;
 mod viewers;
 mod wire;
 
@@ -135,12 +136,13 @@ pub async fn attach(
         .ws_max_message_size(max_payload as usize)
         .ws_max_frame_size(max_payload as usize)
         .ws_read_buffer_size(WS_READ_BUFFER)
-        .with_state(chat);
+        .with_state(chat.clone());
     let router = match redis_url {
         None => {
             let (layer, io) = builder.build_layer();
             type A = socketioxide::adapter::LocalAdapter;
             io.ns("/", handlers::on_connect::<A>.with(handlers::admit::<A>));
+            tokio::spawn(talks::watch(io, chat));
             router.layer(layer)
         }
         Some(url) => {
@@ -162,6 +164,7 @@ pub async fn attach(
             io.ns("/", handlers::on_connect::<A>.with(handlers::admit::<A>))
                 .await
                 .map_err(|e| ChatError::Redis(e.to_string()))?;
+            tokio::spawn(talks::watch(io, chat));
             router.layer(layer)
         }
     };

@@ -26,6 +26,11 @@ pub(crate) struct Member {
     pub(crate) channel_id: i64,
     pub(crate) user_hash: String,
     pub(crate) is_host: bool,
+    /// In a conference room, the talk whose questions the member follows.
+    pub(crate) talk: Option<i64>,
+    /// The member named that talk when joining (a waiting room); otherwise they follow
+    /// the room's current talk as it changes.
+    pub(crate) talk_pinned: bool,
 }
 
 /// Who a socket is from its first event on.
@@ -136,6 +141,9 @@ pub(crate) async fn update_viewers<A: Adapter>(
 /// Takes the socket out of its room; a viewer (not the host) stops counting.
 pub(crate) async fn leave<A: Adapter>(socket: &SocketRef<A>, chat: &Chat, member: &Member) {
     socket.leave(member.room.clone());
+    if let Some(t) = member.talk {
+        socket.leave(crate::talks::talk_room(&member.room, t));
+    }
     socket.extensions.remove::<Member>();
     if !member.is_host {
         update_viewers(socket, chat, &member.room, -1).await;

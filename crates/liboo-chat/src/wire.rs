@@ -76,6 +76,9 @@ pub(crate) struct ChatMessage {
     pub(crate) question_done: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) upvotes: Option<i64>,
+    /// liboo: the talk a question belongs to, in a conference room.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) talk_id: Option<i64>,
 }
 
 /// A stored question, as `receive_init_data` lists it and `receive_question_done` sends it:
@@ -96,6 +99,8 @@ pub(crate) struct QuestionView {
     owner: &'static str,
     question_done: bool,
     upvotes: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    talk_id: Option<i64>,
 }
 
 impl QuestionView {
@@ -113,6 +118,7 @@ impl QuestionView {
             owner: "user",
             question_done: q.done,
             upvotes: q.upvotes,
+            talk_id: q.talk_id,
         }
     }
 }
@@ -122,6 +128,8 @@ impl QuestionView {
 #[serde(rename_all = "camelCase")]
 pub(crate) struct Upvotes<'a> {
     pub(crate) room_id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) talk_id: Option<i64>,
     pub(crate) question_id: i64,
     pub(crate) upvotes: i64,
 }
@@ -140,4 +148,7 @@ pub(crate) struct ViewerCount<'a> {
 pub(crate) struct InitData<'a> {
     pub(crate) room_id: &'a str,
     pub(crate) question_list: Vec<QuestionView>,
+    /// liboo: in a conference room, the talk these questions belong to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) talk: Option<crate::talks::TalkBrief>,
 }

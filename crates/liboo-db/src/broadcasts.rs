@@ -50,6 +50,9 @@ pub struct Broadcast {
     pub frame_ms: Option<i64>,
     /// The stream's health as ingest last reported it (JSON), while live.
     pub health: Option<String>,
+    /// Set on a talk's replay: the talk it was cut for (its playlist lists the room
+    /// broadcast's segments).
+    pub talk_id: Option<i64>,
 }
 
 /// A live stream as ingest measures it over the last report interval; stored as JSON
@@ -129,6 +132,15 @@ impl Db {
             tx.rollback().await?;
             return Err(DbError::AlreadyLive);
         }
+        // Questions asked while the channel was offline belong to this broadcast.
+        sqlx::query(
+            "UPDATE questions SET broadcast_id = ? WHERE channel_id = ? \
+             AND broadcast_id IS NULL AND talk_id IS NULL",
+        )
+        .bind(broadcast.id)
+        .bind(channel_id)
+        .execute(&mut *tx)
+        .await?;
         tx.commit().await?;
         Ok(broadcast)
     }
@@ -298,6 +310,9 @@ impl Db {
             "DELETE FROM questions WHERE broadcast_id = ?",
             "DELETE FROM broadcast_viewers WHERE broadcast_id = ?",
             "DELETE FROM broadcasts WHERE id = ?",
+            // A talk's replay deleted: the talk has none (its questions stay with it).
+            "UPDATE talks SET replay_broadcast_id = NULL, state = 'no_replay' \
+             WHERE replay_broadcast_id = ?",
         ] {
             sqlx::query(sql)
                 .bind(broadcast.id)

@@ -37,6 +37,21 @@ pub struct Channel {
     pub created_ms: i64,
     /// Unix ms of the last change of settings.
     pub updated_ms: i64,
+    /// Set when the channel is a conference's room.
+    pub room: Option<RoomInfo>,
+}
+
+/// What makes a channel a conference's room.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RoomInfo {
+    /// The conference.
+    pub conference_id: i64,
+    /// The room's key in the schedule (its guid, else its name).
+    pub key: String,
+    /// The room's name.
+    pub name: String,
+    /// Where it stands in the conference's list.
+    pub position: i64,
 }
 
 impl Db {
@@ -68,6 +83,12 @@ impl Db {
         session_key: &str,
     ) -> Result<Option<Channel>, DbError> {
         let query = select_channels("WHERE session_key = ?").bind(session_key);
+        self.fetch_optional(query, channel_from_row).await
+    }
+
+    /// The channel with this row id, if any.
+    pub async fn channel_by_id(&self, id: i64) -> Result<Option<Channel>, DbError> {
+        let query = select_channels("WHERE id = ?").bind(id);
         self.fetch_optional(query, channel_from_row).await
     }
 

@@ -21,14 +21,18 @@ use sqlx::{AnyPool, AssertSqlSafe, Row};
 mod bans;
 mod broadcasts;
 mod channels;
+mod conferences;
 mod counters;
 mod listings;
 mod questions;
 mod rows;
+mod talks;
 
 pub use broadcasts::{Broadcast, Heartbeat, StreamHealth};
-pub use channels::{Channel, ChannelSettings};
-pub use questions::{Asker, NewQuestion, Question};
+pub use channels::{Channel, ChannelSettings, RoomInfo};
+pub use conferences::{Conference, ConferenceFields, RoomSpec, ScheduleSource};
+pub use questions::{Asker, NewQuestion, Question, QuestionScope};
+pub use talks::{ImportWrite, Talk, TalkFields, TalkMarks, TalkReplay, TalkState, TalkUpsert};
 
 use rows::AnyQuery;
 
@@ -49,6 +53,9 @@ pub enum DbError {
     /// The channel has a live broadcast already (one per channel).
     #[error("the channel is already live")]
     AlreadyLive,
+    /// A unique name is taken (a conference's slug); the message says what to do.
+    #[error("{0}")]
+    Conflict(String),
     /// A stored row breaks an invariant the code relies on.
     #[error("stored row is not valid: {0}")]
     Corrupt(String),

@@ -1,15 +1,43 @@
-//! Questions belong to one broadcast and outlive it: they are part of its replay.
+//! Questions belong to one broadcast, one talk, or a plain channel's next broadcast,
+//! and outlive them: they are part of the replay.
 
-use sqlx::Row;
+use sqlx::{AssertSqlSafe, Row};
 
 use crate::rows::{question_from_row, select_questions};
 use crate::{Db, DbError};
 
+/// What a question belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum QuestionScope {
+    /// A plain channel's live broadcast.
+    Broadcast(i64),
+    /// A talk: asked in its waiting room, while it is live or right after.
+    Talk(i64),
+    /// A plain channel that is offline: its next broadcast takes the question.
+    NextBroadcast(i64),
+}
+
+impl QuestionScope {
+    /// The `WHERE` condition (one `?`, the id) that selects this scope's questions.
+    fn condition(self) -> (&'static str, i64) {
+        match self {
+            QuestionScope::Broadcast(id) => ("broadcast_id = ?", id),
+            QuestionScope::Talk(id) => ("talk_id = ?", id),
+            QuestionScope::NextBroadcast(channel) => (
+                "channel_id = ? AND broadcast_id IS NULL AND talk_id IS NULL",
+                channel,
+            ),
+        }
+    }
+}
+
 /// A question as asked in chat, before it is stored.
 #[derive(Clone, Debug)]
 pub struct NewQuestion<'a> {
-    /// The broadcast it is asked in.
-    pub broadcast_id: i64,
+    /// The channel (room) it is asked in.
+    pub channel_id: i64,
+    /// What it belongs to.
+    pub scope: QuestionScope,
     /// SHA-256 of the asker's `userId`, never the id itself.
     pub user_hash: &'a str,
     /// The name the asker shows in chat.
@@ -39,8 +67,12 @@ pub struct Asker<'a> {
 pub struct Question {
     /// Row id, the `questionId` of chat events.
     pub id: i64,
-    /// The broadcast it was asked in.
-    pub broadcast_id: i64,
+    /// The channel (room) it was asked in.
+    pub channel_id: i64,
+    /// The broadcast it belongs to (`None`: a talk's, or not yet started).
+    pub broadcast_id: Option<i64>,
+    /// The talk it belongs to.
+    pub talk_id: Option<i64>,
     /// The name the asker showed in chat.
     pub nickname: String,
     /// The question's text.
@@ -66,11 +98,18 @@ impl Db {
     /// returns, so a question anyone has seen is never lost.
     pub async fn add_question(&self, q: &NewQuestion<'_>) -> Result<Question, DbError> {
         let mut tx = self.pool.begin().await?;
+        let (broadcast_id, talk_id) = match q.scope {
+            QuestionScope::Broadcast(id) => (Some(id), None),
+            QuestionScope::Talk(id) => (None, Some(id)),
+            QuestionScope::NextBroadcast(_) => (None, None),
+        };
         sqlx::query(
-            "INSERT INTO questions (broadcast_id, user_hash, nickname, msg, asked_ms, color, \
-             entry_time, socket_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO questions (channel_id, broadcast_id, talk_id, user_hash, nickname, msg, \
+             asked_ms, color, entry_time, socket_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
-        .bind(q.broadcast_id)
+        .bind(q.channel_id)
+        .bind(broadcast_id)
+        .bind(talk_id)
         .bind(q.user_hash)
         .bind(q.nickname)
         .bind(q.msg)
@@ -80,11 +119,11 @@ impl Db {
         .bind(q.asker.socket_id)
         .execute(&mut *tx)
         .await?;
-        // The newest question of this user in this broadcast is the one just inserted:
+        // The newest question of this user in this channel is the one just inserted:
         // both engines serialise writers to a row range inside the transaction.
         let row =
-            select_questions("WHERE broadcast_id = ? AND user_hash = ? ORDER BY id DESC LIMIT 1")
-                .bind(q.broadcast_id)
+            select_questions("WHERE channel_id = ? AND user_hash = ? ORDER BY id DESC LIMIT 1")
+                .bind(q.channel_id)
                 .bind(q.user_hash)
                 .fetch_one(&mut *tx)
                 .await?;
@@ -92,57 +131,62 @@ impl Db {
         question_from_row(&row)
     }
 
-    /// Every question of a broadcast, oldest first.
-    pub async fn questions(&self, broadcast_id: i64) -> Result<Vec<Question>, DbError> {
-        let query = select_questions("WHERE broadcast_id = ? ORDER BY id").bind(broadcast_id);
+    /// Every question of a scope, oldest first.
+    pub async fn questions(&self, scope: QuestionScope) -> Result<Vec<Question>, DbError> {
+        let (cond, id) = scope.condition();
+        let query = select_questions(&format!("WHERE {cond} ORDER BY id")).bind(id);
         self.fetch_all(query, question_from_row).await
     }
 
-    /// The unanswered questions of a broadcast, newest first.
-    pub async fn open_questions(&self, broadcast_id: i64) -> Result<Vec<Question>, DbError> {
-        let query = select_questions("WHERE broadcast_id = ? AND done = 0 ORDER BY id DESC")
-            .bind(broadcast_id);
+    /// The unanswered questions of a scope, newest first.
+    pub async fn open_questions(&self, scope: QuestionScope) -> Result<Vec<Question>, DbError> {
+        let (cond, id) = scope.condition();
+        let query =
+            select_questions(&format!("WHERE {cond} AND done = 0 ORDER BY id DESC")).bind(id);
         self.fetch_all(query, question_from_row).await
     }
 
-    /// Marks a question of a broadcast answered; `None` if the broadcast has no such
-    /// question. Marking twice keeps the first answer time.
+    /// Marks a question of a scope answered; `None` if the scope has no such question.
+    /// Marking twice keeps the first answer time.
     pub async fn mark_question_done(
         &self,
-        broadcast_id: i64,
+        scope: QuestionScope,
         question_id: i64,
         now_ms: i64,
     ) -> Result<Option<Question>, DbError> {
-        sqlx::query(
-            "UPDATE questions SET done = 1, done_ms = ? WHERE id = ? AND broadcast_id = ? \
-             AND done = 0",
-        )
+        let (cond, id) = scope.condition();
+        sqlx::query(AssertSqlSafe(format!(
+            "UPDATE questions SET done = 1, done_ms = ? WHERE id = ? AND {cond} AND done = 0"
+        )))
         .bind(now_ms)
         .bind(question_id)
-        .bind(broadcast_id)
+        .bind(id)
         .execute(&self.pool)
         .await?;
-        let query = select_questions("WHERE id = ? AND broadcast_id = ?")
+        let query = select_questions(&format!("WHERE id = ? AND {cond}"))
             .bind(question_id)
-            .bind(broadcast_id);
+            .bind(id);
         self.fetch_optional(query, question_from_row).await
     }
 
     /// Counts one upvote of a question by a user; a second vote by the same user counts
-    /// nothing. Returns the question's upvotes, or `None` if the broadcast has no such
+    /// nothing. Returns the question's upvotes, or `None` if the scope has no such
     /// question.
     pub async fn upvote_question(
         &self,
-        broadcast_id: i64,
+        scope: QuestionScope,
         question_id: i64,
         user_hash: &str,
     ) -> Result<Option<i64>, DbError> {
+        let (cond, id) = scope.condition();
         let mut tx = self.pool.begin().await?;
-        let exists = sqlx::query("SELECT id FROM questions WHERE id = ? AND broadcast_id = ?")
-            .bind(question_id)
-            .bind(broadcast_id)
-            .fetch_optional(&mut *tx)
-            .await?;
+        let exists = sqlx::query(AssertSqlSafe(format!(
+            "SELECT id FROM questions WHERE id = ? AND {cond}"
+        )))
+        .bind(question_id)
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?;
         if exists.is_none() {
             return Ok(None);
         }

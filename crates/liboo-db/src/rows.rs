@@ -5,7 +5,7 @@
 use sqlx::any::{AnyArguments, AnyRow};
 use sqlx::{AssertSqlSafe, Row};
 
-use crate::{Broadcast, Channel, ChannelSettings, Db, DbError, Question};
+use crate::{Broadcast, Channel, ChannelSettings, Db, DbError, Question, RoomInfo};
 
 /// A query on the `Any` driver, before or after its values are bound.
 pub(crate) type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, AnyArguments>;
@@ -14,11 +14,12 @@ pub(crate) type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, AnyArguments>;
 pub(crate) type FromRow<T> = fn(&AnyRow) -> Result<T, DbError>;
 
 const CHANNEL_COLS: &str = "id, session_key, title, host_name, notice, category, tags, \
-     thumbnail_key, live_broadcast_id, created_ms, updated_ms";
+     thumbnail_key, live_broadcast_id, created_ms, updated_ms, conference_id, room_key, room_name, \
+     position";
 const BROADCAST_COLS: &str = "id, video_id, channel_id, session_key, title, host_name, notice, \
      category, tags, thumbnail_key, media_prefix, is_live, start_ms, end_ms, duration_ms, \
-     read_count, live_pr, frame_ms, health";
-const QUESTION_COLS: &str = "id, broadcast_id, nickname, msg, asked_ms, done, done_ms, upvotes, \
+     read_count, live_pr, frame_ms, health, talk_id";
+const QUESTION_COLS: &str = "id, channel_id, broadcast_id, talk_id, nickname, msg, asked_ms, done, done_ms, upvotes, \
      color, entry_time, socket_id";
 
 /// `SELECT` of every column [`channel_from_row`] reads, then `rest` (a `WHERE` clause
@@ -90,6 +91,19 @@ pub(crate) fn channel_from_row(row: &AnyRow) -> Result<Channel, DbError> {
         live_broadcast_id: row.try_get("live_broadcast_id")?,
         created_ms: row.try_get("created_ms")?,
         updated_ms: row.try_get("updated_ms")?,
+        room: match row.try_get::<Option<i64>, _>("conference_id")? {
+            Some(conference_id) => Some(RoomInfo {
+                conference_id,
+                key: row
+                    .try_get::<Option<String>, _>("room_key")?
+                    .unwrap_or_default(),
+                name: row
+                    .try_get::<Option<String>, _>("room_name")?
+                    .unwrap_or_default(),
+                position: row.try_get("position")?,
+            }),
+            None => None,
+        },
     })
 }
 
@@ -109,13 +123,16 @@ pub(crate) fn broadcast_from_row(row: &AnyRow) -> Result<Broadcast, DbError> {
         live_pr: row.try_get("live_pr")?,
         frame_ms: row.try_get("frame_ms")?,
         health: row.try_get("health")?,
+        talk_id: row.try_get("talk_id")?,
     })
 }
 
 pub(crate) fn question_from_row(row: &AnyRow) -> Result<Question, DbError> {
     Ok(Question {
         id: row.try_get("id")?,
+        channel_id: row.try_get("channel_id")?,
         broadcast_id: row.try_get("broadcast_id")?,
+        talk_id: row.try_get("talk_id")?,
         nickname: row.try_get("nickname")?,
         msg: row.try_get("msg")?,
         asked_ms: row.try_get("asked_ms")?,

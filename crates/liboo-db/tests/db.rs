@@ -1,6 +1,6 @@
 //! The same scenarios on SQLite and on the machine's MariaDB.
 
-use liboo_db::{Asker, ChannelSettings, Db, DbError, Heartbeat, NewQuestion};
+use liboo_db::{Asker, ChannelSettings, Db, DbError, Heartbeat, NewQuestion, QuestionScope};
 use liboo_testkit::{Engine, TestDb};
 
 async fn open(engine: Engine) -> (TestDb, Db) {
@@ -256,7 +256,8 @@ async fn questions_are_durable_and_ordered(engine: Engine) {
     for (i, msg) in ["first?", "second?", "third?"].iter().enumerate() {
         let q = db
             .add_question(&NewQuestion {
-                broadcast_id: b.id,
+                channel_id: ch.id,
+                scope: QuestionScope::Broadcast(b.id),
                 user_hash: "u",
                 nickname: "n",
                 msg,
@@ -281,7 +282,7 @@ async fn questions_are_durable_and_ordered(engine: Engine) {
         ids.push(q.id);
     }
     let done = db
-        .mark_question_done(b.id, ids[1], 99)
+        .mark_question_done(QuestionScope::Broadcast(b.id), ids[1], 99)
         .await
         .unwrap()
         .unwrap();
@@ -289,7 +290,7 @@ async fn questions_are_durable_and_ordered(engine: Engine) {
     assert_eq!(done.done_ms, Some(99));
     assert_eq!(done.socket_id, "s1", "a question done keeps its asker");
     assert_eq!(
-        db.mark_question_done(b.id, ids[1], 150)
+        db.mark_question_done(QuestionScope::Broadcast(b.id), ids[1], 150)
             .await
             .unwrap()
             .unwrap()
@@ -297,13 +298,13 @@ async fn questions_are_durable_and_ordered(engine: Engine) {
         Some(99)
     );
     assert!(
-        db.mark_question_done(b.id + 1, ids[0], 1)
+        db.mark_question_done(QuestionScope::Broadcast(b.id + 1), ids[0], 1)
             .await
             .unwrap()
             .is_none()
     );
     let open: Vec<_> = db
-        .open_questions(b.id)
+        .open_questions(QuestionScope::Broadcast(b.id))
         .await
         .unwrap()
         .into_iter()
@@ -313,10 +314,19 @@ async fn questions_are_durable_and_ordered(engine: Engine) {
     db.end_broadcast(b.id, 10, 10).await.unwrap();
     let b2 = db.start_broadcast(ch.id, "v2", "p2", 20).await.unwrap();
     assert!(
-        db.open_questions(b2.id).await.unwrap().is_empty(),
+        db.open_questions(QuestionScope::Broadcast(b2.id))
+            .await
+            .unwrap()
+            .is_empty(),
         "questions stay with their broadcast"
     );
-    assert_eq!(db.questions(b.id).await.unwrap().len(), 3);
+    assert_eq!(
+        db.questions(QuestionScope::Broadcast(b.id))
+            .await
+            .unwrap()
+            .len(),
+        3
+    );
 }
 
 async fn bans_hold_per_channel(engine: Engine) {
@@ -339,7 +349,8 @@ async fn delete_replay_takes_its_questions(engine: Engine) {
         .await
         .unwrap();
     db.add_question(&NewQuestion {
-        broadcast_id: b.id,
+        channel_id: ch.id,
+        scope: QuestionScope::Broadcast(b.id),
         user_hash: "u",
         nickname: "n",
         msg: "q",
@@ -360,7 +371,12 @@ async fn delete_replay_takes_its_questions(engine: Engine) {
     let gone = db.delete_replay(ch.id, "v1").await.unwrap().unwrap();
     assert_eq!(gone.media_prefix, "live/sk1/v1");
     assert!(db.replay("v1").await.unwrap().is_none());
-    assert!(db.questions(b.id).await.unwrap().is_empty());
+    assert!(
+        db.questions(QuestionScope::Broadcast(b.id))
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }
 
 async fn settings_keep_first_value(engine: Engine) {

@@ -48,6 +48,7 @@ pub(super) fn message<A: Adapter>(
         question_id: None,
         question_done: None,
         upvotes: None,
+        talk_id: None,
     }
 }
 

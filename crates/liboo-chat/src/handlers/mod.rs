@@ -21,6 +21,8 @@ mod moderation;
 mod questions;
 mod room;
 
+pub(crate) use room::send_init_data;
+
 /// Admits a connection and registers its event handlers. This runs as a connect
 /// middleware, before socketioxide sends the client its CONNECT: the connect handler
 /// itself runs as a task spawned after that, and a client that emits `join_room` as soon

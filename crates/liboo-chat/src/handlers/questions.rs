@@ -1,9 +1,11 @@
-//! `send_question`, `send_question_done` and `send_question_upvote`: the live
-//! broadcast's Q&A. A question is stored before anyone sees it; questions of an ended
+//! `send_question`, `send_question_done` and `send_question_upvote`: Q&A. A question is
+//! stored before anyone sees it. It belongs to the talk the asker follows in a
+//! conference room (from its publication until a while after it ends), else to the
+//! live broadcast, else to a plain channel's next broadcast; questions of an ended
 //! broadcast belong to its replay and are no longer answered or voted on.
 
 use liboo_chat_events::QuestionAction;
-use liboo_db::{Asker, NewQuestion};
+use liboo_db::{Asker, NewQuestion, QuestionScope};
 use serde_json::Value;
 use socketioxide::adapter::Adapter;
 use socketioxide::extract::{SocketRef, State, TryData};
@@ -12,7 +14,8 @@ use super::messages::{message, message_event};
 use super::payload;
 use crate::Chat;
 use crate::admission::{Sending, sender};
-use crate::deliver::{emit_to, to_room};
+use crate::deliver::{emit_to, to_room_of};
+use crate::talks::{question_room, scope_of};
 use crate::viewers::Member;
 use crate::wire::{QuestionView, Upvotes, exception, internal, now_ms};
 
@@ -25,16 +28,9 @@ pub(super) async fn on_question<A: Adapter>(
         return;
     };
     let room = Some(member.room.as_str());
-    let live = match chat.0.db.live_broadcast_of(&member.room).await {
-        Ok(Some(b)) => b,
-        Ok(None) => {
-            return exception(
-                &socket,
-                409,
-                "questions open when the broadcast is live",
-                room,
-            );
-        }
+    let scope = match question_scope(&chat, &member).await {
+        Ok(Ok(scope)) => scope,
+        Ok(Err(closed)) => return exception(&socket, 409, closed, room),
         Err(e) => return internal(&socket, &e, room),
     };
     let mut m = message(&socket, &member, msg, "question");
@@ -43,7 +39,8 @@ pub(super) async fn on_question<A: Adapter>(
         .0
         .db
         .add_question(&NewQuestion {
-            broadcast_id: live.id,
+            channel_id: member.channel_id,
+            scope,
             user_hash: &member.user_hash,
             nickname: &m.nickname,
             msg: &m.msg,
@@ -60,17 +57,33 @@ pub(super) async fn on_question<A: Adapter>(
             m.question_id = Some(q.id);
             m.question_done = Some(false);
             m.upvotes = Some(0);
-            to_room(&socket, "receive_question", m).await;
+            m.talk_id = q.talk_id;
+            to_room_of(&socket, &question_room(&member), "receive_question", m).await;
         }
         Err(e) => internal(&socket, &e, room),
     }
 }
 
+/// Where a new question of `member` goes, or why questions are closed there.
+async fn question_scope(
+    chat: &Chat,
+    member: &Member,
+) -> Result<Result<QuestionScope, &'static str>, liboo_db::DbError> {
+    if let Some(id) = member.talk {
+        return Ok(match chat.0.db.talk(id).await? {
+            Some(t) if t.accepts_questions(now_ms()) => Ok(QuestionScope::Talk(id)),
+            Some(_) => Err("questions for this talk are closed"),
+            None => Err("this talk is gone from the schedule"),
+        });
+    }
+    Ok(Ok(scope_of(chat, member).await?))
+}
+
 /// A `{roomId, userId, questionId}` payload that parsed, whose sender passed admission,
-/// with the live broadcast it is about.
+/// with what its questions belong to.
 struct Target {
     member: Member,
-    broadcast_id: i64,
+    scope: QuestionScope,
     question_id: i64,
 }
 
@@ -85,21 +98,16 @@ async fn question_event<A: Adapter>(
         question_id,
     } = payload(socket, data, QuestionAction::parse)?;
     let member = sender(socket, chat, &from, sending).await?;
-    let room = Some(member.room.as_str());
-    let broadcast_id = match chat.0.db.live_broadcast_of(&member.room).await {
-        Ok(Some(b)) => b.id,
-        Ok(None) => {
-            exception(socket, 404, "no such question", room);
-            return None;
-        }
+    let scope = match scope_of(chat, &member).await {
+        Ok(scope) => scope,
         Err(e) => {
-            internal(socket, &e, room);
+            internal(socket, &e, Some(member.room.as_str()));
             return None;
         }
     };
     Some(Target {
         member,
-        broadcast_id,
+        scope,
         question_id,
     })
 }
@@ -116,12 +124,13 @@ pub(super) async fn on_question_done<A: Adapter>(
     match chat
         .0
         .db
-        .mark_question_done(t.broadcast_id, t.question_id, now_ms())
+        .mark_question_done(t.scope, t.question_id, now_ms())
         .await
     {
         Ok(Some(q)) => {
             let view = QuestionView::new(room, &q);
-            emit_to(&socket, room, true, "receive_question_done", &view).await;
+            let to = question_room(&t.member);
+            emit_to(&socket, &to, true, "receive_question_done", &view).await;
         }
         Ok(None) => exception(&socket, 404, "no such question", Some(room)),
         Err(e) => internal(&socket, &e, Some(room)),
@@ -140,16 +149,18 @@ pub(super) async fn on_question_upvote<A: Adapter>(
     match chat
         .0
         .db
-        .upvote_question(t.broadcast_id, t.question_id, &t.member.user_hash)
+        .upvote_question(t.scope, t.question_id, &t.member.user_hash)
         .await
     {
         Ok(Some(upvotes)) => {
             let body = Upvotes {
                 room_id: room,
+                talk_id: t.member.talk,
                 question_id: t.question_id,
                 upvotes,
             };
-            emit_to(&socket, room, true, "receive_question_upvote", &body).await;
+            let to = question_room(&t.member);
+            emit_to(&socket, &to, true, "receive_question_upvote", &body).await;
         }
         Ok(None) => exception(&socket, 404, "no such question", Some(room)),
         Err(e) => internal(&socket, &e, Some(room)),

@@ -10,6 +10,7 @@ use socketioxide::socket::DisconnectReason;
 
 use super::payload;
 use crate::Chat;
+use crate::talks::{TalkBrief, scope_of, talk_room};
 use crate::viewers::{Member, Persona, leave, persona, send_count, update_viewers};
 use crate::wire::{InitData, QuestionView, exception, internal};
 
@@ -21,6 +22,7 @@ pub(super) async fn on_join<A: Adapter>(
     let Some(JoinRoom {
         room_id: room,
         user_id,
+        talk_id,
     }) = payload(&socket, data, JoinRoom::parse)
     else {
         return;
@@ -31,21 +33,46 @@ pub(super) async fn on_join<A: Adapter>(
         Err(e) => return internal(&socket, &e, Some(&room)),
     };
     let user_hash = hash_secret(&user_id);
+    // A conference room's host is the conference's organiser.
+    let is_host = match &channel.room {
+        None => (chat.0.session_key_of)(&user_id) == room,
+        Some(r) => match chat.0.db.conference_by_id(r.conference_id).await {
+            Ok(c) => c.is_some_and(|c| c.organizer_hash == user_hash),
+            Err(e) => return internal(&socket, &e, Some(&room)),
+        },
+    };
+    let (talk, talk_pinned) = match talk_id {
+        Some(id) => match chat.0.db.talk(id).await {
+            Ok(Some(t)) if t.channel_id == channel.id => (Some(t.id), true),
+            Ok(_) => return exception(&socket, 404, "no such talk in this room", Some(&room)),
+            Err(e) => return internal(&socket, &e, Some(&room)),
+        },
+        None if channel.room.is_some() => match chat.0.db.current_talk_of_room(channel.id).await {
+            Ok(t) => (t.map(|t| t.id), false),
+            Err(e) => return internal(&socket, &e, Some(&room)),
+        },
+        None => (None, false),
+    };
     let membership = persona(&socket).membership;
     let _turn = membership.lock().await;
     if let Some(previous) = socket.extensions.get::<Member>() {
-        if previous.room == room && previous.user_hash == user_hash {
-            return send_init_data(&socket, &chat, &room).await;
+        if previous.room == room && previous.user_hash == user_hash && previous.talk == talk {
+            return send_init_data(&socket, &chat, &previous).await;
         }
         leave(&socket, &chat, &previous).await;
     }
     let member = Member {
-        is_host: (chat.0.session_key_of)(&user_id) == room,
+        is_host,
         room: room.clone(),
         channel_id: channel.id,
         user_hash,
+        talk,
+        talk_pinned,
     };
     socket.join(room.clone());
+    if let Some(t) = talk {
+        socket.join(talk_room(&room, t));
+    }
     socket.extensions.insert(member.clone());
     if let Err(e) = chat
         .0
@@ -67,18 +94,31 @@ pub(super) async fn on_join<A: Adapter>(
         // needs the count as it is now.
         send_count(&socket, &chat, &room).await;
     }
-    send_init_data(&socket, &chat, &room).await;
+    send_init_data(&socket, &chat, &member).await;
 }
 
-/// `receive_init_data`: the live broadcast's unanswered questions, newest first.
-async fn send_init_data<A: Adapter>(socket: &SocketRef<A>, chat: &Chat, room: &str) {
-    let questions = match chat.0.db.live_broadcast_of(room).await {
-        Ok(Some(live)) => match chat.0.db.open_questions(live.id).await {
+/// `receive_init_data`: the unanswered questions of what the member's questions belong
+/// to (the talk they follow, the live broadcast, or a plain channel's next one), newest
+/// first; in a conference room also the talk.
+pub(crate) async fn send_init_data<A: Adapter>(
+    socket: &SocketRef<A>,
+    chat: &Chat,
+    member: &Member,
+) {
+    let room = member.room.as_str();
+    let questions = match scope_of(chat, member).await {
+        Ok(scope) => match chat.0.db.open_questions(scope).await {
             Ok(q) => q,
             Err(e) => return internal(socket, &e, Some(room)),
         },
-        Ok(None) => Vec::new(),
         Err(e) => return internal(socket, &e, Some(room)),
+    };
+    let talk = match member.talk {
+        Some(id) => match chat.0.db.talk(id).await {
+            Ok(t) => t.as_ref().map(TalkBrief::new),
+            Err(e) => return internal(socket, &e, Some(room)),
+        },
+        None => None,
     };
     let init = InitData {
         room_id: room,
@@ -86,6 +126,7 @@ async fn send_init_data<A: Adapter>(socket: &SocketRef<A>, chat: &Chat, room: &s
             .iter()
             .map(|q| QuestionView::new(room, q))
             .collect(),
+        talk,
     };
     let _ = socket.emit("receive_init_data", &init);
 }
