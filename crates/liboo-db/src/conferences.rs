@@ -258,6 +258,16 @@ impl Db {
         Ok(())
     }
 
+    /// Counts a failed re-import as an import, so the next try waits for the interval.
+    pub async fn touch_import(&self, id: i64, now_ms: i64) -> Result<(), DbError> {
+        sqlx::query("UPDATE conferences SET imported_ms = ? WHERE id = ?")
+            .bind(now_ms)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     /// A conference's rooms, in their order.
     pub async fn rooms(&self, conference_id: i64) -> Result<Vec<Channel>, DbError> {
         let query =

@@ -88,6 +88,24 @@ impl Db {
         let query = select_broadcasts("WHERE video_id = ? AND is_live = 0").bind(video_id);
         self.fetch_optional(query, broadcast_from_row).await
     }
+
+    /// A room's broadcasts (not talk replays) that overlap `[from_ms, to_ms]`, oldest
+    /// first: what a talk's replay is cut from.
+    pub async fn room_broadcasts(
+        &self,
+        channel_id: i64,
+        from_ms: i64,
+        to_ms: i64,
+    ) -> Result<Vec<Broadcast>, DbError> {
+        let query = select_broadcasts(
+            "WHERE channel_id = ? AND talk_id IS NULL AND start_ms <= ? \
+             AND (end_ms IS NULL OR end_ms >= ?) ORDER BY start_ms, id",
+        )
+        .bind(channel_id)
+        .bind(to_ms)
+        .bind(from_ms);
+        self.fetch_all(query, broadcast_from_row).await
+    }
 }
 
 /// Escapes LIKE wildcards with `!`, the escape character both engines accept in

@@ -13,11 +13,25 @@
 //!     seg00000.0.m4s                      LL-HLS: part of a segment (deleted some segments later)
 //!     frame.jpg                           the latest frame thumbnail
 //!     {height}p/                          a rendition of the ladder: its own index.m3u8, init, segments, parts
+//! live/{sessionKey}/{talkVideoId}/replay.m3u8  a talk's replay: its room broadcasts' segments
+//!                                         between the talk's cut points (`../{videoId}/seg...`)
 //! channels/{sessionKey}/thumb-{digest}.jpg  a channel's uploaded thumbnail
 //! ```
 //!
 //! Keys inside a broadcast's folder are also the URIs its playlists use (relative to the
 //! playlist), so the file names come from here too. Nothing else in liboo formats a key.
+
+/// The URI of `name` in the broadcast folder `video_id`, from a sibling folder of the
+/// same channel: how a talk's replay playlist names its room broadcast's segments.
+pub fn sibling_uri(video_id: &str, name: &str) -> String {
+    format!("../{video_id}/{name}")
+}
+
+/// A talk's replay id: derived from the talk, so nodes that cut it at once make one
+/// (random broadcast ids are 16 hex digits; these start with `t`).
+pub fn talk_video_id(talk_id: i64) -> String {
+    format!("t{talk_id:015x}")
+}
 
 /// Top folder of every channel's media.
 const LIVE: &str = "live";

@@ -127,6 +127,8 @@ pub struct Playlist {
     discontinuity_sequence: u64,
     ended: bool,
     low_latency: Option<LowLatency>,
+    /// `EXT-X-START:TIME-OFFSET`: where playback begins, ms from the first segment.
+    start_offset_ms: Option<i64>,
 }
 
 impl Playlist {
@@ -160,6 +162,7 @@ impl Playlist {
             discontinuity_sequence: 0,
             ended: false,
             low_latency: None,
+            start_offset_ms: None,
         }
     }
 
@@ -275,6 +278,13 @@ impl Playlist {
         Ok(())
     }
 
+    /// Makes players start `offset_ms` into the first segment (`EXT-X-START` with
+    /// `PRECISE=YES`, RFC 8216 §4.3.5.2): a cut that must begin on a keyframe still
+    /// plays from its first second.
+    pub fn set_start_offset(&mut self, offset_ms: i64) {
+        self.start_offset_ms = (offset_ms > 0).then_some(offset_ms);
+    }
+
     /// Whether `EXT-X-ENDLIST` is written.
     pub fn is_ended(&self) -> bool {
         self.ended
@@ -336,6 +346,9 @@ impl Playlist {
             });
         }
         let _ = writeln!(s, "#EXT-X-TARGETDURATION:{}", self.target_duration);
+        if let Some(offset) = self.start_offset_ms {
+            let _ = writeln!(s, "#EXT-X-START:TIME-OFFSET={},PRECISE=YES", seconds(offset));
+        }
         if let Some(ll) = &self.low_latency {
             // PART-HOLD-BACK at least three part targets (§4.4.3.8).
             let _ = writeln!(

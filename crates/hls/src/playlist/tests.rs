@@ -326,3 +326,19 @@ fn refusals_table() {
     // 3.499 s still rounds to 3.
     Playlist::live(3, 6).push(entry(0, 3499, false)).unwrap();
 }
+
+#[test]
+fn a_start_offset_is_written_after_the_target_duration() {
+    let mut p = Playlist::vod(4);
+    p.push(entry(0, 2000, false)).unwrap();
+    p.set_start_offset(1500);
+    let text = p.render("");
+    assert!(
+        text.contains("#EXT-X-TARGETDURATION:4\n#EXT-X-START:TIME-OFFSET=1.500,PRECISE=YES\n"),
+        "{text}"
+    );
+    p.set_start_offset(0);
+    assert!(!p.render("").contains("EXT-X-START"));
+    // The reader skips it (a cut read back keeps its segments).
+    assert_eq!(Playlist::parse(&text).unwrap().entries().count(), 1);
+}
