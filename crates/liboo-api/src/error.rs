@@ -40,6 +40,9 @@ pub enum ApiError {
         /// A message per offending field (may be empty).
         fields: BTreeMap<String, String>,
     },
+    /// 403: the caller may not do this (another organiser's conference).
+    #[error("{0}")]
+    Forbidden(String),
     /// 404: an unknown id or endpoint.
     #[error("{0}")]
     NotFound(String),
@@ -52,6 +55,9 @@ pub enum ApiError {
     /// 415: the body is not JSON.
     #[error("{0}")]
     Unsupported(String),
+    /// 502: a server liboo had to ask (a schedule URL) failed; the message says which.
+    #[error("{0}")]
+    BadGateway(String),
     /// 500: a fault of ours; the detail goes to the log, not the client.
     #[error("internal error")]
     Internal(String),
@@ -83,10 +89,12 @@ impl ApiError {
     fn status(&self) -> StatusCode {
         match self {
             ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::Unsupported(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::BadGateway(_) => StatusCode::BAD_GATEWAY,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
         }
@@ -95,7 +103,10 @@ impl ApiError {
 
 impl From<liboo_db::DbError> for ApiError {
     fn from(e: liboo_db::DbError) -> Self {
-        ApiError::Unavailable(format!("database error: {e}"))
+        match e {
+            liboo_db::DbError::Conflict(m) => ApiError::Conflict(m),
+            e => ApiError::Unavailable(format!("database error: {e}")),
+        }
     }
 }
 

@@ -56,6 +56,17 @@ impl KeyDeriver {
         }
     }
 
+    /// The keys of a conference room: derived from the conference's slug and the room's
+    /// key with the server secret, so the organiser's `userId` is not needed (a
+    /// re-import that adds a room makes its keys) and nobody else can compute them.
+    pub fn room_keys(&self, slug: &str, room_key: &str) -> HostKeys {
+        let id = format!("{slug}\0{room_key}");
+        HostKeys {
+            stream_key: self.derive("liboo room stream key", &id),
+            session_key: self.derive("liboo room session key", &id),
+        }
+    }
+
     /// The public session key alone, to find a host's channel from their `userId`.
     pub fn session_key(&self, user_id: &str) -> String {
         self.derive("liboo session key", user_id)

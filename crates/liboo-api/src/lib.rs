@@ -28,6 +28,8 @@ use liboo_storage::MediaStore;
 
 mod cache;
 mod channel;
+pub mod conference_model;
+mod conferences;
 mod error;
 mod health;
 mod host;
@@ -37,6 +39,7 @@ mod paging;
 mod replay;
 mod router;
 mod streams;
+mod talks;
 mod validation;
 mod views;
 pub use liboo_thumbnail as thumbnail;
@@ -48,6 +51,9 @@ pub use router::{ApiDoc, openapi_json, router, router_with_body_limit};
 /// Default largest JSON body of `/host/update` (a 5 MB image grows by a third in base64);
 /// see [`router_with_body_limit`].
 pub const UPDATE_BODY_LIMIT: usize = 8 * 1024 * 1024;
+/// Largest JSON body of `POST /api/conferences/import`: a schedule of
+/// [`liboo_schedule::MAX_BYTES`] in a JSON string, whose escapes may double it.
+pub const IMPORT_BODY_LIMIT: usize = 2 * liboo_schedule::MAX_BYTES + 64 * 1024;
 /// Largest JSON body of every other call (or the configured limit, if smaller).
 pub const BODY_LIMIT: usize = 64 * 1024;
 

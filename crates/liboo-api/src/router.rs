@@ -7,13 +7,16 @@ use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::header::CONTENT_LENGTH;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{any, get, post};
+use axum::routing::{any, get, post, put};
 use futures::StreamExt;
 use serde_json::Value;
 use utoipa::OpenApi;
 use utoipa_scalar::Servable;
 
-use crate::{ApiError, ApiState, BODY_LIMIT, UPDATE_BODY_LIMIT, host, replay, streams};
+use crate::{
+    ApiError, ApiState, BODY_LIMIT, IMPORT_BODY_LIMIT, UPDATE_BODY_LIMIT, conferences, host,
+    replay, streams, talks,
+};
 
 /// The OpenAPI document of everything under `/api`.
 #[derive(OpenApi)]
@@ -28,12 +31,19 @@ use crate::{ApiError, ApiState, BODY_LIMIT, UPDATE_BODY_LIMIT, host, replay, str
         streams::streams_random, streams::streams_latest, streams::streams_live,
         streams::streams_notice, streams::streams_existence, streams::streams_search,
         replay::replay_latest, replay::replay_search, replay::replay_video,
-        replay::replay_existence, replay::replay_delete, replay::replay_questions
+        replay::replay_existence, replay::replay_delete, replay::replay_questions,
+        conferences::create_conference, conferences::import_schedule,
+        conferences::list_conferences, conferences::my_conferences, conferences::get_conference,
+        conferences::conference_now, conferences::conference_schedule, conferences::add_room,
+        conferences::room_keys, talks::get_talk, talks::talk_questions, talks::start,
+        talks::end, talks::cut
     ),
     tags(
         (name = "host", description = "A host's keys and channel"),
         (name = "streams", description = "Live broadcasts"),
-        (name = "replay", description = "Ended broadcasts")
+        (name = "replay", description = "Ended broadcasts"),
+        (name = "conferences", description = "Conferences, their rooms and schedules"),
+        (name = "talks", description = "A conference's talks")
     )
 )]
 pub struct ApiDoc;
@@ -57,6 +67,7 @@ pub fn router(state: ApiState) -> Router {
 pub fn router_with_body_limit(state: ApiState, max_body: usize) -> Router {
     let limits = BodyLimits {
         update: max_body,
+        import: IMPORT_BODY_LIMIT,
         other: BODY_LIMIT.min(max_body),
     };
     let doc: &'static str = Box::leak(openapi_json().into_boxed_str());
@@ -84,6 +95,34 @@ pub fn router_with_body_limit(state: ApiState, max_body: usize) -> Router {
         .route("/api/replay/existence", get(replay::replay_existence))
         .route("/api/replay/questions", get(replay::replay_questions))
         .route(
+            "/api/conferences",
+            get(conferences::list_conferences).post(conferences::create_conference),
+        )
+        .route(
+            "/api/conferences/import",
+            post(conferences::import_schedule).layer(DefaultBodyLimit::max(limits.import)),
+        )
+        .route("/api/host/conferences", post(conferences::my_conferences))
+        .route("/api/conferences/{slug}", get(conferences::get_conference))
+        .route(
+            "/api/conferences/{slug}/now",
+            get(conferences::conference_now),
+        )
+        .route(
+            "/api/conferences/{slug}/schedule",
+            get(conferences::conference_schedule),
+        )
+        .route("/api/conferences/{slug}/rooms", post(conferences::add_room))
+        .route(
+            "/api/conferences/{slug}/rooms/keys",
+            post(conferences::room_keys),
+        )
+        .route("/api/talks/{id}", get(talks::get_talk))
+        .route("/api/talks/{id}/questions", get(talks::talk_questions))
+        .route("/api/talks/{id}/start", post(talks::start))
+        .route("/api/talks/{id}/end", post(talks::end))
+        .route("/api/talks/{id}/cut", put(talks::cut))
+        .route(
             "/api/openapi.json",
             get(move || async move { ([("content-type", "application/json")], doc) }),
         )
@@ -104,6 +143,7 @@ pub fn router_with_body_limit(state: ApiState, max_body: usize) -> Router {
 #[derive(Clone, Copy)]
 struct BodyLimits {
     update: usize,
+    import: usize,
     other: usize,
 }
 
@@ -118,10 +158,10 @@ const DRAIN_TIME: Duration = Duration::from_secs(10);
 /// and a client still sending gets a broken pipe instead of the answer.
 /// [`DefaultBodyLimit`] still stops a body that declares no length (chunked).
 async fn refuse_declared_oversize(limits: BodyLimits, req: Request, next: Next) -> Response {
-    let limit = if req.uri().path() == "/api/host/update" {
-        limits.update
-    } else {
-        limits.other
+    let limit = match req.uri().path() {
+        "/api/host/update" => limits.update,
+        "/api/conferences/import" => limits.import,
+        _ => limits.other,
     };
     let declared = req
         .headers()

@@ -25,13 +25,13 @@ impl Views {
         }
     }
 
-    fn media_url(&self, key: &str) -> String {
+    pub(crate) fn media_url(&self, key: &str) -> String {
         format!("{}/{key}", self.media_base)
     }
 
     /// The channel's live playlist: from liboo itself with LL-HLS (its origin for
     /// blocking reloads), else wherever media is.
-    fn stream_url(&self, session_key: &str) -> String {
+    pub(crate) fn stream_url(&self, session_key: &str) -> String {
         format!(
             "{}/live/{session_key}/{}",
             self.live_base, self.live_playlist_name

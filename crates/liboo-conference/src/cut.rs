@@ -174,8 +174,15 @@ mod tests {
         assert_eq!(c.end_ms, 36_000);
         assert_eq!(c.start_offset_ms, 1_500);
         assert_eq!(c.segments, 11);
-        assert!(c.text.contains("#EXT-X-START:TIME-OFFSET=1.500,PRECISE=YES"));
-        assert!(c.text.contains("#EXT-X-MAP:URI=\"../v1/init0.mp4\""), "{}", c.text);
+        assert!(
+            c.text
+                .contains("#EXT-X-START:TIME-OFFSET=1.500,PRECISE=YES")
+        );
+        assert!(
+            c.text.contains("#EXT-X-MAP:URI=\"../v1/init0.mp4\""),
+            "{}",
+            c.text
+        );
         assert!(c.text.contains("../v1/seg00002.m4s"));
         assert!(c.text.ends_with("#EXT-X-ENDLIST\n"));
         // Played from the offset, it lasts the talk within half a segment.
@@ -194,7 +201,10 @@ mod tests {
         let s = [source("v1", 0, 5, true), source("v2", 20_000, 5, true)];
         let c = cut(&s, 2_000, 28_000, true).unwrap();
         assert_eq!(c.segments, 4 + 4);
-        assert!(c.text.contains("#EXT-X-DISCONTINUITY\n#EXT-X-MAP:URI=\"../v2/init0.mp4\""));
+        assert!(
+            c.text
+                .contains("#EXT-X-DISCONTINUITY\n#EXT-X-MAP:URI=\"../v2/init0.mp4\"")
+        );
         // The gap between them is not talk time.
         assert_eq!(c.duration_ms, 16_000);
     }

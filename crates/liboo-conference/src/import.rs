@@ -94,7 +94,10 @@ pub async fn import(
     };
     let visibility = match &existing {
         Some(c) => c.fields.visibility.clone(),
-        None => req.visibility.clone().unwrap_or_else(|| "public".to_owned()),
+        None => req
+            .visibility
+            .clone()
+            .unwrap_or_else(|| "public".to_owned()),
     };
     let keys = |room: &str| room_keys(&slug, room);
     let planned = plan(

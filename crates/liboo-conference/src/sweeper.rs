@@ -168,7 +168,9 @@ pub async fn cut_talk(
                 video_id: b.video_id.clone(),
                 playlist,
             }),
-            Err(e) => tracing::warn!(video = %b.video_id, error = %e, "a room replay playlist did not parse; cutting without it"),
+            Err(e) => {
+                tracing::warn!(video = %b.video_id, error = %e, "a room replay playlist did not parse; cutting without it")
+            }
         }
     }
     let made = match cut(&sources, in_ms, out_ms, complete) {
@@ -176,7 +178,10 @@ pub async fn cut_talk(
         Err(CutError::NotYet) => return Ok(false),
         Err(CutError::Empty) => {
             if complete && talk.state == TalkState::Ended {
-                tracing::warn!(talk = talk.id, "nothing was stored during the talk: no replay");
+                tracing::warn!(
+                    talk = talk.id,
+                    "nothing was stored during the talk: no replay"
+                );
                 db.move_talk(
                     talk.id,
                     TalkState::Ended,

@@ -6,6 +6,11 @@ use sqlx::Row;
 use crate::rows::{broadcast_from_row, select_broadcasts};
 use crate::{Broadcast, Db, DbError};
 
+/// Which broadcasts the lists show: a conference room's own (its whole day) stays out,
+/// its talks' replays stand for it; the organiser still reaches it by its video id.
+const LISTED: &str = "talk_id IS NOT NULL OR channel_id NOT IN \
+     (SELECT id FROM channels WHERE conference_id IS NOT NULL) OR is_live = 1";
+
 impl Db {
     /// Live broadcasts, newest start first.
     pub async fn live_broadcasts(
@@ -42,12 +47,12 @@ impl Db {
         limit: i64,
     ) -> Result<Vec<Broadcast>, DbError> {
         let pattern = format!("%{}%", escape_like(&query.to_lowercase()));
-        let query = select_broadcasts(
-            "WHERE is_live = ? AND (\
+        let query = select_broadcasts(&format!(
+            "WHERE is_live = ? AND ({LISTED}) AND (\
              LOWER(title) LIKE ? ESCAPE '!' OR LOWER(host_name) LIKE ? ESCAPE '!' OR \
              LOWER(category) LIKE ? ESCAPE '!' OR LOWER(tags) LIKE ? ESCAPE '!') \
-             ORDER BY start_ms DESC, id DESC LIMIT ? OFFSET ?",
-        )
+             ORDER BY start_ms DESC, id DESC LIMIT ? OFFSET ?"
+        ))
         .bind(i64::from(live))
         .bind(pattern.clone())
         .bind(pattern.clone())
@@ -76,10 +81,11 @@ impl Db {
 
     /// Ended broadcasts, newest start first.
     pub async fn replays(&self, offset: i64, limit: i64) -> Result<Vec<Broadcast>, DbError> {
-        let query =
-            select_broadcasts("WHERE is_live = 0 ORDER BY start_ms DESC, id DESC LIMIT ? OFFSET ?")
-                .bind(limit)
-                .bind(offset);
+        let query = select_broadcasts(&format!(
+            "WHERE is_live = 0 AND ({LISTED}) ORDER BY start_ms DESC, id DESC LIMIT ? OFFSET ?"
+        ))
+        .bind(limit)
+        .bind(offset);
         self.fetch_all(query, broadcast_from_row).await
     }
 

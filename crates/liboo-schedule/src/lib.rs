@@ -102,3 +102,8 @@ pub fn parse(
     };
     build::build(raw, options)
 }
+
+/// Whether `name` is an IANA zone this crate knows (`Europe/Brussels`, `UTC`).
+pub fn is_time_zone(name: &str) -> bool {
+    zone::is_named(name)
+}

@@ -17,6 +17,11 @@ pub(crate) struct Zone {
     pub trusted: bool,
 }
 
+/// Whether `name` is a zone of the bundled IANA database.
+pub(crate) fn is_named(name: &str) -> bool {
+    named(name).is_ok()
+}
+
 fn named(name: &str) -> Result<Tz, ScheduleError> {
     name.parse::<Tz>()
         .map_err(|_| ScheduleError::UnknownTimeZone(name.to_owned()))

@@ -224,6 +224,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         .context("cannot install the metrics recorder")?;
     metrics::gauge!("liboo_start_time_seconds").set(now_ms() as f64 / 1000.0);
 
+    let mut room_keys = None;
     let api = config.has(Role::Api).then(|| {
         let state = ApiState::new(
             db.clone(),
@@ -237,6 +238,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
                 ingest: config.rtmp_public_url.clone(),
             },
         );
+        room_keys = Some(state.room_keys());
         liboo_api::router_with_body_limit(state, config.http_max_body_bytes)
     });
     let ingest = config.has(Role::Ingest).then(|| {
@@ -317,6 +319,15 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         config.reconnect_grace,
         cancel.clone(),
     ));
+    // Every API node sweeps talks; each change is a conditional update, so they agree.
+    if let Some(room_keys) = room_keys {
+        tasks.spawn(liboo_conference::sweeper::run(
+            db.clone(),
+            media.clone(),
+            room_keys,
+            cancel.clone(),
+        ));
+    }
     if let (Some(listener), Some(ingest)) = (rtmp_listener, ingest) {
         tasks.spawn(serve_ingest_on_its_own_thread(
             ingest,

@@ -347,7 +347,11 @@ impl Playlist {
         }
         let _ = writeln!(s, "#EXT-X-TARGETDURATION:{}", self.target_duration);
         if let Some(offset) = self.start_offset_ms {
-            let _ = writeln!(s, "#EXT-X-START:TIME-OFFSET={},PRECISE=YES", seconds(offset));
+            let _ = writeln!(
+                s,
+                "#EXT-X-START:TIME-OFFSET={},PRECISE=YES",
+                seconds(offset)
+            );
         }
         if let Some(ll) = &self.low_latency {
             // PART-HOLD-BACK at least three part targets (§4.4.3.8).

@@ -2,8 +2,8 @@
 //! steps that must come out.
 
 use super::*;
-use liboo_db::TalkFields;
 use TalkState::*;
+use liboo_db::TalkFields;
 
 const MIN: i64 = 60_000;
 /// Talk 1 runs 10:00-10:30, talk 2 10:30-11:00 (as ms from an arbitrary 10:00 = T).
@@ -118,7 +118,10 @@ fn sweep_table() {
             vec![talk(1, 0, 30, Scheduled)],
             on_air(-1),
             2,
-            vec![step(1, Scheduled, Waiting), starts(step(1, Waiting, Live), 0)],
+            vec![
+                step(1, Scheduled, Waiting),
+                starts(step(1, Waiting, Live), 0),
+            ],
         ),
         (
             "never on air: no replay once the slot is over",
@@ -136,10 +139,16 @@ fn sweep_table() {
         ),
         (
             "back to back: one ends as the next begins",
-            vec![live(talk(1, 0, 30, Waiting), 0, false), talk(2, 30, 30, Waiting)],
+            vec![
+                live(talk(1, 0, 30, Waiting), 0, false),
+                talk(2, 30, 30, Waiting),
+            ],
             on_air(-10),
             30,
-            vec![ends(step(1, Live, Ended), 30), starts(step(2, Waiting, Live), 30)],
+            vec![
+                ends(step(1, Live, Ended), 30),
+                starts(step(2, Waiting, Live), 30),
+            ],
         ),
         (
             "started by the host: runs over its slot",
@@ -150,10 +159,16 @@ fn sweep_table() {
         ),
         (
             "started by the host: the next slot ends it",
-            vec![live(talk(1, 0, 30, Waiting), -2, true), talk(2, 40, 20, Waiting)],
+            vec![
+                live(talk(1, 0, 30, Waiting), -2, true),
+                talk(2, 40, 20, Waiting),
+            ],
             on_air(-10),
             40,
-            vec![starts(step(2, Waiting, Live), 40), ends(step(1, Live, Ended), 40)],
+            vec![
+                starts(step(2, Waiting, Live), 40),
+                ends(step(1, Live, Ended), 40),
+            ],
         ),
         (
             "started by the host: the overrun cap ends it",
@@ -171,7 +186,10 @@ fn sweep_table() {
         ),
         (
             "the host moved on to a later talk: the earlier one is skipped",
-            vec![talk(1, 0, 30, Waiting), live(talk(2, 30, 30, Waiting), -1, true)],
+            vec![
+                talk(1, 0, 30, Waiting),
+                live(talk(2, 30, 30, Waiting), -1, true),
+            ],
             on_air(-10),
             1,
             vec![step(1, Waiting, NoReplay)],
@@ -195,7 +213,10 @@ fn sweep_table() {
 
 #[test]
 fn host_actions() {
-    let room = vec![live(talk(1, 0, 30, Waiting), 0, false), talk(2, 30, 30, Waiting)];
+    let room = vec![
+        live(talk(1, 0, 30, Waiting), 0, false),
+        talk(2, 30, 30, Waiting),
+    ];
     let now = T + 25 * MIN;
     let steps = start_talk(&room, 2, on_air(-10), now).unwrap();
     assert_eq!(
@@ -220,6 +241,9 @@ fn host_actions() {
         start_talk(&room, 1, on_air(-10), now),
         Err(ActionError::WrongState("live", _))
     ));
-    assert_eq!(end_talk(&room[0], now).unwrap(), ends(step(1, Live, Ended), 25));
+    assert_eq!(
+        end_talk(&room[0], now).unwrap(),
+        ends(step(1, Live, Ended), 25)
+    );
     assert!(end_talk(&room[1], now).is_err());
 }
