@@ -186,7 +186,7 @@ export async function publish(t, node, host, apiBase = node.base) {
 /** The chat events a server sends. */
 const EVENTS = [
   'receive_init_data', 'receive_normal_chat', 'receive_question', 'receive_question_done',
-  'receive_notice', 'receive_question_upvote', 'receive_viewer_count', 'exception',
+  'receive_notice', 'receive_question_upvote', 'receive_viewer_count', 'receive_talk_state', 'exception',
 ];
 
 /**
