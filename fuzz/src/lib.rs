@@ -297,3 +297,65 @@ pub fn run_thumbnail(data: &[u8]) {
         assert_eq!(t.digest.len(), 16);
     }
 }
+
+/// `liboo_schedule::parse`, on a schedule.xml or schedule.json as an organiser uploads it
+/// (a file whose talks need a zone is read again with one, as the import form would be
+/// filled in). Whatever imports must keep the importer's promises: positive lengths, unique
+/// keys, every talk in a listed room. And its JSON and XML exports must import again to the
+/// same talks (keys, starts, rooms; XML keeps lengths to the second), which is what lets an
+/// organiser move a schedule out of liboo and back.
+pub fn run_schedule_parse(data: &[u8]) {
+    use liboo_schedule::{ImportOptions, ScheduleError, export, parse};
+
+    let mut options = ImportOptions::default();
+    let schedule = match parse(data, None, &options) {
+        Err(ScheduleError::NoTimeZone) => {
+            options.time_zone = Some("Europe/Brussels".to_owned());
+            parse(data, None, &options)
+        }
+        other => other,
+    };
+    let Ok(s) = schedule else {
+        return;
+    };
+    let mut keys = std::collections::HashSet::new();
+    for t in &s.talks {
+        assert!(t.duration_ms > 0, "{t:?}");
+        assert!(keys.insert(t.key.as_str()), "duplicate key {:?}", t.key);
+        assert!(
+            s.rooms.iter().any(|r| r.key == t.room),
+            "room {:?} not listed",
+            t.room
+        );
+        assert!(!t.title.is_empty() && !t.day.is_empty(), "{t:?}");
+    }
+    assert!(s.talks.len() <= liboo_schedule::MAX_TALKS);
+    assert!(s.rooms.len() <= liboo_schedule::MAX_ROOMS);
+
+    for line in export::ical(&s, "https://liboo.example").split_terminator("\r\n") {
+        assert!(line.len() <= 75, "iCalendar line of {} octets", line.len());
+    }
+    for (exported, exact) in [(export::json(&s), true), (export::xml(&s), false)] {
+        let back = match parse(exported.as_bytes(), None, &options) {
+            Ok(back) => back,
+            Err(e) => panic!("the export does not import: {e}\n{exported}"),
+        };
+        assert_eq!(back.talks.len(), s.talks.len());
+        let by_key: std::collections::HashMap<&str, &liboo_schedule::Talk> =
+            back.talks.iter().map(|b| (b.key.as_str(), b)).collect();
+        for t in &s.talks {
+            let b = by_key.get(t.key.as_str()).expect("talk kept");
+            assert_eq!(
+                (b.start_ms, &b.room, &b.title),
+                (t.start_ms, &t.room, &t.title)
+            );
+            let slack = if exact { 0 } else { 999 };
+            assert!(
+                (b.duration_ms - t.duration_ms).abs() <= slack,
+                "{} ms became {} ms",
+                t.duration_ms,
+                b.duration_ms
+            );
+        }
+    }
+}

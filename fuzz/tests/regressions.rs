@@ -81,3 +81,8 @@ fn chat_payload() {
 fn thumbnail() {
     replay("thumbnail", liboo_fuzz::run_thumbnail);
 }
+
+#[test]
+fn schedule_parse() {
+    replay("schedule_parse", liboo_fuzz::run_schedule_parse);
+}

@@ -136,6 +136,15 @@ pub enum ScheduleError {
         /// The limit.
         max: usize,
     },
+    /// More schedule.xml elements of the kinds the reader uses than
+    /// [`MAX_ELEMENTS`](crate::MAX_ELEMENTS).
+    #[error(
+        "schedule.xml has more than {max} schedule elements (days, rooms, events and their fields)"
+    )]
+    TooManyElements {
+        /// The limit.
+        max: usize,
+    },
     /// XML elements nested deeper than [`MAX_DEPTH`](crate::MAX_DEPTH).
     #[error("schedule.xml nests elements deeper than {max} levels (line {line})")]
     TooDeep {

@@ -9,8 +9,8 @@
 //! is read in the conference's zone on the day's date, a day later before the day change.
 //!
 //! Hard limits, each with its own [`ScheduleError`] variant: [`MAX_BYTES`], [`MAX_TALKS`],
-//! [`MAX_ROOMS`], [`MAX_FIELD_BYTES`], [`MAX_DEPTH`] (XML; JSON nesting is serde_json's
-//! 128). No DTD is read and no entity is expanded.
+//! [`MAX_ROOMS`], [`MAX_FIELD_BYTES`], [`MAX_DEPTH`] and [`MAX_ELEMENTS`] (XML; JSON nesting is
+//! serde_json's 128). No DTD is read and no entity is expanded.
 //!
 //! ```
 //! let xml = br#"<schedule><conference><time_zone_name>Europe/Brussels</time_zone_name>
@@ -60,6 +60,10 @@ pub const MAX_FIELD_BYTES: usize = 64 * 1024;
 /// The deepest element nesting in schedule.xml: 64 (a schedule nests six deep, plus what
 /// markup an abstract holds).
 pub const MAX_DEPTH: usize = 64;
+
+/// The most schedule.xml elements kept while reading: 1,000,000 (a talk has about 20; FOSDEM
+/// 2021 has some 20,000). Elements the reader does not use are not kept, nor counted.
+pub const MAX_ELEMENTS: usize = 1_000_000;
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 

@@ -9,13 +9,6 @@ use crate::{Format, Link, ScheduleError};
 /// Reads schedule.xml text.
 pub(crate) fn read(source: &str) -> Result<RawSchedule, ScheduleError> {
     let root = xml_tree::parse(source)?;
-    if root.name != "schedule" {
-        return Err(ScheduleError::WrongType {
-            path: "the XML root element".to_owned(),
-            expected: "<schedule>",
-            found: format!("<{}>", root.name),
-        });
-    }
     let text = |el: &Element, name: &str| -> String {
         el.child(name)
             .map(|c| clean(c.content(source)))
@@ -47,7 +40,7 @@ pub(crate) fn read(source: &str) -> Result<RawSchedule, ScheduleError> {
     for day in root.children_named("day") {
         let day_date = day.attr("date").and_then(non_empty);
         for child in &day.children {
-            match child.name.as_str() {
+            match child.name {
                 "room" => {
                     let name = child.attr("name").and_then(non_empty);
                     let guid = child.attr("guid").and_then(non_empty);

@@ -5,7 +5,7 @@ mod common;
 
 use common::options;
 use liboo_schedule::{
-    ImportOptions, MAX_BYTES, MAX_FIELD_BYTES, MAX_ROOMS, MAX_TALKS, ScheduleError,
+    ImportOptions, MAX_BYTES, MAX_ELEMENTS, MAX_FIELD_BYTES, MAX_ROOMS, MAX_TALKS, ScheduleError,
 };
 
 /// A schedule.xml in Europe/Brussels with the given `<day>` content.
@@ -285,6 +285,13 @@ fn errors() {
             None,
             |e| matches!(e, ScheduleError::FieldTooLong { field: "abstract", .. }),
             &["talk 1 \"T\" (guid g, schedule.conference.days[0].rooms[\"R\"][0])"],
+        ),
+        (
+            "more than a million schedule elements",
+            format!("<schedule>{}</schedule>", "<url/>".repeat(MAX_ELEMENTS)).into_bytes(),
+            None,
+            |e| matches!(e, ScheduleError::TooManyElements { max: MAX_ELEMENTS }),
+            &["1000000"],
         ),
         (
             "nesting deeper than 64",
