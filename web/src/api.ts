@@ -85,14 +85,17 @@ async function call<T>(path: string, init?: RequestInit): Promise<T> {
   return body as T;
 }
 
-const get = <T>(path: string, params: Record<string, string | number> = {}) => {
-  const q = new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)]));
+const get = <T>(path: string, params: Record<string, string | number | undefined> = {}) => {
+  const q = new URLSearchParams(Object.entries(params).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]));
   const query = q.toString();
   return call<T>(query ? `${path}?${query}` : path);
 };
 
-const post = <T>(path: string, body: unknown) =>
-  call<T>(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const send = <T>(method: 'POST' | 'PUT', path: string, body: unknown) =>
+  call<T>(path, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const post = <T>(path: string, body: unknown) => send<T>('POST', path, body);
+const put = <T>(path: string, body: unknown) => send<T>('PUT', path, body);
+const slugPath = (slug: string) => `/conferences/${encodeURIComponent(slug)}`;
 
 export const api = {
   hostKey: (userId: string) => post<HostKeys>('/host/key', { userId }),
@@ -111,7 +114,28 @@ export const api = {
   replay: (videoId: string) => get<{ info: ReplayInfo }>('/replay/video', { videoId }),
   replayExists: (videoId: string) => get<{ existed: boolean }>('/replay/existence', { videoId }),
   questions: (videoId: string) => get<{ videoId: string; questions: ReplayQuestion[] }>('/replay/questions', { videoId }),
+  conferences: () => get<{ info: ConferenceView[] }>('/conferences'),
+  myConferences: (userId: string) => post<{ info: ConferenceView[] }>('/host/conferences', { userId }),
+  createConference: (userId: string, c: NewConference) => post<ConferenceView>('/conferences', { userId, ...c }),
+  importSchedule: (userId: string, req: ImportRequest) => post<ImportReport>('/conferences/import', { userId, ...req }),
+  conference: (slug: string) => get<ConferenceView>(slugPath(slug)),
+  conferenceNow: (slug: string) => get<NowView>(`${slugPath(slug)}/now`),
+  schedule: (slug: string, filter: { day?: string; room?: string } = {}) =>
+    get<{ conference: ConferenceView; talks: TalkInfo[] }>(`${slugPath(slug)}/schedule`, filter),
+  addRoom: (userId: string, slug: string, name: string) => post<RoomView>(`${slugPath(slug)}/rooms`, { userId, name }),
+  roomKeys: (userId: string, slug: string) => post<RoomKeys[]>(`${slugPath(slug)}/rooms/keys`, { userId }),
+  talk: (id: number) => get<TalkInfo>(`/talks/${id}`),
+  talkQuestions: (id: number) => get<{ talkId: number; questions: ReplayQuestion[] }>(`/talks/${id}/questions`),
+  startTalk: (userId: string, id: number) => post<TalkInfo>(`/talks/${id}/start`, { userId }),
+  endTalk: (userId: string, id: number) => post<TalkInfo>(`/talks/${id}/end`, { userId }),
+  cutTalk: (userId: string, id: number, inMs: number | null, outMs: number | null) =>
+    put<TalkInfo>(`/talks/${id}/cut`, { userId, inMs, outMs }),
 };
+
+/** A conference's schedule exported for other programs (`?format=`), as a link to download. */
+export function scheduleExportUrl(slug: string, format: 'ics' | 'xml' | 'frab-json'): string {
+  return `/api${slugPath(slug)}/schedule?format=${format}`;
+}
 
 /** The id of the replay of broadcast number `videoNo` of channel `liveId`. */
 export async function findReplay(liveId: string, videoNo: number, videoId?: string | null): Promise<string | null> {
@@ -156,4 +180,149 @@ export interface StreamHealth {
   audioCodec: string | null;
   audioBitrate: number;
   dropped: number;
+}
+
+/** A talk's state: before it, during it, and what became of it. */
+export type TalkState = 'scheduled' | 'waiting' | 'live' | 'ended' | 'replay' | 'no_replay' | 'cancelled';
+
+export interface Speaker {
+  name: string;
+  biography: string;
+  avatar: string;
+}
+
+/** `GET /talks/{id}`: a conference talk. Times are ISO in UTC. */
+export interface TalkInfo {
+  talkId: number;
+  key: string;
+  /** The conference's slug. */
+  conference: string;
+  /** The room's live id and chat room. */
+  roomId: string;
+  roomName: string;
+  title: string;
+  subtitle: string;
+  /** As the schedule gave it: may hold HTML or Markdown, shown as plain text. */
+  abstract: string;
+  description: string;
+  track: string;
+  type: string;
+  language: string;
+  url: string;
+  doNotRecord: boolean;
+  /** Schedule day, `YYYY-MM-DD` in the conference's zone. */
+  day: string;
+  schedStart: string;
+  schedEnd: string;
+  speakers: Speaker[];
+  links: { url: string; title: string }[];
+  state: TalkState;
+  actualStart?: string | null;
+  actualEnd?: string | null;
+  questionsOpen: boolean;
+  /** The room's live playlist, while the talk is live. */
+  streamUrl?: string | null;
+  replayVideoId?: string | null;
+  replayUrl?: string | null;
+  cutIn?: string | null;
+  cutOut?: string | null;
+}
+
+export interface RoomView {
+  roomId: string;
+  name: string;
+  live: boolean;
+  streamUrl: string;
+  liveTitle: string;
+  /** The live talk, else the next one. */
+  current?: TalkInfo | null;
+  next?: TalkInfo | null;
+}
+
+export interface ConferenceView {
+  slug: string;
+  title: string;
+  /** The IANA zone its times are shown in. */
+  timeZone: string;
+  /** `HH:MM`: when a schedule day begins (a talk at 01:00 belongs to the day before). */
+  dayChange: string;
+  startDate: string;
+  endDate: string;
+  description: string;
+  logo: string;
+  url: string;
+  visibility: 'public' | 'unlisted' | string;
+  /** Days with talks, in order. */
+  days: string[];
+  rooms: RoomView[];
+  source?: { url?: string | null; format: string; version: string; importedAt?: string | null; refreshMinutes?: number | null } | null;
+  organizer: boolean;
+}
+
+export interface NowView {
+  slug: string;
+  /** The server's clock. */
+  at: string;
+  rooms: RoomView[];
+}
+
+/** `POST /conferences/{slug}/rooms/keys`: what OBS needs to stream into a room. */
+export interface RoomKeys {
+  roomId: string;
+  name: string;
+  streamKey: string;
+  ingestUrl: string;
+}
+
+export interface NewConference {
+  slug: string;
+  title: string;
+  timeZone: string;
+  dayChange?: string;
+  startDate: string;
+  endDate: string;
+  description?: string;
+  visibility?: 'public' | 'unlisted';
+}
+
+/** The schedule to import: fetched from `url`, or the file's text as `body`. */
+export interface ImportRequest {
+  url?: string;
+  body?: string;
+  format?: 'frab-xml' | 'frab-json';
+  timeZone?: string;
+  slug?: string;
+  visibility?: 'public' | 'unlisted';
+  apply: boolean;
+  refreshMinutes?: number;
+}
+
+export interface ImportTalkLine {
+  key: string;
+  title: string;
+  room: string;
+  start: string;
+  /** For changed talks: what changed (`title`, `time`, `room`, ...). */
+  changes?: string[];
+}
+
+/** What an import does (a dry run) or did (applied). */
+export interface ImportReport {
+  conference: {
+    slug: string;
+    title: string;
+    timeZone: string;
+    startDate: string;
+    endDate: string;
+    days: string[];
+    format: string;
+    version: string;
+  };
+  rooms: { key: string; name: string; new: boolean; talks: number }[];
+  added: ImportTalkLine[];
+  changed: ImportTalkLine[];
+  cancelled: ImportTalkLine[];
+  unchanged: number;
+  warnings: { code: string; talk?: string | null; message: string }[];
+  applied: boolean;
 }

@@ -8,18 +8,33 @@ export type Route =
   | { page: 'live'; id: string }
   | { page: 'replay'; id: string }
   | { page: 'host' }
+  | { page: 'conference'; slug: string }
+  | { page: 'talk'; id: number }
+  | { page: 'organize' }
+  | { page: 'organizeConference'; slug: string }
   | { page: 'notFound' };
 
 const ID = '([A-Za-z0-9_-]{1,128})';
+/** A conference's URL name, as the server allows it. */
+const SLUG = '([a-z0-9][a-z0-9-]{1,63})';
+/** A talk id: a positive integer that fits a double exactly. */
+const TALK = '([1-9][0-9]{0,14})';
 
 export function parseRoute(pathname: string): Route {
   const path = pathname.replace(/\/+$/, '') || '/';
   if (path === '/') return { page: 'home' };
   if (path === '/host') return { page: 'host' };
+  if (path === '/organize') return { page: 'organize' };
   let m = new RegExp(`^/live/${ID}$`).exec(path);
   if (m) return { page: 'live', id: m[1] };
   m = new RegExp(`^/replay/${ID}$`).exec(path);
   if (m) return { page: 'replay', id: m[1] };
+  m = new RegExp(`^/c/${SLUG}$`).exec(path);
+  if (m) return { page: 'conference', slug: m[1] };
+  m = new RegExp(`^/talk/${TALK}$`).exec(path);
+  if (m) return { page: 'talk', id: Number(m[1]) };
+  m = new RegExp(`^/organize/${SLUG}$`).exec(path);
+  if (m) return { page: 'organizeConference', slug: m[1] };
   return { page: 'notFound' };
 }
 

@@ -8,17 +8,28 @@ import { ago, charCount } from '../format';
 import { useI18n } from '../i18n';
 import { userId } from '../identity';
 import { openChat, type ChatConnection } from './client';
-import { MAX_MESSAGE_CHARS, type ChatMessage, type ClientEvent } from './protocol';
+import { MAX_MESSAGE_CHARS, type ChatMessage, type ClientEvent, type ServerEvents, type TalkBrief } from './protocol';
 import { enterSends, exceptionKey, initialState, reduce, type Line, type Question } from './state';
+
+/** What chat says of a conference room's talks: the followed one on joining, then each change. */
+export type TalkUpdate =
+  | { kind: 'followed'; talk: TalkBrief }
+  | { kind: 'changed'; talk: TalkBrief; current: TalkBrief | null };
 
 interface Props {
   roomId: string;
   isHost: boolean;
+  /** In a conference room: the talk whose questions to follow (else the room's current one). */
+  talkId?: number;
+  /** The message type selected at first. */
+  initialMode?: Mode;
   /** Told the room's viewer count whenever the server pushes it. */
   onViewers?: (count: number) => void;
+  /** Told what chat learns of the room's talks. */
+  onTalk?: (update: TalkUpdate) => void;
 }
 
-type Mode = 'normal' | 'question' | 'notice';
+export type Mode = 'normal' | 'question' | 'notice';
 
 const SEND: Record<Mode, ClientEvent> = {
   normal: 'send_normal_chat',
@@ -39,14 +50,17 @@ export function useNow(ms = 30_000): number {
 /** Pixels from the bottom within which the log counts as "at the bottom". */
 const STICK_PX = 48;
 
-export function ChatPanel({ roomId, isHost, onViewers }: Props) {
+export function ChatPanel({ roomId, isHost, talkId, initialMode = 'normal', onViewers, onTalk }: Props) {
   const { lang, t } = useI18n();
   const [state, dispatch] = useReducer(reduce, isHost, initialState);
   const conn = useRef<ChatConnection | null>(null);
   const log = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
   const [unseen, setUnseen] = useState(false);
-  const [mode, setMode] = useState<Mode>('normal');
+  const [mode, setMode] = useState<Mode>(initialMode);
+  // The latest callback, so that a page re-rendering does not reopen the socket.
+  const talkListener = useRef(onTalk);
+  talkListener.current = onTalk;
   const [text, setText] = useState('');
   const [card, setCard] = useState<ChatMessage | null>(null);
   /** The nickname button that opened the card, to return focus to when it closes. */
@@ -56,10 +70,19 @@ export function ChatPanel({ roomId, isHost, onViewers }: Props) {
   const now = useNow();
 
   useEffect(() => {
-    const c = openChat(roomId, userId(), {
-      onEvent: (event, data) => dispatch({ type: 'event', event, data }),
-      onStatus: (connected) => dispatch({ type: 'status', connected }),
-    });
+    const c = openChat(
+      roomId,
+      userId(),
+      {
+        onEvent: (event, data) => {
+          dispatch({ type: 'event', event, data });
+          const update = talkUpdate(event, data);
+          if (update) talkListener.current?.(update);
+        },
+        onStatus: (connected) => dispatch({ type: 'status', connected }),
+      },
+      talkId,
+    );
     conn.current = c;
     api
       .notice(roomId)
@@ -69,7 +92,7 @@ export function ChatPanel({ roomId, isHost, onViewers }: Props) {
       c.close();
       conn.current = null;
     };
-  }, [roomId]);
+  }, [roomId, talkId]);
 
   useEffect(() => {
     if (state.viewers !== null) onViewers?.(state.viewers);
@@ -265,6 +288,20 @@ export function ChatPanel({ roomId, isHost, onViewers }: Props) {
       </form>
     </section>
   );
+}
+
+/** The talk news in a server event, if it carries any. */
+export function talkUpdate(event: string, data: unknown): TalkUpdate | null {
+  if (!data || typeof data !== 'object') return null;
+  if (event === 'receive_init_data') {
+    const talk = (data as ServerEvents['receive_init_data']).talk;
+    return talk ? { kind: 'followed', talk } : null;
+  }
+  if (event === 'receive_talk_state') {
+    const { talk, current } = data as ServerEvents['receive_talk_state'];
+    return talk ? { kind: 'changed', talk, current: current ?? null } : null;
+  }
+  return null;
 }
 
 function ChatLine({ line, onNick }: { line: Line; onNick: (m: ChatMessage) => void }) {

@@ -1,14 +1,14 @@
 // A tab's way into chat: through the browser's SharedWorker when it has one (one socket
 // per room for all tabs), else through a hub in the tab itself.
 
-import { RoomHub, connectToLiboo, type HubMessage, type Listener } from './hub';
+import { RoomHub, connectToLiboo, followKey, type HubMessage, type Listener } from './hub';
 import type { ClientEvent, ServerEvent } from './protocol';
 
 /** What a tab sends to the worker. */
 export type PortRequest =
-  | { t: 'attach'; roomId: string; userId: string }
-  | { t: 'detach'; roomId: string }
-  | { t: 'emit'; roomId: string; event: ClientEvent; payload: Record<string, unknown> }
+  | { t: 'attach'; roomId: string; userId: string; talkId?: number }
+  | { t: 'detach'; key: string }
+  | { t: 'emit'; key: string; event: ClientEvent; payload: Record<string, unknown> }
   | { t: 'ping' }
   | { t: 'hello'; lock: string }
   | { t: 'bye' };
@@ -27,9 +27,9 @@ export interface ChatHandlers {
 }
 
 interface Transport {
-  attach(roomId: string, userId: string, listener: Listener): void;
-  detach(roomId: string, listener: Listener): void;
-  emit(roomId: string, listener: Listener, event: ClientEvent, payload: Record<string, unknown>): void;
+  attach(roomId: string, userId: string, listener: Listener, talkId?: number): void;
+  detach(key: string, listener: Listener): void;
+  emit(key: string, listener: Listener, event: ClientEvent, payload: Record<string, unknown>): void;
   shared: boolean;
 }
 
@@ -38,7 +38,7 @@ let transport: Transport | null = null;
 function workerTransport(): Transport | null {
   if (typeof SharedWorker === 'undefined') return null;
   // What is attached, so that a worker that fails to start hands over to a tab hub.
-  const attached: { roomId: string; userId: string; listener: Listener }[] = [];
+  const attached: { roomId: string; userId: string; talkId?: number; listener: Listener }[] = [];
   let fallback: Transport | null = null;
   let worker: SharedWorker;
   try {
@@ -47,16 +47,16 @@ function workerTransport(): Transport | null {
     return null;
   }
   const port = worker.port;
-  // One port per tab; the tab's listeners for each room sit behind it.
-  const byRoom = new Map<string, Set<Listener>>();
+  // One port per tab; the tab's listeners for each follow sit behind it.
+  const byKey = new Map<string, Set<Listener>>();
   port.onmessage = (e: MessageEvent<HubMessage>) => {
-    for (const l of byRoom.get(e.data.roomId) ?? []) l(e.data);
+    for (const l of byKey.get(e.data.key) ?? []) l(e.data);
   };
   worker.onerror = () => {
     if (fallback) return;
     fallback = tabTransport();
     transport = fallback;
-    for (const a of attached) fallback.attach(a.roomId, a.userId, a.listener);
+    for (const a of attached) fallback.attach(a.roomId, a.userId, a.listener, a.talkId);
   };
   port.start();
   const send = (r: PortRequest) => port.postMessage(r);
@@ -81,28 +81,29 @@ function workerTransport(): Transport | null {
   });
   return {
     shared: true,
-    attach(roomId, userId, listener) {
-      if (fallback) return fallback.attach(roomId, userId, listener);
-      attached.push({ roomId, userId, listener });
-      let set = byRoom.get(roomId);
-      if (!set) byRoom.set(roomId, (set = new Set()));
+    attach(roomId, userId, listener, talkId) {
+      if (fallback) return fallback.attach(roomId, userId, listener, talkId);
+      attached.push({ roomId, userId, talkId, listener });
+      const key = followKey(roomId, talkId);
+      let set = byKey.get(key);
+      if (!set) byKey.set(key, (set = new Set()));
       set.add(listener);
-      if (set.size === 1) send({ t: 'attach', roomId, userId });
+      if (set.size === 1) send(talkId ? { t: 'attach', roomId, userId, talkId } : { t: 'attach', roomId, userId });
     },
-    detach(roomId, listener) {
-      if (fallback) return fallback.detach(roomId, listener);
-      const i = attached.findIndex((a) => a.roomId === roomId && a.listener === listener);
+    detach(key, listener) {
+      if (fallback) return fallback.detach(key, listener);
+      const i = attached.findIndex((a) => followKey(a.roomId, a.talkId) === key && a.listener === listener);
       if (i >= 0) attached.splice(i, 1);
-      const set = byRoom.get(roomId);
+      const set = byKey.get(key);
       if (!set || !set.delete(listener)) return;
       if (set.size === 0) {
-        byRoom.delete(roomId);
-        send({ t: 'detach', roomId });
+        byKey.delete(key);
+        send({ t: 'detach', key });
       }
     },
-    emit(roomId, listener, event, payload) {
-      if (fallback) return fallback.emit(roomId, listener, event, payload);
-      send({ t: 'emit', roomId, event, payload });
+    emit(key, listener, event, payload) {
+      if (fallback) return fallback.emit(key, listener, event, payload);
+      send({ t: 'emit', key, event, payload });
     },
   };
 }
@@ -111,9 +112,9 @@ function tabTransport(): Transport {
   const hub = new RoomHub(connectToLiboo(location.origin));
   return {
     shared: false,
-    attach: (roomId, userId, listener) => void hub.attach(roomId, userId, listener),
-    detach: (roomId, listener) => hub.detach(roomId, listener),
-    emit: (roomId, listener, event, payload) => hub.emit(roomId, listener, event, payload),
+    attach: (roomId, userId, listener, talkId) => void hub.attach(roomId, userId, listener, talkId),
+    detach: (key, listener) => hub.detach(key, listener),
+    emit: (key, listener, event, payload) => hub.emit(key, listener, event, payload),
   };
 }
 
@@ -127,17 +128,21 @@ export function chatIsShared(): boolean {
   return getTransport().shared;
 }
 
-/** Joins `roomId` as `userId`; events and connection changes go to `handlers`. */
-export function openChat(roomId: string, userId: string, handlers: ChatHandlers): ChatConnection {
+/**
+ * Joins `roomId` as `userId`, in a conference room following `talkId`'s questions (else the
+ * room's current talk); events and connection changes go to `handlers`.
+ */
+export function openChat(roomId: string, userId: string, handlers: ChatHandlers, talkId?: number): ChatConnection {
   const t = getTransport();
   // The worker transport may hand over to a tab hub later; it forwards to it itself.
   const listener: Listener = (m) => {
     if (m.t === 'status') handlers.onStatus(m.connected);
     else handlers.onEvent(m.event, m.data);
   };
-  t.attach(roomId, userId, listener);
+  t.attach(roomId, userId, listener, talkId);
+  const key = followKey(roomId, talkId);
   return {
-    emit: (event, payload = {}) => t.emit(roomId, listener, event, payload),
-    close: () => t.detach(roomId, listener),
+    emit: (event, payload = {}) => t.emit(key, listener, event, payload),
+    close: () => t.detach(key, listener),
   };
 }

@@ -87,8 +87,8 @@ describe('RoomHub', () => {
     const b = tab();
     hub.attach('r', 'u', b.l);
     expect(sockets[0].sent.filter(([e]) => e === 'join_room')).toHaveLength(2);
-    expect(b.got).toContainEqual({ t: 'status', roomId: 'r', connected: true });
-    expect(b.events()).toEqual([{ t: 'event', roomId: 'r', event: 'receive_viewer_count', data: { roomId: 'r', count: 3 } }]);
+    expect(b.got).toContainEqual({ t: 'status', key: 'r', connected: true });
+    expect(b.events()).toEqual([{ t: 'event', key: 'r', event: 'receive_viewer_count', data: { roomId: 'r', count: 3 } }]);
   });
 
   it('leaves and closes the socket when the last tab goes', () => {
@@ -116,5 +116,35 @@ describe('RoomHub', () => {
     expect(a.events()).toHaveLength(0);
     hub.emit('r', stranger.l, 'send_normal_chat', { msg: 'x' });
     expect(sockets[0].sent.filter(([e]) => e === 'send_normal_chat')).toHaveLength(0);
+  });
+});
+
+describe('RoomHub in a conference room', () => {
+  it('gives a talk follow its own socket, joining with the talk, and routes by the room', () => {
+    const { hub, sockets, tab } = setup();
+    const live = tab();
+    const talk = tab();
+    hub.attach('room', 'u', live.l);
+    hub.attach('room', 'u', talk.l, 7);
+    expect(sockets).toHaveLength(2);
+    sockets[1].fire('connect');
+    expect(sockets[1].sent).toEqual([['join_room', { roomId: 'room', userId: 'u', talkId: 7 }]]);
+    sockets[1].fire('receive_question', { roomId: 'room', talkId: 7, msg: 'q', owner: 'me' });
+    expect(talk.events()).toEqual([{ t: 'event', key: 'room#talk-7', event: 'receive_question', data: { roomId: 'room', talkId: 7, msg: 'q', owner: 'me' } }]);
+    expect(live.events()).toHaveLength(0);
+    hub.emit('room#talk-7', talk.l, 'send_question', { msg: 'q2' });
+    expect(sockets[1].sent.at(-1)).toEqual(['send_question', { msg: 'q2', roomId: 'room', userId: 'u' }]);
+  });
+
+  it('rejoins a shared talk follow with its talk', () => {
+    const { hub, sockets, tab } = setup();
+    hub.attach('room', 'u', tab().l, 7);
+    sockets[0].fire('connect');
+    hub.attach('room', 'u', tab().l, 7);
+    expect(sockets).toHaveLength(1);
+    expect(sockets[0].sent).toEqual([
+      ['join_room', { roomId: 'room', userId: 'u', talkId: 7 }],
+      ['join_room', { roomId: 'room', userId: 'u', talkId: 7 }],
+    ]);
   });
 });

@@ -17,6 +17,21 @@ export interface ChatMessage {
   questionId?: number;
   questionDone?: boolean;
   upvotes?: number;
+  /** liboo: the talk a question belongs to, in a conference room. */
+  talkId?: number;
+}
+
+/** liboo: a conference talk as chat events carry it. */
+export interface TalkBrief {
+  talkId: number;
+  title: string;
+  speakers: string[];
+  state: string;
+  schedStart: string;
+  schedEnd: string;
+  actualStart?: string | null;
+  actualEnd?: string | null;
+  questionsOpen: boolean;
 }
 
 /** A question in `receive_init_data` and `receive_question_done`. */
@@ -39,13 +54,16 @@ export interface ChatException {
 }
 
 export interface ServerEvents {
-  receive_init_data: { roomId: string; questionList: QuestionView[] };
+  /** `talk`: in a conference room, the talk whose questions these are (liboo). */
+  receive_init_data: { roomId: string; questionList: QuestionView[]; talk?: TalkBrief | null };
   receive_normal_chat: ChatMessage;
   receive_question: ChatMessage;
   receive_question_done: QuestionView;
   receive_notice: ChatMessage;
   receive_question_upvote: { roomId: string; questionId: number; upvotes: number };
   receive_viewer_count: { roomId: string; count: number };
+  /** liboo: one of a conference room's talks changed; `current` is its live talk, else its next. */
+  receive_talk_state: { roomId: string; talk: TalkBrief; current: TalkBrief | null };
   exception: ChatException;
 }
 
@@ -59,6 +77,7 @@ export const SERVER_EVENTS: readonly ServerEvent[] = [
   'receive_notice',
   'receive_question_upvote',
   'receive_viewer_count',
+  'receive_talk_state',
   'exception',
 ];
 

@@ -38,13 +38,13 @@ self.onconnect = (e: MessageEvent) => {
     tab.seen = Date.now();
     switch (req.t) {
       case 'attach':
-        hub.attach(req.roomId, req.userId, tab.listener);
+        hub.attach(req.roomId, req.userId, tab.listener, req.talkId);
         break;
       case 'detach':
-        hub.detach(req.roomId, tab.listener);
+        hub.detach(req.key, tab.listener);
         break;
       case 'emit':
-        hub.emit(req.roomId, tab.listener, req.event, req.payload);
+        hub.emit(req.key, tab.listener, req.event, req.payload);
         break;
       case 'bye':
         gone();
