@@ -2,11 +2,15 @@ import { Component, type ComponentChildren } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
 import { Header } from './components/Header';
 import { translate, getLang, useI18n } from './i18n';
+import { ConferencePage } from './pages/Conference';
 import { HostPage } from './pages/Host';
 import { Home } from './pages/Home';
 import { LivePage } from './pages/Live';
 import { NotFound } from './pages/NotFound';
+import { OrganizePage } from './pages/Organize';
+import { OrganizeConferencePage } from './pages/OrganizeConference';
 import { ReplayPage } from './pages/Replay';
+import { TalkPage } from './pages/Talk';
 import { parseRoute, usePath } from './router';
 
 /** Keeps one page's failure from blanking the whole app. */
@@ -54,6 +58,18 @@ export function App() {
       break;
     case 'host':
       page = <HostPage />;
+      break;
+    case 'conference':
+      page = <ConferencePage key={route.slug} slug={route.slug} />;
+      break;
+    case 'talk':
+      page = <TalkPage key={route.id} id={route.id} />;
+      break;
+    case 'organize':
+      page = <OrganizePage />;
+      break;
+    case 'organizeConference':
+      page = <OrganizeConferencePage key={route.slug} slug={route.slug} />;
       break;
     default:
       page = <NotFound />;

@@ -137,7 +137,7 @@ export function ChatPanel({ roomId, isHost, talkId, initialMode = 'normal', onVi
   };
 
   const modes: Mode[] = isHost ? ['normal', 'notice'] : ['normal', 'question'];
-  const placeholder = mode === 'question' ? t('chat.questionPlaceholder') : mode === 'notice' ? t('chat.noticePlaceholder') : t('chat.placeholder');
+  const placeholder = mode === 'question' ? t(talkId ? 'chat.speakerPlaceholder' : 'chat.questionPlaceholder') : mode === 'notice' ? t('chat.noticePlaceholder') : t('chat.placeholder');
   const shownQuestions = expanded ? state.questions : state.questions.slice(0, 1);
 
   return (

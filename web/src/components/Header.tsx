@@ -18,6 +18,9 @@ export function Header({ path }: { path: string }) {
         <Link href="/host" data-testid="nav-studio" aria-current={path === '/host' ? 'page' : undefined}>
           {t('nav.studio')}
         </Link>
+        <Link href="/organize" data-testid="nav-organize" aria-current={path.startsWith('/organize') ? 'page' : undefined}>
+          {t('nav.organize')}
+        </Link>
       </nav>
       <label class="lang">
         <span class="sr-only">{t('nav.language')}</span>

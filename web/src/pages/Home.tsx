@@ -1,11 +1,12 @@
-// The main page: a hero player over up to four random live broadcasts, the grid of
-// live broadcasts (or search results), and the grid of replays.
+// The main page: a hero player over up to four random live broadcasts, the public
+// conferences, the grid of live broadcasts (or search results), and the grid of replays.
 
 import { useEffect, useState } from 'preact/hooks';
-import { api, type LiveInfo, type Page, type ReplayInfo } from '../api';
+import { api, type ConferenceView, type LiveInfo, type Page, type ReplayInfo } from '../api';
 import { LiveCard, ReplayCard, SkeletonGrid } from '../components/Cards';
 import { Link } from '../components/Link';
 import { Thumbnail } from '../components/Thumbnail';
+import { dateRange } from '../conference/time';
 import { count } from '../format';
 import { useI18n } from '../i18n';
 import { Player } from '../player/Player';
@@ -183,6 +184,58 @@ function Hero() {
   );
 }
 
+/** Public conferences, those on air first; nothing at all when there are none. */
+function Conferences() {
+  const { lang, t } = useI18n();
+  const [list, setList] = useState<ConferenceView[]>([]);
+  useEffect(() => {
+    let stop = false;
+    const load = () =>
+      api
+        .conferences()
+        .then((r) => !stop && setList(r.info))
+        .catch(() => {});
+    load();
+    const id = setInterval(load, REFRESH_MS);
+    return () => {
+      stop = true;
+      clearInterval(id);
+    };
+  }, []);
+  if (!list.length) return null;
+  const onAir = (c: ConferenceView) => c.rooms.filter((r) => r.live).length;
+  const sorted = [...list].sort((a, b) => Number(onAir(b) > 0) - Number(onAir(a) > 0));
+  return (
+    <section aria-labelledby="conferences-heading" data-testid="conferences-section">
+      <h2 id="conferences-heading">{t('home.conferences')}</h2>
+      <ul class="conference-cards">
+        {sorted.map((c) => {
+          const live = c.rooms.filter((r) => r.live && r.current?.state === 'live');
+          return (
+            <li key={c.slug} class="card conference-card" data-testid="conference-card" data-slug={c.slug}>
+              <Link href={`/c/${c.slug}`} class="card-link">
+                <div class="card-body">
+                  <h3 class="card-title">
+                    {c.title} {onAir(c) > 0 && <span class="badge live-badge">{t('common.live')}</span>}
+                  </h3>
+                  <p class="card-meta">
+                    {dateRange(c.startDate, c.endDate, lang)} · {t('org.roomCount', { n: c.rooms.length })}
+                  </p>
+                  {live.slice(0, 2).map((r) => (
+                    <p key={r.roomId} class="card-host">
+                      {r.name}: {r.current!.title}
+                    </p>
+                  ))}
+                </div>
+              </Link>
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+}
+
 export function Home() {
   const { t } = useI18n();
   useTitle(null);
@@ -227,6 +280,8 @@ export function Home() {
           onInput={(e) => setInput((e.target as HTMLInputElement).value)}
         />
       </form>
+
+      <Conferences />
 
       <section aria-labelledby="live-heading" data-testid="live-section">
         <h2 id="live-heading">{query ? t('home.results', { q: query }) : t('home.live')}</h2>

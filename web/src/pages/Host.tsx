@@ -1,12 +1,13 @@
 // The host's studio: the keys and the encoder setup, whether the channel is on air with
 // a preview of it, the channel settings, and the host's side of the chat.
 
-import type { JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, api, type HealthReport, type HostKeys, type LiveInfo } from '../api';
 import { ChatPanel } from '../chat/ChatPanel';
 import { Icon } from '../components/Icon';
+import { Field, describedBy } from '../components/Field';
 import { Link } from '../components/Link';
+import { ObsSettings } from '../components/ObsSettings';
 import { count } from '../format';
 import { dictionaries, useI18n, type Key, type T } from '../i18n';
 import { userId } from '../identity';
@@ -19,70 +20,15 @@ import { validateSettings, validTag, MAX_TAGS, MAX_IMAGE_BYTES, IMAGE_TYPES, typ
 /** How often the studio asks whether the channel is on air. */
 const STATE_POLL_MS = 3000;
 
-async function copy(text: string): Promise<void> {
-  try {
-    await navigator.clipboard.writeText(text);
-  } catch {
-    // No clipboard API outside secure contexts: the old way.
-    const el = document.createElement('textarea');
-    el.value = text;
-    el.setAttribute('readonly', '');
-    el.style.position = 'fixed';
-    el.style.opacity = '0';
-    document.body.appendChild(el);
-    el.select();
-    document.execCommand('copy');
-    el.remove();
-  }
-}
-
-function CopyButton({ text, label, testid }: { text: string; label: string; testid: string }) {
-  const { t } = useI18n();
-  const [done, setDone] = useState(false);
-  return (
-    <button
-      type="button"
-      class="button secondary small"
-      data-testid={testid}
-      aria-label={`${t('common.copy')}: ${label}`}
-      onClick={() =>
-        copy(text).then(() => {
-          setDone(true);
-          setTimeout(() => setDone(false), 1500);
-        })
-      }
-    >
-      {done ? t('common.copied') : t('common.copy')}
-    </button>
-  );
-}
-
 function SetupGuide({ streamKey, ingestUrl }: { streamKey: string; ingestUrl?: string }) {
   const { t } = useI18n();
-  const [shown, setShown] = useState(false);
   // The server says where it ingests; a LiBoo server does not, so guess the standard
   // port of the host this page came from.
   const server = ingestUrl ?? `rtmp://${location.hostname}:1935/live`;
   return (
     <section class="panel" aria-labelledby="guide-heading" data-testid="setup-guide">
       <h2 id="guide-heading">{t('host.guide')}</h2>
-      <dl class="keys">
-        <dt>{t('host.server')}</dt>
-        <dd>
-          <code data-testid="rtmp-url">{server}</code>
-          <CopyButton text={server} label={t('host.server')} testid="copy-url" />
-        </dd>
-        <dt>{t('host.key')}</dt>
-        <dd>
-          <code data-testid="stream-key" data-shown={shown ? 'true' : 'false'} aria-label={shown ? undefined : t('host.keyHidden')}>
-            {shown ? streamKey : '•'.repeat(20)}
-          </code>
-          <button type="button" class="button secondary small" aria-pressed={shown} onClick={() => setShown(!shown)} data-testid="stream-key-toggle">
-            {shown ? t('host.hide') : t('host.show')}
-          </button>
-          <CopyButton text={streamKey} label={t('host.key')} testid="copy-key" />
-        </dd>
-      </dl>
+      <ObsSettings server={server} streamKey={streamKey} />
       <p class="hint">{t('host.keySecret')}</p>
       <h3>{t('host.obs')}</h3>
       <ul class="obs">
@@ -95,30 +41,9 @@ function SetupGuide({ streamKey, ingestUrl }: { streamKey: string; ingestUrl?: s
   );
 }
 
-function Field(props: { name: string; label: string; error?: string; hint?: string; children: JSX.Element }) {
-  return (
-    <div class={`field${props.error ? ' has-error' : ''}`}>
-      <label for={`f-${props.name}`}>{props.label}</label>
-      {props.children}
-      {props.hint && (
-        <p class="hint" id={`hint-${props.name}`}>
-          {props.hint}
-        </p>
-      )}
-      {props.error && (
-        <p class="field-error" id={`error-${props.name}`} data-testid={`error-${props.name}`} role="alert">
-          {props.error}
-        </p>
-      )}
-    </div>
-  );
-}
-
 /** The fields the form shows errors beside; others are shown under the form. */
 const FIELDS = ['liveTitle', 'hostName', 'category', 'tags', 'notice', 'defaultThumbnailImageUrl'];
 
-const describedBy = (name: string, error?: string, hint?: boolean) =>
-  [hint ? `hint-${name}` : '', error ? `error-${name}` : ''].filter(Boolean).join(' ') || undefined;
 
 /** The server's message for a field, in the interface's language where the rule is known. */
 function serverError(t: T, field: string, message: string): string {
@@ -587,7 +512,12 @@ export function HostPage() {
   if (!keys) return <p class="page-status">{t('common.loading')}</p>;
   return (
     <div class="studio" data-testid="studio" data-session-key={keys.sessionKey}>
-      <h1>{t('host.title')}</h1>
+      <div class="studio-head">
+        <h1>{t('host.title')}</h1>
+        <Link href="/organize" data-testid="studio-organize">
+          {t('host.organize')}
+        </Link>
+      </div>
       <div class="studio-grid">
         <div class="studio-main">
           <OnAir sessionKey={keys.sessionKey} viewers={viewers} />

@@ -1,12 +1,15 @@
 // A live broadcast: the player, what is on, the viewer count and the chat; a clear page
-// when the broadcast has ended (with its replay) or the channel does not exist.
+// when the broadcast has ended (with its replay) or the channel does not exist. A
+// conference room's page also says which talk is on, as chat tells it.
 
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, api, findReplay, type LiveInfo } from '../api';
-import { ChatPanel, useNow } from '../chat/ChatPanel';
+import { ChatPanel, useNow, type TalkUpdate } from '../chat/ChatPanel';
+import type { TalkBrief } from '../chat/protocol';
 import { Tags } from '../components/Cards';
 import { Icon } from '../components/Icon';
 import { Link } from '../components/Link';
+import { isOrganizerRoom } from '../conference/organizer';
 import { clock, count } from '../format';
 import { useI18n } from '../i18n';
 import { Player } from '../player/Player';
@@ -29,7 +32,10 @@ export function LivePage({ id }: { id: string }) {
   const [info, setInfo] = useState<LiveInfo | null>(null);
   const [viewers, setViewers] = useState<number | null>(null);
   const [replay, setReplay] = useState<string | null>(null);
+  // In a conference room: its live talk, else its next one.
+  const [talk, setTalk] = useState<TalkBrief | null>(null);
   const now = useNow(1000);
+  const onTalk = (u: TalkUpdate) => setTalk(u.kind === 'followed' ? u.talk : u.current);
 
   useEffect(() => {
     let stop = false;
@@ -106,6 +112,7 @@ export function LivePage({ id }: { id: string }) {
   return (
     <div class="watch">
       <div class="watch-main">
+        {talk && <TalkNow talk={talk} />}
         <Player
           key={`${info.liveId}:${info.id}`}
           src={info.streamUrl}
@@ -133,8 +140,28 @@ export function LivePage({ id }: { id: string }) {
         </div>
       </div>
       <aside class="watch-chat">
-        <ChatPanel roomId={info.liveId} isHost={load(HOST_SESSION_KEY) === info.liveId} onViewers={setViewers} />
+        <ChatPanel
+          roomId={info.liveId}
+          isHost={load(HOST_SESSION_KEY) === info.liveId || isOrganizerRoom(info.liveId)}
+          onViewers={setViewers}
+          onTalk={onTalk}
+        />
       </aside>
     </div>
+  );
+}
+
+/** The room's talk: on now, or next. */
+function TalkNow({ talk }: { talk: TalkBrief }) {
+  const { t } = useI18n();
+  const live = talk.state === 'live';
+  return (
+    <p class={`live-talk${live ? ' is-live' : ''}`} data-testid="live-talk" data-talk-id={talk.talkId} data-state={talk.state}>
+      <span class="label">{live ? t('conf.now') : t('conf.next')}</span>
+      <Link href={`/talk/${talk.talkId}`} data-testid="live-talk-link">
+        {talk.title}
+      </Link>
+      {talk.speakers.length > 0 && <span class="live-talk-speakers">{talk.speakers.join(', ')}</span>}
+    </p>
   );
 }

@@ -5,6 +5,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, api, type ReplayInfo, type ReplayQuestion } from '../api';
 import { Tags } from '../components/Cards';
 import { Link } from '../components/Link';
+import { QuestionTimeline } from '../components/QuestionTimeline';
 import { clock, count, date } from '../format';
 import { useI18n } from '../i18n';
 import { Player } from '../player/Player';
@@ -80,31 +81,7 @@ export function ReplayPage({ id }: { id: string }) {
           <Tags tags={info.tags} />
         </div>
       </div>
-      <aside class="watch-chat replay-questions" aria-labelledby="questions-heading">
-        <h2 id="questions-heading">{t('replay.questions')}</h2>
-        {questions.length === 0 ? (
-          <p class="empty">{t('replay.noQuestions')}</p>
-        ) : (
-          <ol class="question-timeline" data-testid="replay-questions">
-            {questions.map((q) => (
-              <li key={q.questionId} class="question" data-testid="replay-question">
-                <button type="button" class="time-link" onClick={() => seek(q.askedAt)} aria-label={t('replay.jump', { t: clock(q.askedAt) })} data-testid="replay-question-seek" data-at={q.askedAt}>
-                  {clock(q.askedAt)}
-                </button>
-                <div>
-                  <p class="question-text" data-testid="replay-question-text">
-                    {q.msg}
-                  </p>
-                  <p class="question-meta">
-                    <span class="nick">{q.nickname}</span> · ▲ {q.upvotes}
-                    {q.questionDone && <span class="done-mark"> · ✓ {t('replay.answered')}</span>}
-                  </p>
-                </div>
-              </li>
-            ))}
-          </ol>
-        )}
-      </aside>
+      <QuestionTimeline questions={questions} onSeek={seek} />
     </div>
   );
 }
