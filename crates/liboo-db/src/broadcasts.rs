@@ -185,6 +185,8 @@ impl Db {
         .fetch_optional(&mut *tx)
         .await?;
         let Some(row) = row else {
+            // Ended now, not at the connection's next use (see `upvote_question`).
+            tx.rollback().await?;
             return Ok(None);
         };
         let id: i64 = row.try_get("id")?;
@@ -301,6 +303,7 @@ impl Db {
             .fetch_optional(&mut *tx)
             .await?
         else {
+            tx.rollback().await?;
             return Ok(None);
         };
         let broadcast = broadcast_from_row(&row)?;

@@ -188,6 +188,9 @@ impl Db {
         .fetch_optional(&mut *tx)
         .await?;
         if exists.is_none() {
+            // Ended here, not left to the drop: a dropped transaction rolls back only
+            // when its connection is next used, and until then MySQL keeps its locks.
+            tx.rollback().await?;
             return Ok(None);
         }
         let inserted = self

@@ -272,13 +272,14 @@ const INSERT_TALK: &str = "INSERT INTO talks (guid, code, source_id, slug, title
      ?, 'scheduled', ?, ?, ?)";
 
 /// Updates what the schedule says; the state goes back to scheduled only for a talk that
-/// was cancelled and is in the file again.
+/// was cancelled and is in the file again. `state_ms` is set before `state`: MySQL
+/// evaluates a single-table `SET` left to right, each assignment seeing the ones before.
 const UPDATE_TALK: &str = "UPDATE talks SET guid = ?, code = ?, source_id = ?, slug = ?, \
      title = ?, subtitle = ?, abstract_text = ?, description = ?, track = ?, kind = ?, \
      language = ?, url = ?, day = ?, sched_start_ms = ?, duration_ms = ?, do_not_record = ?, \
      persons = ?, links = ?, channel_id = ?, \
-     state = CASE WHEN state = 'cancelled' THEN 'scheduled' ELSE state END, \
-     state_ms = CASE WHEN state = 'cancelled' THEN ? ELSE state_ms END, updated_ms = ? \
+     state_ms = CASE WHEN state = 'cancelled' THEN ? ELSE state_ms END, \
+     state = CASE WHEN state = 'cancelled' THEN 'scheduled' ELSE state END, updated_ms = ? \
      WHERE id = ? AND state NOT IN ('live', 'ended', 'replay', 'no_replay')";
 
 /// For a talk that is live or over: its texts change, its times and room never do.
@@ -579,9 +580,10 @@ impl Db {
             .await?
             .try_get("id")?;
         sqlx::query(
-            "UPDATE talks SET replay_broadcast_id = ?, state = 'replay', \
-             state_ms = CASE WHEN state = 'replay' THEN state_ms ELSE ? END, updated_ms = ? \
-             WHERE id = ? AND state IN ('ended', 'replay')",
+            // state_ms before state: see UPDATE_TALK.
+            "UPDATE talks SET replay_broadcast_id = ?, \
+             state_ms = CASE WHEN state = 'replay' THEN state_ms ELSE ? END, state = 'replay', \
+             updated_ms = ? WHERE id = ? AND state IN ('ended', 'replay')",
         )
         .bind(id)
         .bind(replay.end_ms.max(replay.made_ms))

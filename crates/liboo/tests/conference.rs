@@ -12,7 +12,9 @@ use serde_json::{Value, json};
 const ORGANISER: &str = "organiser-secret-identity";
 
 fn fixture(name: &str) -> String {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/conference").join(name);
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/conference")
+        .join(name);
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
@@ -64,14 +66,48 @@ async fn real_schedules_import_with_their_rooms_days_and_talks() {
     let base = liboo.http.as_str();
     // (file, time zone to give, slug, rooms, days, talks, spot guid/key, title, room, UTC start, local start, minutes)
     let cases = [
-        ("debconf23.schedule.xml", None, "debconf23", 5, 8, 117,
-         "c7e54c2e-239c-11b7-2e75-b9d6d8c26e4a", "From 5 to 100: The Debian Brasília Community's Story",
-         "Anamudi", "2023-09-10T12:30:00.000Z", "18:00", "Asia/Kolkata"),
-        ("fosdem-2021.schedule.xml", Some("Europe/Brussels"), "fosdem-2021", 106, 2, 773,
-         "", "kris nóva live", "D.go", "2021-02-06T15:00:00.000Z", "16:00", "Europe/Brussels"),
-        ("rc3-channels-2020.schedule.json", None, "rc3-channels-2020", 5, 4, 48,
-         "74a257b7-34be-541c-9cb5-b84ff3ef7349", "Oh du fröhliche, oh du smarte Welt...",
-         "r3s - Monheim/Rhein", "2020-12-27T15:00:00.000Z", "16:00", "Etc/GMT-1"),
+        (
+            "debconf23.schedule.xml",
+            None,
+            "debconf23",
+            5,
+            8,
+            117,
+            "c7e54c2e-239c-11b7-2e75-b9d6d8c26e4a",
+            "From 5 to 100: The Debian Brasília Community's Story",
+            "Anamudi",
+            "2023-09-10T12:30:00.000Z",
+            "18:00",
+            "Asia/Kolkata",
+        ),
+        (
+            "fosdem-2021.schedule.xml",
+            Some("Europe/Brussels"),
+            "fosdem-2021",
+            106,
+            2,
+            773,
+            "",
+            "kris nóva live",
+            "D.go",
+            "2021-02-06T15:00:00.000Z",
+            "16:00",
+            "Europe/Brussels",
+        ),
+        (
+            "rc3-channels-2020.schedule.json",
+            None,
+            "rc3-channels-2020",
+            5,
+            4,
+            48,
+            "74a257b7-34be-541c-9cb5-b84ff3ef7349",
+            "Oh du fröhliche, oh du smarte Welt...",
+            "r3s - Monheim/Rhein",
+            "2020-12-27T15:00:00.000Z",
+            "16:00",
+            "Etc/GMT-1",
+        ),
     ];
     for (file, zone, slug, rooms, days, talks, guid, title, room, utc, local, tz) in cases {
         let body = fixture(file);
@@ -84,12 +120,25 @@ async fn real_schedules_import_with_their_rooms_days_and_talks() {
         assert_eq!(dry["applied"], false);
         assert_eq!(dry["added"].as_array().unwrap().len(), talks, "{file}");
         assert_eq!(dry["rooms"].as_array().unwrap().len(), rooms, "{file}");
-        assert!(dry["rooms"].as_array().unwrap().iter().all(|r| r["new"] == true));
-        assert_eq!(dry["conference"]["days"].as_array().unwrap().len(), days, "{file}");
+        assert!(
+            dry["rooms"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|r| r["new"] == true)
+        );
+        assert_eq!(
+            dry["conference"]["days"].as_array().unwrap().len(),
+            days,
+            "{file}"
+        );
         let (status, _) = post(base, &format!("/api/conferences/{slug}"), json!({})).await;
         assert_eq!(status, 405, "nothing is made by a dry run");
         assert_eq!(
-            reqwest::get(format!("{base}/api/conferences/{slug}")).await.unwrap().status(),
+            reqwest::get(format!("{base}/api/conferences/{slug}"))
+                .await
+                .unwrap()
+                .status(),
             404
         );
 
@@ -110,7 +159,11 @@ async fn real_schedules_import_with_their_rooms_days_and_talks() {
         assert_eq!(spot["roomName"], room, "{file}");
         assert_eq!(spot["schedStart"], utc, "{file}");
         // The time in the conference's zone, as the schedule.json export writes it.
-        let export = get(base, &format!("/api/conferences/{slug}/schedule?format=frab-json")).await;
+        let export = get(
+            base,
+            &format!("/api/conferences/{slug}/schedule?format=frab-json"),
+        )
+        .await;
         assert_eq!(exported_event(&export, title)["start"], local, "{file}");
         if !guid.is_empty() {
             assert_eq!(spot["key"], guid, "{file}: the guid is the talk's key");
@@ -132,7 +185,10 @@ async fn real_schedules_import_with_their_rooms_days_and_talks() {
     )
     .await;
     assert_eq!(status, 400);
-    assert!(body["message"].as_str().unwrap().contains("time zone"), "{body}");
+    assert!(
+        body["message"].as_str().unwrap().contains("time zone"),
+        "{body}"
+    );
 }
 
 #[tokio::test]
@@ -140,10 +196,19 @@ async fn a_changed_copy_updates_adds_and_cancels_without_duplicating() {
     let (_dir, liboo) = start();
     let base = liboo.http.as_str();
     let original = fixture("rc3-channels-2020.schedule.json");
-    import(base, json!({"userId": ORGANISER, "body": original, "apply": true})).await;
+    import(
+        base,
+        json!({"userId": ORGANISER, "body": original, "apply": true}),
+    )
+    .await;
     let before = get(base, "/api/conferences/rc3-channels-2020/schedule").await;
     let id_of = |s: &Value, key: &str| {
-        s["talks"].as_array().unwrap().iter().find(|t| t["key"] == key).map(|t| t["talkId"].clone())
+        s["talks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["key"] == key)
+            .map(|t| t["talkId"].clone())
     };
 
     // Retitle one talk, move another by an hour, drop a third, add a new one.
@@ -178,7 +243,12 @@ async fn a_changed_copy_updates_adds_and_cancels_without_duplicating() {
     )
     .await;
     let keys = |list: &str| -> Vec<String> {
-        report[list].as_array().unwrap().iter().map(|t| t["key"].as_str().unwrap().to_owned()).collect()
+        report[list]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["key"].as_str().unwrap().to_owned())
+            .collect()
     };
     assert_eq!(keys("added"), vec!["00000000-1111-4222-8333-444444444444"]);
     assert_eq!(keys("cancelled"), vec![dropped.clone()]);
@@ -198,7 +268,11 @@ async fn a_changed_copy_updates_adds_and_cancels_without_duplicating() {
     all_keys.dedup();
     assert_eq!(all_keys.len(), 49, "no talk twice");
     for key in [&retitled, &moved, &dropped] {
-        assert_eq!(id_of(&before, key), id_of(&after, key), "{key} keeps its id");
+        assert_eq!(
+            id_of(&before, key),
+            id_of(&after, key),
+            "{key} keeps its id"
+        );
     }
     let state = |key: &str| talks.iter().find(|t| t["key"] == key).unwrap()["state"].clone();
     assert_eq!(state(&dropped), "cancelled");
@@ -223,11 +297,14 @@ async fn hostile_and_malformed_schedules_import_nothing() {
     let base = liboo.http.as_str();
     let entities = r#"<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]>
 <schedule><version>1</version><conference><title>&lol2;</title></conference></schedule>"#;
-    let wrong_types = r#"{"schedule": {"version": "1", "conference": {"title": 5, "days": "soon"}}}"#;
+    let wrong_types =
+        r#"{"schedule": {"version": "1", "conference": {"title": 5, "days": "soon"}}}"#;
     let no_title = r#"<schedule><conference><title>X</title><time_zone_name>UTC</time_zone_name></conference>
 <day index="1" date="2024-01-01"><room name="A"><event id="1" guid="9e5c0c9e-0000-4000-8000-000000000001">
 <date>2024-01-01T10:00:00+00:00</date><start>10:00</start><duration>00:30</duration><room>A</room></event></room></day></schedule>"#;
-    let bad_duration = no_title.replace("<room>A</room>", "<room>A</room><title>T</title>").replace("00:30", "half an hour");
+    let bad_duration = no_title
+        .replace("<room>A</room>", "<room>A</room><title>T</title>")
+        .replace("00:30", "half an hour");
     for (name, body, expect) in [
         ("XML entities", entities.to_owned(), "entit"),
         ("wrong types", wrong_types.to_owned(), "schedule.conference"),
@@ -245,7 +322,10 @@ async fn hostile_and_malformed_schedules_import_nothing() {
         let message = err["message"].as_str().unwrap();
         assert!(message.contains(expect), "{name}: {message}");
         assert_eq!(
-            reqwest::get(format!("{base}/api/conferences/hostile")).await.unwrap().status(),
+            reqwest::get(format!("{base}/api/conferences/hostile"))
+                .await
+                .unwrap()
+                .status(),
             404,
             "{name}: nothing imported"
         );
