@@ -246,6 +246,7 @@ pub struct NowView {
 
 /// Query of `GET /api/conferences/{slug}/schedule`.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(rename_all = "camelCase")]
 pub struct ScheduleQuery {
     /// Only this day (`YYYY-MM-DD`).

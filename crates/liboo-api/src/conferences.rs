@@ -175,6 +175,11 @@ pub(crate) async fn import_schedule(
         return Err(ApiError::bad_request("visibility: public or unlisted"));
     }
     let bytes = match (&req.url, &req.body) {
+        (Some(url), None) if !(url.starts_with("http://") || url.starts_with("https://")) => {
+            return Err(ApiError::bad_request(
+                "url: a schedule URL starting with http:// or https://",
+            ));
+        }
         (Some(url), None) => fetch(url).await.map_err(import_error)?,
         (None, Some(body)) => bytes::Bytes::from(body.clone().into_bytes()),
         _ => {

@@ -343,3 +343,55 @@ async fn hostile_and_malformed_schedules_import_nothing() {
     let list = get(base, "/api/conferences").await;
     assert_eq!(list["info"], json!([]));
 }
+
+#[tokio::test]
+async fn a_schedule_url_is_fetched_and_its_errors_say_what_to_do() {
+    let (dir, liboo) = start();
+    let base = liboo.http.as_str();
+    // liboo's own /media serves the file, so the URL is a real HTTP fetch on loopback.
+    let folder = dir.path().join("media/live/feed");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(
+        folder.join("schedule.xml"),
+        fixture("debconf23.schedule.xml"),
+    )
+    .unwrap();
+    let url = format!("{base}/media/live/feed/schedule.xml");
+    let report = import(
+        base,
+        json!({"userId": ORGANISER, "url": url, "apply": true, "refreshMinutes": 15}),
+    )
+    .await;
+    assert_eq!(report["added"].as_array().unwrap().len(), 117);
+    let conf = get(base, "/api/conferences/debconf23").await;
+    assert_eq!(conf["source"]["url"], url);
+    assert_eq!(conf["source"]["refreshMinutes"], 15);
+    assert_eq!(conf["source"]["format"], "frab-xml");
+
+    let (status, err) = post(
+        base,
+        "/api/conferences/import",
+        json!({"userId": ORGANISER, "url": format!("{base}/media/live/feed/missing.xml"), "apply": false}),
+    )
+    .await;
+    assert_eq!(status, 502, "{err}");
+    assert!(err["message"].as_str().unwrap().contains("404"), "{err}");
+    let (status, err) = post(
+        base,
+        "/api/conferences/import",
+        json!({"userId": ORGANISER, "url": "file:///etc/passwd", "apply": false}),
+    )
+    .await;
+    assert_eq!(status, 400, "{err}");
+    assert!(
+        err["message"].as_str().unwrap().contains("http://"),
+        "{err}"
+    );
+    let (status, _) = post(
+        base,
+        "/api/conferences/import",
+        json!({"userId": ORGANISER, "apply": false}),
+    )
+    .await;
+    assert_eq!(status, 400);
+}
