@@ -73,10 +73,7 @@ pub fn sweep(talks: &[Talk], room: RoomAir, now_ms: i64) -> Vec<Step> {
     talks.sort_by_key(|t| (t.fields.sched_start_ms, t.id));
     let mut steps = Vec::new();
     for i in 0..talks.len() {
-        loop {
-            let Some(step) = next_step(&talks, i, room, now_ms) else {
-                break;
-            };
+        while let Some(step) = next_step(&talks, i, room, now_ms) {
             apply(&mut talks, &step);
             steps.push(step);
             // A talk going live ends the room's other live talk at that moment.

@@ -75,9 +75,12 @@ fn ends(mut s: Step, min: i64) -> Step {
     s
 }
 
+/// A case: its name, the room's talks, the room, the minute of the clock, the steps.
+type Case = (&'static str, Vec<Talk>, RoomAir, i64, Vec<Step>);
+
 #[test]
 fn sweep_table() {
-    let cases: Vec<(&str, Vec<Talk>, RoomAir, i64, Vec<Step>)> = vec![
+    let cases: Vec<Case> = vec![
         (
             "an hour before: nothing",
             vec![talk(1, 0, 30, Scheduled)],
