@@ -234,3 +234,46 @@ test('hls.js plays the quality ladder and switches between its variants', async 
   await page.close();
   publisher.kill('SIGINT');
 });
+
+test("hls.js plays a talk's replay from the talk's first second to its end", async () => {
+  const organiser = `organiser-${Date.now()}`;
+  const start = Date.now() + 8_000;
+  const iso = new Date(Math.floor(start / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, '+00:00');
+  const day = iso.slice(0, 10);
+  const body = JSON.stringify({ schedule: { version: '1', conference: {
+    acronym: 'playconf', title: 'Play Conf', start: day, end: day, daysCount: 1, timeslot_duration: '00:05',
+    time_zone_name: 'UTC', days: [{ index: 1, date: day, rooms: { Stage: [{
+      id: 1, guid: 'd0000000-0000-4000-8000-00000000000d', date: iso, start: iso.slice(11, 16),
+      duration: '0:00:12', room: 'Stage', title: 'A short talk', slug: 's', url: '', subtitle: '', track: '',
+      type: 'Talk', language: 'en', abstract: '', persons: [], links: [] }] } }] } } });
+  const post = async (path, data) => (await fetch(`${lowLatency.base}${path}`, { method: 'POST',
+    headers: { 'content-type': 'application/json' }, body: JSON.stringify(data) })).json();
+  await post('/api/conferences/import', { userId: organiser, body, apply: true });
+  const [{ streamKey }] = await post('/api/conferences/playconf/rooms/keys', { userId: organiser });
+  const { talks: [talk] } = await (await fetch(`${lowLatency.base}/api/conferences/playconf/schedule`)).json();
+  const publisher = run('ffmpeg', ['-v', 'error', '-re', '-stream_loop', '3', '-i', FIXTURE, '-c', 'copy',
+    '-f', 'flv', `${lowLatency.rtmp}/${streamKey}`]);
+  await new Promise((ok) => publisher.on('exit', ok));
+  const cut = await until('the talk replay', async () => {
+    const t = await (await fetch(`${lowLatency.base}/api/talks/${talk.talkId}`)).json();
+    return t.state === 'replay' ? t : undefined;
+  }, 40_000);
+  const text = await (await fetch(cut.replayUrl)).text();
+  const offset = Number((/#EXT-X-START:TIME-OFFSET=([\d.]+)/.exec(text) ?? [0, 0])[1]);
+  const page = await playerPage(lowLatency.base);
+  await page.evaluate(() => { document.getElementById('v').playbackRate = 2; });
+  assert.equal(await play(page, cut.replayUrl, {}), 'ok');
+  const first = await until('playback to start', async () => {
+    const s = await state(page);
+    return s.t > 0 ? s : undefined;
+  });
+  assert.ok(first.t >= offset - 0.5, `starts at ${first.t} s, the talk at ${offset} s`);
+  assert.equal(first.w, 640);
+  const end = await until('the talk replay to end', async () => {
+    const s = await state(page);
+    assert.equal(s.fatal, null);
+    return s.ended ? s : undefined;
+  }, 30_000);
+  assert.ok(end.t - offset > 12 - 2.5, `played ${end.t - offset} s of the 12 s talk`);
+  await page.close();
+});
