@@ -85,7 +85,7 @@ export function ScheduleGrid(props: Props) {
 
 function Grid({ talks, rooms, timeZone, now, t }: Props & { t: T }) {
   const { lang } = useI18n();
-  const grid = dayGrid(talks, rooms.map((r) => r.roomId));
+  const grid = dayGrid(talks, rooms.map((r) => r.roomId), now);
   const line = now === null ? null : nowInGrid(grid.times, now);
   const template = {
     gridTemplateColumns: `4.5rem repeat(${rooms.length}, minmax(11rem, 1fr))`,

@@ -19,6 +19,17 @@ describe('the schedule grid', () => {
     expect(g.minutes).toEqual([30, 30, 5]);
   });
 
+  it('reaches to the quarter hour around the clock before the day begins and after it ends', () => {
+    const day = [talk(1, 'a', '01:00', '02:00')];
+    const at = (hhmm: string) => Date.parse(`2026-12-04T${hhmm}:00Z`);
+    const hours = (g: { times: number[] }) => g.times.map((t) => new Date(t).toISOString().slice(11, 16));
+    expect(hours(dayGrid(day, ['a'], at('00:20')))).toEqual(['00:15', '01:00', '02:00']);
+    expect(dayGrid(day, ['a'], at('00:20')).placed[0]).toMatchObject({ rowStart: 2, rowEnd: 3 });
+    expect(hours(dayGrid(day, ['a'], at('02:00')))).toEqual(['01:00', '02:00', '02:15']);
+    expect(hours(dayGrid(day, ['a'], at('01:30')))).toEqual(['01:00', '02:00']);
+    expect(hours(dayGrid(day, ['a'], null))).toEqual(['01:00', '02:00']);
+  });
+
   it('leaves out talks of rooms it does not show', () => {
     expect(dayGrid([talk(1, 'gone', '01:00', '02:00')], ['a']).placed).toEqual([]);
   });

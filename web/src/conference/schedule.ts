@@ -26,13 +26,16 @@ export interface DayGrid {
   minutes: number[];
 }
 
+const QUARTER_MS = 15 * 60_000;
+
 /**
  * Lays out one day: a column per room (in the conference's order), a row between each two
  * instants at which something starts or ends. Rows follow the schedule's own breaks, so
  * a five-minute lightning talk and a two-hour workshop side by side both stay readable,
- * and nothing overlaps.
+ * and nothing overlaps. Given the clock (the day is today), a day not yet begun or
+ * already over gets a row reaching to the quarter hour around it, for the time's line.
  */
-export function dayGrid(talks: TalkInfo[], roomIds: string[]): DayGrid {
+export function dayGrid(talks: TalkInfo[], roomIds: string[], nowMs?: number | null): DayGrid {
   const column = new Map(roomIds.map((id, i) => [id, i]));
   const shown = talks.filter((t) => column.has(t.roomId));
   const set = new Set<number>();
@@ -41,6 +44,10 @@ export function dayGrid(talks: TalkInfo[], roomIds: string[]): DayGrid {
     set.add(Date.parse(t.schedEnd));
   }
   const times = [...set].filter(Number.isFinite).sort((a, b) => a - b);
+  if (nowMs != null && times.length) {
+    if (nowMs < times[0]) times.unshift(Math.floor(nowMs / QUARTER_MS) * QUARTER_MS);
+    else if (nowMs >= times[times.length - 1]) times.push((Math.floor(nowMs / QUARTER_MS) + 1) * QUARTER_MS);
+  }
   const index = new Map(times.map((ms, i) => [ms, i]));
   const placed = shown
     .map((talk) => ({

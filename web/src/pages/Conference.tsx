@@ -270,7 +270,7 @@ function SearchResults({ talks, query, timeZone }: { talks: TalkInfo[]; query: s
 
 function Replays({ talks, timeZone }: { talks: TalkInfo[]; timeZone: string }) {
   const { lang, t } = useI18n();
-  const replays = talks.filter((talk) => talk.state === 'replay' && talk.replayVideoId);
+  const replays = talks.filter((talk) => talk.state === 'replay');
   return (
     <section aria-labelledby="conf-replays-heading" data-testid="conference-replays">
       <h2 id="conf-replays-heading">{t('home.replays')}</h2>
@@ -281,7 +281,8 @@ function Replays({ talks, timeZone }: { talks: TalkInfo[]; timeZone: string }) {
               <span class="talk-line-when">
                 {dayLabel(talk.day, lang)} <TalkTime talk={talk} timeZone={timeZone} /> · {talk.roomName}
               </span>
-              <Link href={`/replay/${talk.replayVideoId}`} class="talk-line-title">
+              {/* The schedule may leave out the replay's id; the talk's page plays its replay too. */}
+              <Link href={talk.replayVideoId ? `/replay/${talk.replayVideoId}` : `/talk/${talk.talkId}`} class="talk-line-title">
                 {talk.title}
               </Link>
               {talk.speakers.length > 0 && <span class="talk-line-speakers">{talk.speakers.map((s) => s.name).join(', ')}</span>}

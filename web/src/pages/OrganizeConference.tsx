@@ -185,6 +185,16 @@ function DeskTalk({ talk, timeZone, onChange }: { talk: TalkInfo; timeZone: stri
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [cutting, setCutting] = useState(false);
+  // The schedule's talks leave out their replay's id: the talk's own answer has it.
+  const [replayId, setReplayId] = useState<string | null>(null);
+  const videoId = talk.replayVideoId ?? replayId;
+  useEffect(() => {
+    if (talk.state !== 'replay' || talk.replayVideoId) return;
+    api
+      .talk(talk.talkId)
+      .then((full) => setReplayId(full.replayVideoId ?? null))
+      .catch(() => {});
+  }, [talk.talkId, talk.state, talk.replayVideoId]);
   const act = async (action: 'start' | 'end') => {
     setBusy(true);
     setError(null);
@@ -210,7 +220,7 @@ function DeskTalk({ talk, timeZone, onChange }: { talk: TalkInfo; timeZone: stri
           {talk.state === 'cancelled' ? <s>{talk.title}</s> : talk.title}
         </Link>
         <span class="desk-state" data-testid="desk-talk-state">
-          <StateBadge state={talk.state} /> {t(`talk.state.${talk.state}` as Key)}
+          {talk.state === 'live' ? <StateBadge state="live" /> : t(`talk.state.${talk.state}` as Key)}
         </span>
         <span class="desk-actions">
           {canStart && (
@@ -228,8 +238,8 @@ function DeskTalk({ talk, timeZone, onChange }: { talk: TalkInfo; timeZone: stri
               {t('org.cut.title')}
             </button>
           )}
-          {talk.replayVideoId && (
-            <Link href={`/replay/${talk.replayVideoId}`} class="button small secondary">
+          {videoId && (
+            <Link href={`/replay/${videoId}`} class="button small secondary" data-testid="talk-replay-link">
               {t('org.cut.watch')}
             </Link>
           )}
