@@ -232,6 +232,7 @@ test('an organiser imports a schedule, a room streams, and a talk goes from wait
     await until('a search by speaker', async () => (await visitor.getByTestId('search-result').count()) === 1);
     assert.match(await visitor.getByTestId('search-result').textContent(), /Later talk/);
     await visitor.getByTestId('talk-search').fill('');
+    await visitor.getByTestId('talk-search').blur();
     await visitor.getByTestId('schedule-grid').waitFor();
     await noScriptRan(visitor);
     await shot(visitor, 'conference-desktop', { fullPage: true });

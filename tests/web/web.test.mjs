@@ -5,27 +5,17 @@
 // localStorage userId and SharedWorker chat socket), as real people have their own browsers.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { launchOptions } from '../chromium.mjs';
-
-const here = dirname(fileURLToPath(import.meta.url));
-const root = resolve(here, '../..');
-const LIBOO = process.env.LIBOO_BIN ?? join(root, 'target/debug/liboo');
-const FIXTURE = join(root, 'tests/fixtures/testsrc.flv');
-const SHOTS = join(here, 'screenshots');
-/** For working on the app: serve a `vite build` from this folder instead of the embedded copy. */
-const WEB_DIR = process.env.LIBOO_TEST_WEB_DIR;
+import {
+  SHOTS, endChildren, openPage, playing, publishTo, run, shot, startLiboo, stopPublishing, traffic, until, video,
+} from './harness.mjs';
 
 /** The fixture's picture (tests/fixtures/README.md). */
 const FIXTURE_SIZE = { width: 640, height: 360 };
-/** Any one wait; generous, since two cores also build and test the rest. */
-const WAIT_MS = 45_000;
 
 // Text with markup in it: it must show as typed and never run.
 const XSS = '<img src=x onerror=window.__xss=1>';
@@ -33,7 +23,6 @@ const TITLE = `Rust at 60 fps ${XSS}`;
 const CATEGORY = '<b>Systems</b>';
 const NOTICE = 'Be kind. <script>window.__xss=2</script>';
 
-const children = [];
 let browser;
 let dataDir;
 let workDir;
@@ -41,102 +30,10 @@ let base;
 let rtmpPort;
 let liboo;
 
-function freePort() {
-  return new Promise((ok, fail) => {
-    const s = createServer();
-    s.once('error', fail);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => ok(port));
-    });
-  });
-}
-
-function run(cmd, args) {
-  const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (d) => {
-    stderr += d;
-    if (stderr.length > 200_000) stderr = stderr.slice(-100_000);
-  });
-  child.log = () => stderr;
-  child.exited = new Promise((ok) => child.on('exit', ok));
-  children.push(child);
-  return child;
-}
-
-async function until(what, fn, ms = WAIT_MS) {
-  const start = Date.now();
-  let last;
-  for (;;) {
-    try {
-      const value = await fn();
-      if (value) return value;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() - start > ms) {
-      throw new Error(`timed out waiting for ${what}${last ? `: ${last.message}` : ''}`);
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
 async function getJson(path) {
   const r = await fetch(`${base}${path}`);
   if (!r.ok) throw new Error(`GET ${path}: ${r.status}`);
   return r.json();
-}
-
-/** Every URL each browser context asked for and every API or playlist body it got. */
-const traffic = new WeakMap();
-
-async function newPage(options = {}) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US', ...options });
-  const seen = { urls: [], bodies: [] };
-  traffic.set(context, seen);
-  context.on('request', (req) => seen.urls.push(req.url()));
-  context.on('response', async (res) => {
-    const url = res.url();
-    if (!url.includes('/api/') && !url.endsWith('.m3u8') && !url.includes('.m3u8?')) return;
-    try {
-      seen.bodies.push({ url, body: await res.text() });
-    } catch {
-      // A response the page dropped (navigation): nothing to read.
-    }
-  });
-  const page = await context.newPage();
-  page.setDefaultTimeout(WAIT_MS);
-  page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
-  return page;
-}
-
-async function shot(page, name, { top = true, ...options } = {}) {
-  if (top) await page.evaluate(() => window.scrollTo(0, 0));
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), ...options });
-}
-
-/** The video element of the page's main player, as plain data. */
-function video(page, testid = 'player-video') {
-  return page.getByTestId(testid).evaluate((v) => ({
-    t: v.currentTime,
-    w: v.videoWidth,
-    h: v.videoHeight,
-    paused: v.paused,
-    frames: v.getVideoPlaybackQuality().totalVideoFrames,
-  }));
-}
-
-/** Waits until the page's player has really played for a while. */
-async function playing(page, testid = 'player-video') {
-  const first = await until('playback to start', async () => {
-    const s = await video(page, testid);
-    return s.t > 0.5 && s.frames > 0 ? s : undefined;
-  });
-  return until('playback to advance', async () => {
-    const s = await video(page, testid);
-    return s.t > first.t + 1.5 && s.frames > first.frames ? s : undefined;
-  });
 }
 
 async function noScriptRan(page) {
@@ -153,16 +50,12 @@ async function postJson(path, body) {
 
 /** ffmpeg publishing the fixture in a loop with `streamKey`, until stopped. */
 function publish(streamKey) {
-  return run('ffmpeg', ['-v', 'error', '-re', '-stream_loop', '-1', '-i', FIXTURE, '-c', 'copy', '-f', 'flv',
-    `rtmp://127.0.0.1:${rtmpPort}/live/${streamKey}`]);
+  return publishTo(`rtmp://127.0.0.1:${rtmpPort}/live/${streamKey}`);
 }
 
-/** Ends a broadcast as OBS does (ffmpeg's SIGINT unpublishes) and waits for ffmpeg to go. */
-async function stopPublishing(ffmpeg) {
-  ffmpeg.kill('SIGINT');
-  const killer = setTimeout(() => ffmpeg.kill('SIGKILL'), 10_000);
-  await ffmpeg.exited;
-  clearTimeout(killer);
+/** A page in a browser context of its own. */
+function newPage(options = {}) {
+  return openPage(browser, options);
 }
 
 /** Sends a chat line by typing it and pressing Enter. */
@@ -179,30 +72,19 @@ function message(page, text) {
 
 before(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  dataDir = mkdtempSync(join(tmpdir(), 'liboo-web-'));
   workDir = mkdtempSync(join(tmpdir(), 'liboo-web-files-'));
   const png = run('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=320x180', '-frames:v', '1',
     join(workDir, 'thumb.png')]);
   assert.equal(await png.exited, 0, `ffmpeg made no thumbnail: ${png.log()}`);
-  const httpPort = await freePort();
-  rtmpPort = await freePort();
-  base = `http://127.0.0.1:${httpPort}`;
-  liboo = run(LIBOO, [
-    'serve', '--http-addr', `127.0.0.1:${httpPort}`, '--rtmp-addr', `127.0.0.1:${rtmpPort}`,
-    '--data-dir', dataDir, '--public-url', base, '--reconnect-grace', '0.5',
-    ...(WEB_DIR ? ['--web-dir', WEB_DIR] : []),
-  ]);
-  await until('liboo to answer /healthz', async () => {
-    if (liboo.exitCode !== null) throw new Error(`liboo exited: ${liboo.log()}`);
-    return (await fetch(`${base}/healthz`)).ok;
-  });
+  const server = await startLiboo(['--reconnect-grace', '0.5']);
+  ({ base, rtmpPort, dataDir } = server);
+  liboo = server.process;
   browser = await chromium.launch(launchOptions);
 });
 
 after(async () => {
   await browser?.close();
-  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-  await Promise.all(children.map((c) => c.exited));
+  await endChildren();
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   if (workDir) rmSync(workDir, { recursive: true, force: true });
 });
@@ -586,17 +468,12 @@ test('a host on a phone ends the broadcast from the studio: it ends within a hea
  * stops them all.
  */
 async function withOwnBroadcast(name, flags, body) {
-  const dir = mkdtempSync(join(tmpdir(), `liboo-web-${name}-`));
-  const [httpPort, ingestPort] = [await freePort(), await freePort()];
-  const here = `http://127.0.0.1:${httpPort}`;
-  const node = run(LIBOO, ['serve', '--http-addr', `127.0.0.1:${httpPort}`, '--rtmp-addr', `127.0.0.1:${ingestPort}`,
-    '--data-dir', dir, '--public-url', here, ...flags]);
+  const node = await startLiboo(flags);
+  const here = node.base;
   try {
-    await until(`the ${name} node`, async () => (await fetch(`${here}/healthz`)).ok);
     const keys = await (await fetch(`${here}/api/host/key`, { method: 'POST',
       headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId: `${name}-web` }) })).json();
-    const ff = run('ffmpeg', ['-v', 'error', '-re', '-stream_loop', '-1', '-i', FIXTURE, '-c', 'copy', '-f', 'flv',
-      `rtmp://127.0.0.1:${ingestPort}/live/${keys.streamKey}`]);
+    const ff = publishTo(`rtmp://127.0.0.1:${node.rtmpPort}/live/${keys.streamKey}`);
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.goto(`${here}/live/${keys.sessionKey}`);
@@ -605,9 +482,9 @@ async function withOwnBroadcast(name, flags, body) {
     await context.close();
     ff.kill('SIGKILL');
   } finally {
-    node.kill('SIGKILL');
-    await node.exited;
-    rmSync(dir, { recursive: true, force: true });
+    node.process.kill('SIGKILL');
+    await node.process.exited;
+    rmSync(node.dataDir, { recursive: true, force: true });
   }
 }
 

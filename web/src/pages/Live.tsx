@@ -80,12 +80,14 @@ export function LivePage({ id }: { id: string }) {
   }
   if (status === 'error' || !info) return <p class="page-status">{t('common.error')}</p>;
 
+  // A conference room has no host name before its first talk: the room's name stands in.
+  const host = info.channel.channelName || info.liveTitle;
   if (!isOnAir(info)) {
     const ended = !!info.endDate;
     return (
       <div class="notice-page" data-testid={ended ? 'live-ended' : 'live-offline'}>
         <h1 data-testid="live-title">{info.liveTitle}</h1>
-        <p class="host-line">{info.channel.channelName}</p>
+        <p class="host-line">{host}</p>
         {ended ? (
           <>
             <p class="ended-text">{t('live.ended')}</p>
@@ -98,7 +100,7 @@ export function LivePage({ id }: { id: string }) {
             )}
           </>
         ) : (
-          <p>{t('live.offline', { host: info.channel.channelName })}</p>
+          <p>{t('live.offline', { host })}</p>
         )}
         <Link href="/" class="button secondary">
           {t('live.home')}
@@ -125,7 +127,7 @@ export function LivePage({ id }: { id: string }) {
           <h1 data-testid="live-title">{info.liveTitle}</h1>
           <p class="watch-meta">
             <span class="badge live-badge">{t('common.live')}</span>
-            <span data-testid="live-host">{info.channel.channelName}</span>
+            <span data-testid="live-host">{host}</span>
             {info.category && (
               <span class="category" data-testid="live-category">
                 {info.category}
