@@ -312,3 +312,23 @@ pub struct TalkQuestions {
     /// its waiting room).
     pub questions: Vec<crate::model::QuestionInfo>,
 }
+
+/// A room's own broadcast (its whole day), for the organiser.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RoomRecording {
+    /// The room.
+    pub room_id: String,
+    /// Its name.
+    pub room_name: String,
+    /// The broadcast's id (`/replay/{videoId}` plays it once ended).
+    pub video_id: String,
+    /// Live now.
+    pub live: bool,
+    /// Start.
+    pub start_date: String,
+    /// End, once ended.
+    pub end_date: Option<String>,
+    /// Its replay playlist (the whole broadcast).
+    pub replay_url: String,
+}

@@ -524,3 +524,41 @@ async fn room_view(
         next: next.map(info),
     })
 }
+
+#[utoipa::path(post, path = "/api/conferences/{slug}/recordings", tag = "conferences", request_body = OrganizerRequest,
+    params(("slug" = String, Path, description = "The conference")),
+    description = "Every room's own broadcasts (the whole day each room streamed, which the public \
+        lists leave out in favour of the talks' replays), newest first, for the organiser only.",
+    responses((status = 200, description = "Success", body = [RoomRecording]),
+        (status = 403, description = "Another organiser's conference", body = ErrorBody), (status = 404, description = "No such conference", body = ErrorBody)))]
+pub(crate) async fn recordings(
+    State(s): State<ApiState>,
+    Path(slug): Path<String>,
+    JsonBody(req): JsonBody<OrganizerRequest>,
+) -> Result<Json<Vec<RoomRecording>>, ApiError> {
+    let c = s.own_conference(&slug, &req.user_id).await?;
+    let mut out = Vec::new();
+    for room in s.0.db.rooms(c.id).await? {
+        let name = room
+            .room
+            .as_ref()
+            .map(|r| r.name.clone())
+            .unwrap_or_default();
+        for b in s.0.db.room_broadcasts(room.id, 0, i64::MAX).await? {
+            out.push(RoomRecording {
+                room_id: room.session_key.clone(),
+                room_name: name.clone(),
+                video_id: b.video_id.clone(),
+                live: b.is_live,
+                start_date: iso(b.start_ms),
+                end_date: b.end_ms.map(iso),
+                replay_url: s.0.views.media_url(
+                    &liboo_storage::layout::BroadcastPrefix::from_stored(&b.media_prefix)
+                        .replay_playlist(),
+                ),
+            });
+        }
+    }
+    out.sort_by(|a, b| b.start_date.cmp(&a.start_date));
+    Ok(Json(out))
+}

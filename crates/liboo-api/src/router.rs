@@ -35,7 +35,7 @@ use crate::{
         conferences::create_conference, conferences::import_schedule,
         conferences::list_conferences, conferences::my_conferences, conferences::get_conference,
         conferences::conference_now, conferences::conference_schedule, conferences::add_room,
-        conferences::room_keys, talks::get_talk, talks::talk_questions, talks::start,
+        conferences::room_keys, conferences::recordings, talks::get_talk, talks::talk_questions, talks::start,
         talks::end, talks::cut
     ),
     tags(
@@ -116,6 +116,10 @@ pub fn router_with_body_limit(state: ApiState, max_body: usize) -> Router {
         .route(
             "/api/conferences/{slug}/rooms/keys",
             post(conferences::room_keys),
+        )
+        .route(
+            "/api/conferences/{slug}/recordings",
+            post(conferences::recordings),
         )
         .route("/api/talks/{id}", get(talks::get_talk))
         .route("/api/talks/{id}/questions", get(talks::talk_questions))

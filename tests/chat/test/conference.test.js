@@ -162,12 +162,36 @@ test('a room streams two talks: waiting-room questions stay with their talk, eac
   const bQuestions = await getJson(node.base, `/api/replay/questions?videoId=${bReplay}`);
   assert.deepEqual(bQuestions.questions.map((q) => q.msg), ['a question for B']);
 
+  // The organiser moves talk A's in point 10 s later: the replay is cut again, shorter.
+  const aNow = await talkOf(node.base, a.talkId);
+  const before = probeDuration(aNow.replayUrl);
+  const r = await fetch(`${node.base}/api/talks/${a.talkId}/cut`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ userId: organiser, inMs: Date.parse(aNow.actualStart) + 10_000, outMs: null }),
+  });
+  assert.equal(r.status, 200, await r.clone().text());
+  const recut = await r.json();
+  assert.equal(recut.replayVideoId, aNow.replayVideoId, 'the same replay, cut again');
+  const after = probeDuration(recut.replayUrl);
+  assert.ok(before - after > 6 && before - after < 14, `cut from ${before} s to ${after} s`);
+  const forbidden = await fetch(`${node.base}/api/talks/${a.talkId}/cut`, {
+    method: 'PUT', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ userId: newUserId(), inMs: null, outMs: null }),
+  });
+  assert.equal(forbidden.status, 403);
+
   // The replay lists show the talks, not the room's whole day.
   await until('the room broadcast to end', async () => !(await getJson(node.base, '/api/conferences/chatconf')).rooms[0].live, 30_000);
   const replays = await getJson(node.base, '/api/replay/latest');
   const ids = [...replays.info, ...replays.appendInfo].map((r) => r.videoId);
   assert.ok(ids.includes(aReplay) && ids.includes(bReplay), JSON.stringify(ids));
   assert.equal(ids.length, 2, `only the talks' replays are listed: ${JSON.stringify(ids)}`);
+  // The organiser still has the room's whole day.
+  const recordings = await postJson(node.base, '/api/conferences/chatconf/recordings', { userId: organiser });
+  assert.equal(recordings.length, 1);
+  assert.equal(recordings[0].roomId, room.roomId);
+  assert.ok(probeDuration(recordings[0].replayUrl) > 60);
 });
 
 test("a plain channel's question asked while it is offline goes to its next broadcast", async (t) => {
