@@ -211,7 +211,13 @@ test('an organiser imports a schedule, a room streams, and a talk goes from wait
   await t.test('the conference page lists both rooms and marks room A live', async () => {
     const visitor = await openPage(browser, { viewport: DESKTOP });
     await until('room A on air', async () => (await getJson('/api/conferences/webconf/now')).rooms.some((r) => r.roomId === roomA && r.live));
-    await visitor.goto(`${base}/c/webconf`);
+    // The main page lists the conference, on air; its card leads to the conference page.
+    await visitor.goto(`${base}/`);
+    const card = visitor.locator('[data-testid=conference-card][data-slug=webconf]');
+    await card.waitFor();
+    assert.match(await card.textContent(), /LIVE/);
+    await card.getByRole('link').click();
+    await visitor.waitForURL(`${base}/c/webconf`);
     const rooms = visitor.getByTestId('room-now');
     await until('both rooms', async () => (await rooms.count()) === 2);
     assert.deepEqual(await rooms.locator('h3').allTextContents(), ['Hall A', 'Hall B']);
@@ -236,9 +242,11 @@ test('an organiser imports a schedule, a room streams, and a talk goes from wait
     await visitor.getByTestId('schedule-grid').waitFor();
     await noScriptRan(visitor);
     await shot(visitor, 'conference-desktop', { fullPage: true });
-    const phone = await openPage(browser, PHONE);
+    // On a phone, in Korean: the list by start time instead of the grid.
+    const phone = await openPage(browser, { ...PHONE, locale: 'ko-KR' });
     await phone.goto(`${base}/c/webconf`);
     await phone.getByTestId('schedule-list').waitFor();
+    await phone.getByRole('heading', { name: '지금과 다음' }).waitFor();
     await phone.locator(`[data-testid=room-now][data-room-id="${roomA}"][data-live=true]`).waitFor();
     await shot(phone, 'conference-phone', { fullPage: true });
     await visitor.context().close();
