@@ -380,3 +380,129 @@ fn differences(old: &TalkFields, new: &TalkFields) -> Vec<&'static str> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use liboo_db::{RoomInfo, TalkFields};
+
+    fn parsed(talks: &[(&str, i64, &str)]) -> Schedule {
+        let events: Vec<String> = talks
+            .iter()
+            .enumerate()
+            .map(|(i, (guid, start_min, title))| {
+                format!(
+                    r#"<event id="{id}" guid="{guid}"><date>2030-05-01T{h:02}:{m:02}:00+00:00</date><start>{h:02}:{m:02}</start>
+<duration>00:30</duration><room>Hall</room><title>{title}</title></event>"#,
+                    id = i + 1,
+                    h = start_min / 60,
+                    m = start_min % 60
+                )
+            })
+            .collect();
+        let xml = format!(
+            r#"<schedule><version>2</version><conference><acronym>c</acronym><title>C</title>
+<time_zone_name>UTC</time_zone_name></conference><day index="1" date="2030-05-01"><room name="Hall">{}</room></day></schedule>"#,
+            events.join("")
+        );
+        liboo_schedule::parse(xml.as_bytes(), None, &Default::default()).unwrap()
+    }
+
+    fn stored(id: i64, guid: &str, start_min: i64, title: &str, state: TalkState) -> Talk {
+        let schedule = parsed(&[(guid, start_min, title)]);
+        Talk {
+            id,
+            conference_id: 1,
+            channel_id: 7,
+            fields: talk_fields(&schedule.talks[0]),
+            state,
+            state_ms: 0,
+            manual: false,
+            actual_start_ms: None,
+            actual_end_ms: None,
+            cut_in_ms: None,
+            cut_out_ms: None,
+            replay_broadcast_id: None,
+            updated_ms: 0,
+        }
+    }
+
+    fn hall() -> Channel {
+        Channel {
+            id: 7,
+            session_key: "hall".into(),
+            settings: Default::default(),
+            live_broadcast_id: None,
+            created_ms: 0,
+            updated_ms: 0,
+            room: Some(RoomInfo {
+                conference_id: 1,
+                key: "Hall".into(),
+                name: "Hall".into(),
+                position: 1,
+            }),
+        }
+    }
+
+    const G1: &str = "00000000-0000-4000-8000-000000000001";
+    const G2: &str = "00000000-0000-4000-8000-000000000002";
+    const G3: &str = "00000000-0000-4000-8000-000000000003";
+    const G4: &str = "00000000-0000-4000-8000-000000000004";
+
+    #[test]
+    fn a_new_import_of_a_stored_conference() {
+        let rooms = [hall()];
+        let talks = [
+            // Live now: the file moves it an hour, which must not happen.
+            stored(1, G1, 600, "Live one", TalkState::Live),
+            // Scheduled: the file moves it, which happens.
+            stored(2, G2, 660, "Later one", TalkState::Scheduled),
+            // Gone from the file: cancelled.
+            stored(3, G3, 720, "Dropped", TalkState::Scheduled),
+        ];
+        let file = parsed(&[
+            (G1, 660, "Live one"),
+            (G2, 690, "Later one"),
+            (G4, 750, "New one"),
+        ]);
+        let keys = |room: &str| (format!("sk-{room}"), format!("h-{room}"));
+        let plan = plan(
+            &file,
+            &Target {
+                slug: "c",
+                visibility: "public",
+                rooms: &rooms,
+                talks: &talks,
+                source_url: None,
+                room_keys: &keys,
+            },
+        );
+        let r = &plan.report;
+        assert_eq!(
+            r.added.iter().map(|t| t.key.as_str()).collect::<Vec<_>>(),
+            [G4]
+        );
+        assert_eq!(r.changed.len(), 1, "{:?}", r.changed);
+        assert_eq!(r.changed[0].key, G2);
+        assert_eq!(r.changed[0].changes, ["time"]);
+        assert_eq!(
+            r.cancelled
+                .iter()
+                .map(|t| t.key.as_str())
+                .collect::<Vec<_>>(),
+            [G3]
+        );
+        assert_eq!(r.unchanged, 1, "the live talk's move is not a change");
+        assert!(
+            r.warnings
+                .iter()
+                .any(|w| w.code == "kept-fixed-talk" && w.talk.as_deref() == Some(G1)),
+            "{:?}",
+            r.warnings
+        );
+        assert!(!r.rooms[0].new);
+        assert_eq!(plan.write.cancel, [3]);
+        assert_eq!(plan.write.upserts.len(), 2);
+        assert!(plan.write.upserts.iter().all(|u| u.existing != Some(1)));
+    }
+}
