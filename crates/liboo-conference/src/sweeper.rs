@@ -100,6 +100,7 @@ pub async fn apply_step(
     if !moved {
         return Ok(false);
     }
+    metrics::counter!("liboo_talk_state_changes_total", "to" => step.to.as_str()).increment(1);
     tracing::info!(
         talk = step.talk_id,
         room = %channel.session_key,
@@ -216,6 +217,7 @@ pub async fn cut_talk(
         },
     )
     .await?;
+    metrics::counter!("liboo_talk_replays_cut_total").increment(1);
     tracing::info!(talk = talk.id, segments = made.segments, "talk replay cut");
     Ok(true)
 }
