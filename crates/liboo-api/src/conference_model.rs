@@ -90,6 +90,10 @@ pub struct TalkInfo {
     pub key: String,
     /// The conference's slug.
     pub conference: String,
+    /// The conference's title.
+    pub conference_title: String,
+    /// The IANA zone the conference's times are shown in.
+    pub time_zone: String,
     /// The room's session key: its live id and chat room.
     pub room_id: String,
     /// The room's name.

@@ -333,9 +333,21 @@ pub(crate) async fn conference_schedule(
         "json" => {
             let room_by_id: HashMap<i64, &Channel> = rooms.iter().map(|r| (r.id, r)).collect();
             let conference = conference_view(&s, &c, false).await?;
+            let replays: HashMap<i64, (String, String)> =
+                s.0.db
+                    .talk_replays(c.id)
+                    .await?
+                    .into_iter()
+                    .filter_map(|b| Some((b.talk_id?, (b.media_prefix, b.video_id))))
+                    .collect();
             let talks = talks
                 .iter()
-                .map(|t| talk_info(&s, &c, room_by_id.get(&t.channel_id).copied(), t, None))
+                .map(|t| {
+                    let replay = replays
+                        .get(&t.id)
+                        .map(|(prefix, id)| (prefix.as_str(), id.as_str()));
+                    talk_info(&s, &c, room_by_id.get(&t.channel_id).copied(), t, replay)
+                })
                 .collect();
             Ok(Json(ScheduleView { conference, talks }).into_response())
         }

@@ -45,6 +45,8 @@ pub(crate) fn talk_info(
         talk_id: t.id,
         key: f.talk_key.clone(),
         conference: c.fields.slug.clone(),
+        conference_title: c.fields.title.clone(),
+        time_zone: c.fields.time_zone.clone(),
         room_id,
         room_name,
         title: f.title.clone(),

@@ -95,6 +95,15 @@ impl Db {
         self.fetch_optional(query, broadcast_from_row).await
     }
 
+    /// The replays of a conference's talks.
+    pub async fn talk_replays(&self, conference_id: i64) -> Result<Vec<Broadcast>, DbError> {
+        let query = select_broadcasts(
+            "WHERE talk_id IN (SELECT id FROM talks WHERE conference_id = ?) ORDER BY id",
+        )
+        .bind(conference_id);
+        self.fetch_all(query, broadcast_from_row).await
+    }
+
     /// A room's broadcasts (not talk replays) that overlap `[from_ms, to_ms]`, oldest
     /// first: what a talk's replay is cut from.
     pub async fn room_broadcasts(

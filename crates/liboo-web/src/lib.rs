@@ -3,7 +3,7 @@
 //!
 //! Files of the build are served as they are, with long caching for Vite's hashed
 //! `assets/`. Every other GET gets `index.html`, so the app's own router handles
-//! `/live/:id`, `/replay/:id` and `/host`; paths the app does not know get the same
+//! `/live/:id`, `/replay/:id`, `/host`, `/c/:slug`, `/talk/:id` and `/organize`; paths the app does not know get the same
 //! page with status 404, which then shows its error page. HTML carries a
 //! Content-Security-Policy that lets scripts come only from this origin.
 
@@ -31,7 +31,7 @@ pub const EMBEDDED_APP: bool = assets::BUILT;
 const OTHER_PARTS: &[&str] = &["api", "media", "chat", "healthz", "readyz", "metrics"];
 
 /// Top-level paths of the app's own router.
-const APP_ROUTES: &[&str] = &["", "host", "live", "replay"];
+const APP_ROUTES: &[&str] = &["", "host", "live", "replay", "c", "talk", "organize"];
 
 /// How [`router`] serves the app.
 pub struct WebOptions {
@@ -301,6 +301,13 @@ mod tests {
         let table: &[(&str, StatusCode, &str)] = &[
             ("/", StatusCode::OK, "text/html; charset=utf-8"),
             ("/live/abc", StatusCode::OK, "text/html; charset=utf-8"),
+            ("/c/fosdem-2021", StatusCode::OK, "text/html; charset=utf-8"),
+            ("/talk/12", StatusCode::OK, "text/html; charset=utf-8"),
+            (
+                "/organize/fosdem-2021",
+                StatusCode::OK,
+                "text/html; charset=utf-8",
+            ),
             ("/replay/7", StatusCode::OK, "text/html; charset=utf-8"),
             ("/host", StatusCode::OK, "text/html; charset=utf-8"),
             (

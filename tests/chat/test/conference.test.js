@@ -157,6 +157,9 @@ test('a room streams two talks: waiting-room questions stay with their talk, eac
   // The waiting room's question is in talk A's replay, and only there.
   const aReplay = (await talkOf(node.base, a.talkId)).replayVideoId;
   const bReplay = (await talkOf(node.base, b.talkId)).replayVideoId;
+  const listed = (await getJson(node.base, '/api/conferences/chatconf/schedule')).talks;
+  assert.equal(listed.find((x) => x.talkId === a.talkId).replayVideoId, aReplay, 'the schedule links the replay');
+  assert.equal(listed.find((x) => x.talkId === a.talkId).timeZone, 'UTC');
   const aQuestions = await getJson(node.base, `/api/replay/questions?videoId=${aReplay}`);
   assert.deepEqual(aQuestions.questions.map((q) => q.msg), ['asked in the waiting room?']);
   const bQuestions = await getJson(node.base, `/api/replay/questions?videoId=${bReplay}`);
