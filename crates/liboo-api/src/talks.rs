@@ -184,6 +184,23 @@ async fn talk_parts(s: &ApiState, id: i64) -> Result<(Talk, Conference, Channel)
     Ok((t, c, room))
 }
 
+/// [`talk_parts`] of a talk whose conference is the caller's: 404 or 403 otherwise.
+async fn organisers_talk(
+    s: &ApiState,
+    id: i64,
+    user_id: &str,
+) -> Result<(Talk, Conference, Channel), ApiError> {
+    let parts = talk_parts(s, id).await?;
+    s.own_conference(&parts.1.fields.slug, user_id).await?;
+    Ok(parts)
+}
+
+/// The talk as it is stored now (after an action), as its page shows it.
+async fn fresh_view(s: &ApiState, id: i64) -> Result<Json<TalkInfo>, ApiError> {
+    let (t, c, room) = talk_parts(s, id).await?;
+    Ok(Json(view(s, &t, &c, &room).await?))
+}
+
 async fn view(
     s: &ApiState,
     t: &Talk,
@@ -260,16 +277,14 @@ pub(crate) async fn start(
     Path(id): Path<i64>,
     JsonBody(req): JsonBody<OrganizerRequest>,
 ) -> Result<Json<TalkInfo>, ApiError> {
-    let (t, c, room) = talk_parts(&s, id).await?;
-    s.own_conference(&c.fields.slug, &req.user_id).await?;
+    let (t, _, room) = organisers_talk(&s, id, &req.user_id).await?;
     let talks = s.0.db.talks_of_room(room.id).await?;
     let air = room_air(&s.0.db, &room).await?;
     let now = now_ms();
     for step in start_talk(&talks, t.id, air, now).map_err(action_error)? {
         apply_step(&s.0.db, &room, &talks, step, now).await?;
     }
-    let (t, c, room) = talk_parts(&s, id).await?;
-    Ok(Json(view(&s, &t, &c, &room).await?))
+    fresh_view(&s, id).await
 }
 
 #[utoipa::path(post, path = "/api/talks/{id}/end", tag = "talks", request_body = OrganizerRequest,
@@ -282,13 +297,11 @@ pub(crate) async fn end(
     Path(id): Path<i64>,
     JsonBody(req): JsonBody<OrganizerRequest>,
 ) -> Result<Json<TalkInfo>, ApiError> {
-    let (t, c, room) = talk_parts(&s, id).await?;
-    s.own_conference(&c.fields.slug, &req.user_id).await?;
+    let (t, _, room) = organisers_talk(&s, id, &req.user_id).await?;
     let now = now_ms();
     let step = end_talk(&t, now).map_err(action_error)?;
     apply_step(&s.0.db, &room, &[t], step, now).await?;
-    let (t, c, room) = talk_parts(&s, id).await?;
-    Ok(Json(view(&s, &t, &c, &room).await?))
+    fresh_view(&s, id).await
 }
 
 #[utoipa::path(put, path = "/api/talks/{id}/cut", tag = "talks", request_body = CutBody,
@@ -303,8 +316,7 @@ pub(crate) async fn cut(
     Path(id): Path<i64>,
     JsonBody(req): JsonBody<CutBody>,
 ) -> Result<Json<TalkInfo>, ApiError> {
-    let (t, c, _) = talk_parts(&s, id).await?;
-    s.own_conference(&c.fields.slug, &req.user_id).await?;
+    let (t, _, _) = organisers_talk(&s, id, &req.user_id).await?;
     if !matches!(t.state, TalkState::Ended | TalkState::Replay) {
         return Err(ApiError::Conflict(format!(
             "the talk is {}: only a talk that is over and recorded has a replay to cut",
