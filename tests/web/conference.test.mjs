@@ -295,4 +295,13 @@ test('an organiser imports a schedule, a room streams, and a talk goes from wait
     await watcher.getByTestId('replay-questions').waitFor();
     await shot(watcher, 'talk-replay-desktop');
   });
+
+  await t.test('the organiser still has room A’s whole day, which the public lists leave out', async () => {
+    const recording = organiser.locator(`[data-testid=recording]`);
+    await until('room A’s recording on the desk', async () => (await recording.count()) === 1, 15_000);
+    const videoId = await recording.first().getAttribute('data-video-id');
+    assert.ok(!videoId.startsWith('t'), `the room's own broadcast, not a talk's replay: ${videoId}`);
+    const replays = await getJson('/api/replay/latest');
+    assert.ok(![...replays.info, ...replays.appendInfo].some((r) => r.videoId === videoId));
+  });
 });

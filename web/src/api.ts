@@ -124,6 +124,7 @@ export const api = {
     get<{ conference: ConferenceView; talks: TalkInfo[] }>(`${slugPath(slug)}/schedule`, filter),
   addRoom: (userId: string, slug: string, name: string) => post<RoomView>(`${slugPath(slug)}/rooms`, { userId, name }),
   roomKeys: (userId: string, slug: string) => post<RoomKeys[]>(`${slugPath(slug)}/rooms/keys`, { userId }),
+  recordings: (userId: string, slug: string) => post<RoomRecording[]>(`${slugPath(slug)}/recordings`, { userId }),
   talk: (id: number) => get<TalkInfo>(`/talks/${id}`),
   talkQuestions: (id: number) => get<{ talkId: number; questions: ReplayQuestion[] }>(`/talks/${id}/questions`),
   startTalk: (userId: string, id: number) => post<TalkInfo>(`/talks/${id}/start`, { userId }),
@@ -272,6 +273,17 @@ export interface RoomKeys {
   name: string;
   streamKey: string;
   ingestUrl: string;
+}
+
+/** A room's own broadcast: the whole day it streamed (the organiser's, not listed publicly). */
+export interface RoomRecording {
+  roomId: string;
+  roomName: string;
+  videoId: string;
+  live: boolean;
+  startDate: string;
+  endDate: string | null;
+  replayUrl: string;
 }
 
 export interface NewConference {

@@ -3,7 +3,7 @@
 // talk, end it) and, once a talk is over, its replay's cut.
 
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, api, type ConferenceView, type RoomKeys, type TalkInfo } from '../api';
+import { ApiError, api, type ConferenceView, type RoomKeys, type RoomRecording, type TalkInfo } from '../api';
 import { Link } from '../components/Link';
 import { ObsSettings } from '../components/ObsSettings';
 import { StateBadge } from '../components/ScheduleGrid';
@@ -27,6 +27,7 @@ export function OrganizeConferencePage({ slug }: { slug: string }) {
   const [keys, setKeys] = useState<RoomKeys[]>([]);
   const [talks, setTalks] = useState<TalkInfo[]>([]);
   const [day, setDay] = useState<string | null>(null);
+  const [recordings, setRecordings] = useState<RoomRecording[]>([]);
 
   const loadKeys = () =>
     api.roomKeys(userId(), slug).then((k) => {
@@ -42,6 +43,8 @@ export function OrganizeConferencePage({ slug }: { slug: string }) {
         setConf(s.conference);
         setTalks(s.talks);
         setDay((d) => d ?? firstDay(s.conference.days, scheduleDay(Date.now(), s.conference.timeZone, s.conference.dayChange)));
+        // Only the organiser may list them; a failure here leaves the list as it was.
+        api.recordings(userId(), slug).then((r) => !stop && setRecordings(r)).catch(() => {});
       });
     // The keys answer only the organiser: they say whether this conference is ours.
     loadKeys()
@@ -112,6 +115,27 @@ export function OrganizeConferencePage({ slug }: { slug: string }) {
         </ul>
         <AddRoom slug={conf.slug} onAdded={() => loadKeys().catch(() => {})} />
         <p class="hint">{t('host.keySecret')}</p>
+      </section>
+
+      <section aria-labelledby="recordings-heading" class="desk-recordings" data-testid="recordings">
+        <h2 id="recordings-heading">{t('org.recordings')}</h2>
+        <p class="hint">{t('org.recordingsHint')}</p>
+        {recordings.length === 0 ? (
+          <p class="hint">{t('org.recordingsNone')}</p>
+        ) : (
+          <ul class="recordings-list">
+            {recordings.map((r) => (
+              <li key={r.videoId} data-testid="recording" data-video-id={r.videoId}>
+                <span class="recording-room">{r.roomName}</span>{' '}
+                <span>
+                  {timeOfDay(Date.parse(r.startDate), conf.timeZone, lang)}
+                  {r.endDate ? `–${timeOfDay(Date.parse(r.endDate), conf.timeZone, lang)}` : ''}
+                </span>{' '}
+                {r.live ? <span class="state online">{t('org.recordingLive')}</span> : <Link href={`/replay/${r.videoId}`}>{t('org.recordingPlay')}</Link>}
+              </li>
+            ))}
+          </ul>
+        )}
       </section>
 
       <section aria-labelledby="talks-heading" class="desk-talks">
