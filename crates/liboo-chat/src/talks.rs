@@ -103,7 +103,7 @@ struct TalkState<'a> {
 /// (the talks' `state_ms`), so the change reaches every node's members without Redis,
 /// and each emits to its own members only.
 pub(crate) async fn watch<A: Adapter>(io: SocketIo<A>, chat: Chat) {
-    let mut since = now_ms();
+    let mut seen = Seen::new(now_ms());
     let mut tick = tokio::time::interval(WATCH_EVERY);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
@@ -111,7 +111,7 @@ pub(crate) async fn watch<A: Adapter>(io: SocketIo<A>, chat: Chat) {
         if chat.0.db.pool().is_closed() {
             return;
         }
-        let changed = match chat.0.db.talks_changed_since(since).await {
+        let changed = match chat.0.db.talks_changed_since(seen.since()).await {
             Ok(c) => c,
             Err(e) => {
                 tracing::warn!(error = %e, "could not read which talks changed");
@@ -119,11 +119,58 @@ pub(crate) async fn watch<A: Adapter>(io: SocketIo<A>, chat: Chat) {
             }
         };
         for talk in changed {
-            since = since.max(talk.state_ms);
+            if !seen.is_new(talk.id, talk.state_ms) {
+                continue;
+            }
             if let Err(e) = tell_room(&io, &chat, &talk).await {
                 tracing::warn!(error = %e, talk = talk.id, "could not tell a room its talk changed");
             }
         }
+        seen.prune();
+    }
+}
+
+/// How far another node's clock may run behind this one's: changes are read again from
+/// this long before the newest one seen, since a node whose clock is behind stamps a
+/// later change with an earlier time.
+const CLOCK_SKEW_MS: i64 = 5_000;
+
+/// Which talk changes this node has told its rooms, so that reading a window again tells
+/// none twice.
+struct Seen {
+    /// The `state_ms` of each talk's last change told, within the window.
+    told: std::collections::HashMap<i64, i64>,
+    /// The newest `state_ms` seen.
+    newest: i64,
+}
+
+impl Seen {
+    fn new(now_ms: i64) -> Seen {
+        Seen {
+            told: Default::default(),
+            newest: now_ms,
+        }
+    }
+
+    /// Changes after this are read.
+    fn since(&self) -> i64 {
+        self.newest - CLOCK_SKEW_MS
+    }
+
+    /// Whether this change of this talk is one not told yet (and it is now).
+    fn is_new(&mut self, talk_id: i64, state_ms: i64) -> bool {
+        if self.told.get(&talk_id) == Some(&state_ms) {
+            return false;
+        }
+        self.told.insert(talk_id, state_ms);
+        self.newest = self.newest.max(state_ms);
+        true
+    }
+
+    /// Forgets what the next read cannot return again.
+    fn prune(&mut self) {
+        let floor = self.since();
+        self.told.retain(|_, ms| *ms > floor);
     }
 }
 
@@ -175,4 +222,29 @@ async fn follow_current<A: Adapter>(socket: &SocketRef<A>, chat: &Chat, talk_id:
     };
     socket.extensions.insert(moved.clone());
     crate::handlers::send_init_data(socket, chat, &moved).await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Seen;
+
+    #[test]
+    fn a_change_is_told_once_even_when_a_slow_clock_stamped_it_earlier() {
+        let mut seen = Seen::new(100_000);
+        assert_eq!(seen.since(), 95_000);
+        // This node's change, then the same row read again in the next window.
+        assert!(seen.is_new(1, 100_500));
+        assert!(!seen.is_new(1, 100_500));
+        // Another node, 2 s behind, changes talk 2 after that: still read, and told.
+        assert!(seen.since() < 98_600);
+        assert!(seen.is_new(2, 98_600));
+        // Talk 1 changes again: told.
+        assert!(seen.is_new(1, 101_000));
+        seen.prune();
+        assert_eq!(seen.told.len(), 2);
+        // Far later, the old entries go.
+        assert!(seen.is_new(3, 200_000));
+        seen.prune();
+        assert_eq!(seen.told.len(), 1);
+    }
 }

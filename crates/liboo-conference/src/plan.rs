@@ -384,7 +384,7 @@ fn differences(old: &TalkFields, new: &TalkFields) -> Vec<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use liboo_db::{RoomInfo, TalkFields};
+    use liboo_db::RoomInfo;
 
     fn parsed(talks: &[(&str, i64, &str)]) -> Schedule {
         let events: Vec<String> = talks
