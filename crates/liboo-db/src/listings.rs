@@ -1,15 +1,31 @@
 //! Reading broadcasts for the API: the live list and the replays (newest start first,
 //! paged), search, and the lookups by id, video id and channel.
 
-use sqlx::Row;
+use sqlx::{AssertSqlSafe, Row};
 
 use crate::rows::{broadcast_from_row, select_broadcasts};
 use crate::{Broadcast, Db, DbError};
 
+/// The condition [`PUBLIC`] states, as a literal for `concat!`.
+macro_rules! not_unlisted {
+    () => {
+        "channel_id NOT IN (SELECT c.id FROM channels c JOIN conferences f \
+         ON f.id = c.conference_id WHERE f.visibility = 'unlisted')"
+    };
+}
+
+/// Broadcasts that are not an unlisted conference's: reachable by their URL, never
+/// listed on the main page, in search or among the random few.
+const PUBLIC: &str = not_unlisted!();
+
 /// Which broadcasts the lists show: a conference room's own (its whole day) stays out,
-/// its talks' replays stand for it; the organiser still reaches it by its video id.
-const LISTED: &str = "talk_id IS NOT NULL OR channel_id NOT IN \
-     (SELECT id FROM channels WHERE conference_id IS NOT NULL) OR is_live = 1";
+/// its talks' replays stand for it; the organiser still reaches it by its video id. An
+/// unlisted conference's rooms and replays stay out of every list.
+const LISTED: &str = concat!(
+    "(talk_id IS NOT NULL OR channel_id NOT IN \
+     (SELECT id FROM channels WHERE conference_id IS NOT NULL) OR is_live = 1) AND ",
+    not_unlisted!()
+);
 
 impl Db {
     /// Live broadcasts, newest start first.
@@ -18,16 +34,19 @@ impl Db {
         offset: i64,
         limit: i64,
     ) -> Result<Vec<Broadcast>, DbError> {
-        let query =
-            select_broadcasts("WHERE is_live = 1 ORDER BY start_ms DESC, id DESC LIMIT ? OFFSET ?")
-                .bind(limit)
-                .bind(offset);
+        let query = select_broadcasts(&format!(
+            "WHERE is_live = 1 AND {PUBLIC} ORDER BY start_ms DESC, id DESC LIMIT ? OFFSET ?"
+        ))
+        .bind(limit)
+        .bind(offset);
         self.fetch_all(query, broadcast_from_row).await
     }
 
     /// Ids of every live broadcast, for picking a random few.
     pub async fn live_broadcast_ids(&self) -> Result<Vec<i64>, DbError> {
-        let query = sqlx::query("SELECT id FROM broadcasts WHERE is_live = 1");
+        let query = sqlx::query(AssertSqlSafe(format!(
+            "SELECT id FROM broadcasts WHERE is_live = 1 AND {PUBLIC}"
+        )));
         self.fetch_all(query, |r| Ok(r.try_get("id")?)).await
     }
 

@@ -25,7 +25,8 @@ macro_rules! on_both_engines {
 on_both_engines!(
     imports_apply_by_key,
     talks_move_once_and_keep_their_replay,
-    question_scopes
+    question_scopes,
+    unlisted_conferences_stay_out_of_the_lists,
 );
 
 fn conference(slug: &str) -> ConferenceFields {
@@ -320,4 +321,39 @@ async fn question_scopes(engine: Engine) {
             .unwrap(),
         None
     );
+}
+
+async fn unlisted_conferences_stay_out_of_the_lists(engine: Engine) {
+    let (_t, db) = open(engine).await;
+    let mut hidden = write(vec![new("k1", 1000, "Hidden talk")], vec![]);
+    hidden.conference.visibility = "unlisted".into();
+    let id = db.write_import(None, "org", &hidden, 1).await.unwrap();
+    let room = db.rooms(id).await.unwrap().remove(0);
+    let plain = db.ensure_channel("plain", "plain-hash", 0).await.unwrap();
+    let shown = db
+        .start_broadcast(plain.id, "v-plain", "live/plain/v-plain", 10)
+        .await
+        .unwrap();
+    let unlisted = db
+        .start_broadcast(room.id, "v-room", "live/sk-a/v-room", 10)
+        .await
+        .unwrap();
+    let live: Vec<i64> = db
+        .live_broadcasts(0, 10)
+        .await
+        .unwrap()
+        .iter()
+        .map(|b| b.id)
+        .collect();
+    assert_eq!(live, [shown.id]);
+    assert_eq!(db.live_broadcast_ids().await.unwrap(), [shown.id]);
+    assert!(
+        db.search("", true, 0, 10)
+            .await
+            .unwrap()
+            .iter()
+            .all(|b| b.id != unlisted.id)
+    );
+    // Reachable by its id all the same.
+    assert!(db.live_broadcast_of("sk-a").await.unwrap().is_some());
 }
