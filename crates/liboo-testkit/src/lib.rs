@@ -162,27 +162,38 @@ impl S3Server {
                 child: None,
             };
         }
-        let port = free_port();
-        let child = Command::new(moto_server())
-            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap_or_else(|e| {
-                panic!(
-                    "cannot start moto_server ({e}): install it with `pip install 'moto[server]'` \
-                     or set LIBOO_TEST_S3_ENDPOINT to a running S3 API server"
-                )
-            });
-        let addr = format!("127.0.0.1:{port}");
-        assert!(
-            wait_for_port(&addr, Duration::from_secs(30)),
-            "moto_server did not start"
-        );
-        S3Server {
-            endpoint: format!("http://{addr}"),
-            child: Some(child),
+        // A port free when asked may be taken by a parallel test's server before moto
+        // binds it (moto then exits, and the port answers for the other server a while):
+        // the port must answer while moto itself still runs, else it starts again.
+        for _ in 0..3 {
+            let port = free_port();
+            let mut child = Command::new(moto_server())
+                .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap_or_else(|e| {
+                    panic!(
+                        "cannot start moto_server ({e}): install it with `pip install 'moto[server]'` \
+                         or set LIBOO_TEST_S3_ENDPOINT to a running S3 API server"
+                    )
+                });
+            let addr = format!("127.0.0.1:{port}");
+            let listening = wait_for_port(&addr, Duration::from_secs(30));
+            std::thread::sleep(Duration::from_millis(300));
+            if listening
+                && matches!(child.try_wait(), Ok(None))
+                && wait_for_port(&addr, Duration::from_secs(5))
+            {
+                return S3Server {
+                    endpoint: format!("http://{addr}"),
+                    child: Some(child),
+                };
+            }
+            let _ = child.kill();
+            let _ = child.wait();
         }
+        panic!("moto_server did not start on three ports");
     }
 }
 
