@@ -7,19 +7,12 @@ use liboo_db::{
     ConferenceFields, Db, DbError, ImportWrite, NewQuestion, QuestionScope, RoomSpec,
     ScheduleSource, TalkFields, TalkMarks, TalkReplay, TalkState, TalkUpsert,
 };
-use liboo_testkit::{Engine, TestDb};
+use liboo_testkit::{Engine, TestDb, on_both_engines};
 
 async fn open(engine: Engine) -> (TestDb, Db) {
     let t = TestDb::new(engine).await;
     let db = Db::connect(&t.url).await.expect("connect");
     (t, db)
-}
-
-macro_rules! on_both_engines {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite { $( #[tokio::test] async fn $name() { super::$name(liboo_testkit::Engine::Sqlite).await } )* }
-        mod mariadb { $( #[tokio::test] async fn $name() { super::$name(liboo_testkit::Engine::MariaDb).await } )* }
-    };
 }
 
 on_both_engines!(

@@ -479,3 +479,13 @@ pub async fn rtmp_handshake(addr: impl tokio::net::ToSocketAddrs) -> tokio::net:
     sock.write_all(&s0s1s2[1..1537]).await.unwrap();
     sock
 }
+
+/// Runs each named `async fn name(engine: Engine)` of the calling test file on SQLite and
+/// on the machine's MariaDB, as `sqlite::name` and `mariadb::name`.
+#[macro_export]
+macro_rules! on_both_engines {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite { $( #[tokio::test] async fn $name() { super::$name($crate::Engine::Sqlite).await } )* }
+        mod mariadb { $( #[tokio::test] async fn $name() { super::$name($crate::Engine::MariaDb).await } )* }
+    };
+}
