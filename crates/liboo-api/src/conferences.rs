@@ -283,7 +283,9 @@ pub(crate) async fn conference_now(
     Path(slug): Path<String>,
 ) -> Result<Json<NowView>, ApiError> {
     let c = s.conference(&slug).await?;
-    let (rooms, _) = room_views(&s, &c).await?;
+    let rooms = s.0.db.rooms(c.id).await?;
+    let talks = s.0.db.talks_of_conference(c.id).await?;
+    let (rooms, _) = room_views(&s, &c, &rooms, &talks).await?;
     Ok(Json(NowView {
         slug: c.fields.slug,
         at: iso(now_ms()),
@@ -305,7 +307,8 @@ pub(crate) async fn conference_schedule(
 ) -> Result<Response, ApiError> {
     let c = s.conference(&slug).await?;
     let rooms = s.0.db.rooms(c.id).await?;
-    let mut talks = s.0.db.talks_of_conference(c.id).await?;
+    let all = s.0.db.talks_of_conference(c.id).await?;
+    let mut talks = all.clone();
     if let Some(day) = &q.day {
         talks.retain(|t| &t.fields.day == day);
     }
@@ -332,7 +335,7 @@ pub(crate) async fn conference_schedule(
     match format {
         "json" => {
             let room_by_id: HashMap<i64, &Channel> = rooms.iter().map(|r| (r.id, r)).collect();
-            let conference = conference_view(&s, &c, false).await?;
+            let conference = conference_view_of(&s, &c, &rooms, &all, false).await?;
             let replays: HashMap<i64, (String, String)> =
                 s.0.db
                     .talk_replays(c.id)
@@ -445,7 +448,20 @@ pub(crate) async fn conference_view(
     c: &Conference,
     organizer: bool,
 ) -> Result<ConferenceView, ApiError> {
-    let (rooms, days) = room_views(s, c).await?;
+    let rooms = s.0.db.rooms(c.id).await?;
+    let talks = s.0.db.talks_of_conference(c.id).await?;
+    conference_view_of(s, c, &rooms, &talks, organizer).await
+}
+
+/// [`conference_view`] from rooms and talks the caller has read already.
+async fn conference_view_of(
+    s: &ApiState,
+    c: &Conference,
+    rooms: &[Channel],
+    talks: &[Talk],
+    organizer: bool,
+) -> Result<ConferenceView, ApiError> {
+    let (rooms, days) = room_views(s, c, rooms, talks).await?;
     let f = &c.fields;
     Ok(ConferenceView {
         slug: f.slug.clone(),
@@ -479,15 +495,15 @@ pub(crate) async fn conference_view(
 async fn room_views(
     s: &ApiState,
     c: &Conference,
+    rooms: &[Channel],
+    talks: &[Talk],
 ) -> Result<(Vec<RoomView>, Vec<String>), ApiError> {
-    let rooms = s.0.db.rooms(c.id).await?;
-    let talks = s.0.db.talks_of_conference(c.id).await?;
     let mut days: Vec<String> = talks.iter().map(|t| t.fields.day.clone()).collect();
     days.sort();
     days.dedup();
-    let by_room = talks_by_room(&talks);
+    let by_room = talks_by_room(talks);
     let mut views = Vec::new();
-    for r in &rooms {
+    for r in rooms {
         let own = by_room.get(&r.id).map(Vec::as_slice).unwrap_or(&[]);
         views.push(room_view(s, c, r, own).await?);
     }
