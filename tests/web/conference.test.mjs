@@ -303,5 +303,8 @@ test('an organiser imports a schedule, a room streams, and a talk goes from wait
     assert.ok(!videoId.startsWith('t'), `the room's own broadcast, not a talk's replay: ${videoId}`);
     const replays = await getJson('/api/replay/latest');
     assert.ok(![...replays.info, ...replays.appendInfo].some((r) => r.videoId === videoId));
+    await shot(organiser, 'organize-recordings-desktop', { fullPage: true });
+    await organiser.setViewportSize({ width: 390, height: 844 });
+    await shot(organiser, 'organize-recordings-phone', { fullPage: true });
   });
 });
