@@ -24,14 +24,18 @@ mod channels;
 mod conferences;
 mod counters;
 mod listings;
+mod polls;
 mod questions;
+mod roles;
 mod rows;
 mod talks;
 
 pub use broadcasts::{Broadcast, Heartbeat, StreamHealth};
 pub use channels::{Channel, ChannelSettings, RoomInfo};
 pub use conferences::{Conference, ConferenceFields, RoomSpec, ScheduleSource};
-pub use questions::{Asker, NewQuestion, Question, QuestionScope};
+pub use polls::{Poll, PollState, Tally};
+pub use questions::{Asker, Change, NewQuestion, Question, QuestionScope, QuestionState};
+pub use roles::{Invitation, LogEntry, Moderation, NotAccepted, Role, RoleGrant, RoleScope};
 pub use talks::{ImportWrite, Talk, TalkFields, TalkMarks, TalkReplay, TalkState, TalkUpsert};
 
 use rows::AnyQuery;
