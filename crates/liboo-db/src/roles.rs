@@ -419,25 +419,61 @@ impl Db {
         &self,
         channel_id: i64,
         m: Moderation,
+        now_ms: i64,
     ) -> Result<(), DbError> {
-        sqlx::query("UPDATE channels SET moderated = ?, anonymous_questions = ? WHERE id = ?")
-            .bind(i64::from(m.enabled))
-            .bind(i64::from(m.anonymous))
-            .bind(channel_id)
-            .execute(&self.pool)
-            .await?;
+        sqlx::query(
+            "UPDATE channels SET moderated = ?, anonymous_questions = ?, qa_changed_ms = ? \
+             WHERE id = ?",
+        )
+        .bind(i64::from(m.enabled))
+        .bind(i64::from(m.anonymous))
+        .bind(now_ms)
+        .bind(channel_id)
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 
     /// Sets one talk's moderation switches.
-    pub async fn set_talk_moderation(&self, talk_id: i64, m: Moderation) -> Result<(), DbError> {
+    pub async fn set_talk_moderation(
+        &self,
+        talk_id: i64,
+        m: Moderation,
+        now_ms: i64,
+    ) -> Result<(), DbError> {
+        let mut tx = self.pool.begin().await?;
         sqlx::query("UPDATE talks SET moderated = ?, anonymous_questions = ? WHERE id = ?")
             .bind(i64::from(m.enabled))
             .bind(i64::from(m.anonymous))
             .bind(talk_id)
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await?;
+        sqlx::query(
+            "UPDATE channels SET qa_changed_ms = ? WHERE id = (SELECT channel_id FROM talks WHERE id = ?)",
+        )
+        .bind(now_ms)
+        .bind(talk_id)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
         Ok(())
+    }
+
+    /// The session keys of channels whose moderation switches (or their talks') changed
+    /// after `since_ms`, with when.
+    pub async fn moderation_changed_since(
+        &self,
+        since_ms: i64,
+    ) -> Result<Vec<(String, i64)>, DbError> {
+        let rows = sqlx::query(
+            "SELECT session_key, qa_changed_ms FROM channels WHERE qa_changed_ms > ? LIMIT 1000",
+        )
+        .bind(since_ms)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get("session_key")?, r.try_get("qa_changed_ms")?)))
+            .collect()
     }
 
     /// Logs a moderation action.

@@ -303,7 +303,10 @@ async fn moderation_switches_and_the_log(engine: Engine) {
         enabled: true,
         anonymous: true,
     };
-    db.set_channel_moderation(ch.id, on).await.unwrap();
+    db.set_channel_moderation(ch.id, on, 50).await.unwrap();
+    let changed = db.moderation_changed_since(49).await.unwrap();
+    assert_eq!(changed, vec![("sk".to_owned(), 50)]);
+    assert!(db.moderation_changed_since(50).await.unwrap().is_empty());
     assert_eq!(db.moderation(ch.id, None).await.unwrap(), on);
     // A talk id that is no talk follows the channel.
     assert_eq!(db.moderation(ch.id, Some(12345)).await.unwrap(), on);

@@ -19,6 +19,10 @@ ALTER TABLE channels ADD COLUMN moderated INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE channels ADD COLUMN anonymous_questions INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE talks ADD COLUMN moderated INTEGER;
 ALTER TABLE talks ADD COLUMN anonymous_questions INTEGER;
+-- When a channel's or one of its talks' switches last changed: chat nodes read it to
+-- tell their members.
+ALTER TABLE channels ADD COLUMN qa_changed_ms BIGINT NOT NULL DEFAULT 0;
+CREATE INDEX channels_qa_changed ON channels (qa_changed_ms);
 
 -- A role holds for one channel (a plain channel or a conference room) or for every
 -- room of a conference: exactly one of the two ids is set.
