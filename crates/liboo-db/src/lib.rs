@@ -182,6 +182,15 @@ impl Db {
     }
 }
 
+/// Whether the engine gave up a statement to break a deadlock (InnoDB's 1213, SQLSTATE
+/// 40001), which is worth trying again.
+pub(crate) fn is_deadlock(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Database(db) => db.code().is_some_and(|c| c == "40001" || c == "1213"),
+        _ => false,
+    }
+}
+
 /// SHA-256 in hex: how stream keys and user ids are stored and looked up (never in
 /// the clear). Ingest hashes the stream key it receives and asks
 /// [`Db::channel_by_stream_key_hash`].

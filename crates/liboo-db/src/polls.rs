@@ -4,7 +4,7 @@
 use sqlx::{AssertSqlSafe, Row};
 
 use crate::questions::Change;
-use crate::{Db, DbError, QuestionScope};
+use crate::{Backend, Db, DbError, QuestionScope, is_deadlock};
 
 /// Where a poll stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -212,30 +212,46 @@ impl Db {
             return Ok(Change::Refused(poll));
         }
         let vote = serde_json::to_string(options).expect("indices serialise");
-        let mut tx = self.pool.begin().await?;
-        sqlx::query("DELETE FROM poll_votes WHERE poll_id = ? AND user_hash = ?")
-            .bind(poll_id)
-            .bind(user_hash)
-            .execute(&mut *tx)
-            .await?;
-        // Counted only while the poll is still open, in the same transaction: a vote
-        // racing the close is either in the results or refused.
-        let inserted = sqlx::query(
-            "INSERT INTO poll_votes (poll_id, user_hash, options, voted_ms) \
-             SELECT id, ?, ?, ? FROM polls WHERE id = ? AND state = 'open'",
-        )
-        .bind(user_hash)
-        .bind(vote)
-        .bind(now_ms)
-        .bind(poll_id)
-        .execute(&mut *tx)
-        .await?;
-        if inserted.rows_affected() != 1 {
-            tx.rollback().await?;
+        // One statement, counted only while the poll is open: a vote racing the close is
+        // either in the results or refused, and two voters never hold locks across
+        // statements (InnoDB deadlocked a DELETE-then-INSERT pair under load).
+        let upsert = match self.backend {
+            Backend::Sqlite => {
+                "INSERT INTO poll_votes (poll_id, user_hash, options, voted_ms) \
+                 SELECT id, ?, ?, ? FROM polls WHERE id = ? AND state = 'open' \
+                 ON CONFLICT (poll_id, user_hash) DO UPDATE SET options = excluded.options, \
+                 voted_ms = excluded.voted_ms"
+            }
+            Backend::MySql => {
+                "INSERT INTO poll_votes (poll_id, user_hash, options, voted_ms) \
+                 SELECT id, ?, ?, ? FROM polls WHERE id = ? AND state = 'open' \
+                 ON DUPLICATE KEY UPDATE options = VALUES(options), voted_ms = VALUES(voted_ms)"
+            }
+        };
+        let mut attempt = 0;
+        let written = loop {
+            let done = sqlx::query(upsert)
+                .bind(user_hash)
+                .bind(&vote)
+                .bind(now_ms)
+                .bind(poll_id)
+                .execute(&self.pool)
+                .await;
+            match done {
+                Err(e) if is_deadlock(&e) && attempt < 3 => attempt += 1,
+                other => break other?,
+            }
+        };
+        if written.rows_affected() == 0 {
+            // Nothing written: closed meanwhile, or the same vote again (MySQL counts an
+            // update to the same values as no row).
             let poll = self.poll(scope, poll_id).await?;
-            return Ok(poll.map_or(Change::NotFound, Change::Refused));
+            return Ok(match poll {
+                Some(p) if p.state == PollState::Open => Change::Done(p),
+                Some(p) => Change::Refused(p),
+                None => Change::NotFound,
+            });
         }
-        tx.commit().await?;
         Ok(Change::Done(poll))
     }
 

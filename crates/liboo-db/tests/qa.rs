@@ -373,6 +373,24 @@ async fn polls_count_one_vote_per_user(engine: Engine) {
         Some(vec![0, 2])
     );
     assert_eq!(db.poll_vote_of(poll.id, "u9").await.unwrap(), None);
+    // Many voters at once (each twice, the second vote replacing the first): no vote is
+    // lost to a lock conflict, none counted twice.
+    let mut tasks = Vec::new();
+    for i in 0..40 {
+        let db = db.clone();
+        tasks.push(tokio::spawn(async move {
+            let user = format!("crowd{i}");
+            db.vote_poll(scope, poll.id, &user, &[2], 5).await.unwrap();
+            db.vote_poll(scope, poll.id, &user, &[i % 2], 5)
+                .await
+                .unwrap()
+        }));
+    }
+    for t in tasks {
+        assert!(matches!(t.await.unwrap(), Change::Done(_)));
+    }
+    let t = db.poll_tally(&poll).await.unwrap();
+    assert_eq!((t.counts, t.voters), (vec![21, 21, 1], 42));
     db.set_poll_state(scope, poll.id, PollState::Open, PollState::Closed, 6)
         .await
         .unwrap();
@@ -380,7 +398,7 @@ async fn polls_count_one_vote_per_user(engine: Engine) {
         db.vote_poll(scope, poll.id, "u3", &[0], 7).await.unwrap(),
         Change::Refused(_)
     ));
-    assert_eq!(db.poll_tally(&poll).await.unwrap().voters, 2);
+    assert_eq!(db.poll_tally(&poll).await.unwrap().voters, 42);
     // The channel's next broadcast takes its polls, as its questions.
     let b = db.start_broadcast(ch.id, "v1", "prefix", 10).await.unwrap();
     assert_eq!(
