@@ -94,6 +94,7 @@ struct ChatInner {
     admission: admission::Admission,
     viewers: viewers::CountPushes,
     polls: polls::Pushes,
+    upvotes: polls::Pushes,
 }
 
 impl Chat {
@@ -132,6 +133,7 @@ pub async fn attach(
         admission: admission::Admission::new(&config),
         viewers: viewers::CountPushes::default(),
         polls: polls::Pushes::default(),
+        upvotes: polls::Pushes::default(),
         config,
     }));
     let builder = SocketIo::builder()

@@ -1,23 +1,25 @@
-//! Poll results pushed to a room at a bounded rate: a vote schedules a push of its
-//! poll unless one is pending, and the push reads the counts from the database when it
-//! goes out, so however many votes arrive, the room gets at most a few updates a second
-//! per node and the last one is exact.
+//! Poll results and question upvotes pushed to a room at a bounded rate: a vote
+//! schedules a push of its poll (or question) unless one is pending, and the push reads
+//! the counts from the database when it goes out, so however many votes arrive, the room
+//! gets at most a few updates a second per poll or question and node, and the last one is
+//! exact. The voter gets their own count at once.
 
 use std::collections::HashSet;
 use std::sync::Mutex;
 use std::time::Duration;
 
-use liboo_db::{Db, DbError, Poll};
+use liboo_db::{Db, DbError, Poll, QuestionScope};
 use socketioxide::adapter::Adapter;
 use socketioxide::extract::SocketRef;
 
 use crate::Chat;
-use crate::wire::PollView;
+use crate::viewers::Member;
+use crate::wire::{PollView, Upvotes};
 
 /// A poll's results are pushed at most this often per node.
 pub(crate) const PUSH_EVERY: Duration = Duration::from_millis(250);
 
-/// Polls with a results push scheduled on this node.
+/// Polls (or questions) with a push scheduled on this node.
 #[derive(Default)]
 pub(crate) struct Pushes(Mutex<HashSet<i64>>);
 
@@ -71,6 +73,39 @@ pub(crate) fn push_soon<A: Adapter>(
                 let _ = ops.emit("receive_poll", &v).await;
             }
             Err(e) => tracing::warn!(error = %e, "could not count a poll's votes"),
+        }
+    });
+}
+
+/// Schedules a push of question `question_id`'s upvotes to the socket.io room `to`.
+pub(crate) fn push_upvotes_soon<A: Adapter>(
+    socket: &SocketRef<A>,
+    chat: &Chat,
+    member: &Member,
+    to: &str,
+    scope: QuestionScope,
+    question_id: i64,
+) {
+    if !chat.0.upvotes.schedule(question_id) {
+        return;
+    }
+    let ops = socket.within(to.to_owned());
+    let (chat, room, talk_id) = (chat.clone(), member.room.clone(), member.talk);
+    tokio::spawn(async move {
+        tokio::time::sleep(PUSH_EVERY).await;
+        chat.0.upvotes.done(question_id);
+        match chat.0.db.question(scope, question_id).await {
+            Ok(Some(q)) => {
+                let body = Upvotes {
+                    room_id: &room,
+                    talk_id,
+                    question_id,
+                    upvotes: q.upvotes,
+                };
+                let _ = ops.emit("receive_question_upvote", &body).await;
+            }
+            Ok(None) => {}
+            Err(e) => tracing::warn!(error = %e, "could not read a question's upvotes to push"),
         }
     });
 }

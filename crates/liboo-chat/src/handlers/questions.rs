@@ -228,14 +228,16 @@ pub(super) async fn on_question_upvote<A: Adapter>(
         .await
     {
         Ok(Some(upvotes)) => {
+            // The voter sees their vote counted at once; the room at the next push.
             let body = Upvotes {
                 room_id: room,
                 talk_id: t.member.talk,
                 question_id: t.question_id,
                 upvotes,
             };
+            let _ = socket.emit("receive_question_upvote", &body);
             let to = question_room(&t.member);
-            emit_to(&socket, &to, true, "receive_question_upvote", &body).await;
+            crate::polls::push_upvotes_soon(&socket, &chat, &t.member, &to, t.scope, t.question_id);
         }
         Ok(None) => exception(&socket, 404, "no such question", Some(room)),
         Err(e) => internal(&socket, &e, Some(room)),
