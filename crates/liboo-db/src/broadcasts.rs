@@ -98,7 +98,7 @@ impl Db {
         media_prefix: &str,
         now_ms: i64,
     ) -> Result<Broadcast, DbError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let insert = "INSERT INTO broadcasts (video_id, channel_id, session_key, title, host_name, notice, \
              category, tags, thumbnail_key, media_prefix, is_live, start_ms, heartbeat_ms) \
              SELECT ?, id, session_key, title, host_name, notice, category, tags, thumbnail_key, \
@@ -155,7 +155,7 @@ impl Db {
         end_ms: i64,
         duration_ms: i64,
     ) -> Result<(), DbError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "UPDATE broadcasts SET is_live = 0, end_ms = ?, duration_ms = ? \
              WHERE id = ? AND is_live = 1",
@@ -178,7 +178,7 @@ impl Db {
         channel_id: i64,
         before_ms: i64,
     ) -> Result<Option<(i64, String)>, DbError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let row = sqlx::query(
             "SELECT id, video_id FROM broadcasts \
              WHERE channel_id = ? AND is_live = 1 AND heartbeat_ms < ?",
@@ -299,7 +299,7 @@ impl Db {
         channel_id: i64,
         video_id: &str,
     ) -> Result<Option<Broadcast>, DbError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let Some(row) = select_broadcasts("WHERE video_id = ? AND channel_id = ? AND is_live = 0")
             .bind(video_id)
             .bind(channel_id)

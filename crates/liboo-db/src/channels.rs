@@ -109,7 +109,7 @@ impl Db {
         now_ms: i64,
     ) -> Result<(), DbError> {
         let tags = serde_json::to_string(&settings.tags).expect("strings serialize");
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         bind_settings(
             sqlx::query(
                 "UPDATE channels SET title = ?, host_name = ?, notice = ?, category = ?, \

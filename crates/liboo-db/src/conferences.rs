@@ -284,7 +284,7 @@ impl Db {
         room: &RoomSpec,
         now_ms: i64,
     ) -> Result<Channel, DbError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         ensure_room_in(self, &mut tx, conference_id, room, now_ms).await?;
         tx.commit().await?;
         let query = select_channels("WHERE session_key = ?").bind(room.session_key.clone());

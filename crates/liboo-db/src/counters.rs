@@ -21,7 +21,7 @@ impl Db {
         broadcast_id: i64,
         viewer_hash: &str,
     ) -> Result<bool, DbError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let inserted = self
             .insert_ignore("broadcast_viewers (broadcast_id, viewer_hash) VALUES (?, ?)")
             .bind(broadcast_id)

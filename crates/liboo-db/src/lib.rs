@@ -156,6 +156,19 @@ impl Db {
         self.pool.close().await;
     }
 
+    /// A transaction that will write. On SQLite it takes the write lock at `BEGIN`
+    /// (`BEGIN IMMEDIATE`): a deferred transaction that reads first and then writes fails
+    /// at once with `SQLITE_BUSY` when another writer committed in between, which
+    /// `busy_timeout` does not wait out; immediate ones queue behind the writer instead.
+    pub(crate) async fn begin_write(
+        &self,
+    ) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+        match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Backend::MySql => self.pool.begin().await,
+        }
+    }
+
     /// An `INSERT` that skips a row whose key is stored already, in this engine's words;
     /// `into` is the rest of the statement (`table (columns) VALUES (...)`).
     pub(crate) fn insert_ignore<'q>(&self, into: &str) -> AnyQuery<'q> {

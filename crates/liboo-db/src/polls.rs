@@ -120,7 +120,7 @@ impl Db {
     ) -> Result<Poll, DbError> {
         let (broadcast_id, talk_id) = scope.ids();
         let options = serde_json::to_string(options).expect("strings serialise");
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO polls (channel_id, broadcast_id, talk_id, question, options, multiple, \
              state, created_ms) VALUES (?, ?, ?, ?, ?, ?, 'draft', ?)",

@@ -180,7 +180,7 @@ impl Db {
     /// Stores a question and returns it with its id. Chat broadcasts it only after this
     /// returns, so a question anyone has seen is never lost.
     pub async fn add_question(&self, q: &NewQuestion<'_>) -> Result<Question, DbError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let (broadcast_id, talk_id) = q.scope.ids();
         let approved_ms = (q.state == QuestionState::Approved).then_some(q.asked_ms);
         sqlx::query(
@@ -362,7 +362,7 @@ impl Db {
         now_ms: i64,
     ) -> Result<Change<Question>, DbError> {
         let (cond, id) = scope.condition();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let target = select_questions(&format!("WHERE id = ? AND {cond}"))
             .bind(question_id)
             .bind(id)
@@ -437,7 +437,7 @@ impl Db {
         user_hash: &str,
     ) -> Result<Option<i64>, DbError> {
         let (cond, id) = scope.condition();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let exists = sqlx::query(AssertSqlSafe(format!(
             "SELECT id FROM questions WHERE id = ? AND {cond} AND state = 'approved'"
         )))

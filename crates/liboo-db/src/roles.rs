@@ -215,7 +215,7 @@ impl Db {
         expires_ms: i64,
     ) -> Result<Invitation, DbError> {
         let (channel, conference) = scope.ids();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO invitations (channel_id, conference_id, role, nonce, created_by_hash, \
              created_ms, expires_ms) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -281,7 +281,7 @@ impl Db {
         name: &str,
         now_ms: i64,
     ) -> Result<Result<RoleGrant, NotAccepted>, DbError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let counted = sqlx::query(
             "UPDATE invitations SET accepted = accepted + 1 \
              WHERE id = ? AND revoked_ms IS NULL AND expires_ms > ?",
@@ -441,7 +441,7 @@ impl Db {
         m: Moderation,
         now_ms: i64,
     ) -> Result<(), DbError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query("UPDATE talks SET moderated = ?, anonymous_questions = ? WHERE id = ?")
             .bind(i64::from(m.enabled))
             .bind(i64::from(m.anonymous))

@@ -298,7 +298,7 @@ impl Db {
         write: &ImportWrite,
         now_ms: i64,
     ) -> Result<i64, DbError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let c = &write.conference;
         let id = match conference_id {
             Some(id) => {
@@ -542,7 +542,7 @@ impl Db {
         talk: &Talk,
         replay: &TalkReplay,
     ) -> Result<i64, DbError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         self.insert_ignore(
             "broadcasts (video_id, channel_id, session_key, title, host_name, notice, category, \
              tags, thumbnail_key, media_prefix, is_live, start_ms, end_ms, duration_ms, \

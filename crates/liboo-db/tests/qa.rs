@@ -197,6 +197,22 @@ async fn one_question_is_pinned_at_a_time(engine: Engine) {
     db.pin_question(scope, a.id, 9).await.unwrap();
     assert_eq!(db.unpin_questions(scope).await.unwrap(), Some(a.id));
     assert_eq!(db.unpin_questions(scope).await.unwrap(), None);
+    // Many upvotes at once (each user twice): every user counted once, none refused
+    // for a lock (SQLite's deferred transactions failed with SQLITE_BUSY here).
+    let mut tasks = Vec::new();
+    for i in 0..40 {
+        let db = db.clone();
+        let id = a.id;
+        tasks.push(tokio::spawn(async move {
+            let user = format!("voter{i}");
+            db.upvote_question(scope, id, &user).await.unwrap();
+            db.upvote_question(scope, id, &user).await.unwrap()
+        }));
+    }
+    for t in tasks {
+        assert!(t.await.unwrap().is_some());
+    }
+    assert_eq!(db.question(scope, a.id).await.unwrap().unwrap().upvotes, 40);
     // A pinned question dismissed loses its pin.
     db.pin_question(scope, a.id, 10).await.unwrap();
     db.set_question_state(

@@ -8,6 +8,7 @@
 //!   latency and counts deliveries per message id (expected: CLIENTS per message, the sender
 //!   included). One JSON line per step. Stops after two steps in a row fail
 //!   (loss > 0 or p99 >= 250 ms).
+//! qa mode: see `qa.rs` (moderated Q&A under load: upvotes, a poll, chat).
 //! idle mode:  chatload idle URL CLIENTS SERVER_PID
 //!   Opens CLIENTS sockets (socket.io connected, no room), prints the server's VmRSS before
 //!   and after as JSON.
@@ -17,6 +18,8 @@
 //!
 //! URL is `ws://127.0.0.1:PORT/chat/socket.io/?EIO=4&transport=websocket`. Clients bind to
 //! 127.0.0.2..127.0.0.51 round robin so repeated runs do not run out of ephemeral ports.
+
+mod qa;
 
 use futures_util::{SinkExt, StreamExt};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -500,8 +503,9 @@ fn main() {
     match args.get(1).map(|s| s.as_str()) {
         Some("rate") => rt.block_on(rate(args)),
         Some("idle") => rt.block_on(idle(args)),
+        Some("qa") => rt.block_on(qa::qa(args)),
         _ => {
-            eprintln!("usage: chatload rate URL ROOM CLIENTS SENDERS SERVER_PID STEP_SECS T1,T2,..\n       chatload idle URL CLIENTS SERVER_PID");
+            eprintln!("usage: chatload rate URL ROOM CLIENTS SENDERS SERVER_PID STEP_SECS T1,T2,..\n       chatload idle URL CLIENTS SERVER_PID\n       chatload qa URL ROOM HOST_USER CLIENTS SERVER_PID SECS ACTIVE CHAT_MSGS_PER_S");
             std::process::exit(2);
         }
     }
