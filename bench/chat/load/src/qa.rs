@@ -5,7 +5,8 @@
 //! CLIENTS sockets join ROOM (client 0 with HOST_USER, the host). SECS clients each ask a
 //! question; the host makes a four-option poll and opens it. Then for SECS seconds, each
 //! second s, ACTIVE clients each upvote question s and vote option s % 4 (spread over the
-//! second), while 4 other clients chat at CHAT_MSGS_PER_S in total.
+//! first half of the second, so that each second's counts settle), while 4 other clients
+//! chat at CHAT_MSGS_PER_S in total.
 //!
 //! Measured: chat delivery latency and losses (every client should get every message);
 //! push latency of upvotes and of poll results as 40 tracking clients (none of them
@@ -299,9 +300,14 @@ pub async fn qa(args: Vec<String>) {
     let mut sender = 0usize;
     for s in 0..secs {
         for k in 0..slices_per_s {
-            // This slice's share of the second's voters.
-            let from = active * k / slices_per_s;
-            let to = active * (k + 1) / slices_per_s;
+            // This slice's share of the second's voters: all in the first half second,
+            // so each second's counts settle and a tracker can see when they are complete.
+            let voting = slices_per_s / 2;
+            let (from, to) = if k < voting {
+                (active * k / voting, active * (k + 1) / voting)
+            } else {
+                (0, 0)
+            };
             for v in from..to {
                 let i = v + 1;
                 let up = event("send_question_upvote", &room, &users[i], &format!(",\"questionId\":{}", ids[s]));
