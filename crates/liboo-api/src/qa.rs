@@ -169,8 +169,8 @@ impl ApiState {
         })
     }
 
-    /// The token of an invitation: its id and a signature over its id, role, scope,
-    /// expiry and nonce.
+    /// The token of an invitation: its id and a signature over its id, role, scope and
+    /// nonce. Its expiry and revocation are the database's to say.
     fn invitation_token(&self, inv: &Invitation) -> String {
         let sig = self.0.keys.sign(INVITE_LABEL, &signed_parts(inv).each());
         format!("{}.{sig}", inv.id)
@@ -178,12 +178,12 @@ impl ApiState {
 }
 
 /// What an invitation's signature covers.
-struct SignedParts([String; 5]);
+struct SignedParts([String; 4]);
 
 impl SignedParts {
-    fn each(&self) -> [&str; 5] {
-        let [a, b, c, d, e] = &self.0;
-        [a, b, c, d, e]
+    fn each(&self) -> [&str; 4] {
+        let [a, b, c, d] = &self.0;
+        [a, b, c, d]
     }
 }
 
@@ -196,7 +196,6 @@ fn signed_parts(inv: &Invitation) -> SignedParts {
         inv.id.to_string(),
         inv.role.as_str().to_owned(),
         scope,
-        inv.expires_ms.to_string(),
         inv.nonce.clone(),
     ])
 }

@@ -388,6 +388,16 @@ test('two nodes on Redis agree on every state; a SIGKILLed node loses no approve
     await until(`${u.name} to see both votes`, () => u.events.some((e) => e.event === 'receive_poll' && e.data.voters === 2));
   }
 
+  // An invitation past its expiry grants nothing (its expiry moved back in the database,
+  // the only clock a test can turn).
+  const late = await postJson(a.base, '/api/host/invitations', { userId: host.userId, role: 'moderator', hours: 1 });
+  await mariadb(`UPDATE ${database}.invitations SET expires_ms = 1 WHERE id = ${Number(late.token.split('.')[0])}`);
+  const expired = await call(b.base, 'POST', '/api/roles/accept', { userId: va.userId, token: late.token });
+  assert.equal(expired.status, 410);
+  assert.match(expired.body.message, /expired/);
+  va.send('send_question_approve', { questionId: q });
+  await refused(va, 403);
+
   // A dies mid-session; B and its clients keep every approved question, pin and vote.
   await a.kill();
   const fresh = await user(t, b.base, 'joiner on B');
