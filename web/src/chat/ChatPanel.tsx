@@ -138,7 +138,8 @@ export function ChatPanel({ roomId, isHost, talkId, initialMode = 'normal', onVi
 
   const modes: Mode[] = isHost ? ['normal', 'notice'] : ['normal', 'question'];
   const placeholder = mode === 'question' ? t(talkId ? 'chat.speakerPlaceholder' : 'chat.questionPlaceholder') : mode === 'notice' ? t('chat.noticePlaceholder') : t('chat.placeholder');
-  const shownQuestions = expanded ? state.questions : state.questions.slice(0, 1);
+  const open = state.questions.filter((q) => !q.done);
+  const shownQuestions = expanded ? open : open.slice(0, 1);
 
   return (
     <section class="chat" data-testid="chat-panel" data-connected={state.connected ? 'true' : 'false'} aria-label={t('chat.title')}>
@@ -151,11 +152,11 @@ export function ChatPanel({ roomId, isHost, talkId, initialMode = 'normal', onVi
         )}
       </header>
 
-      {state.questions.length > 0 && (
+      {open.length > 0 && (
         <div class="questions" data-testid="question-list">
           <div class="questions-head">
-            <strong>{t('chat.questions', { n: state.questions.length })}</strong>
-            {state.questions.length > 1 && (
+            <strong>{t('chat.questions', { n: open.length })}</strong>
+            {open.length > 1 && (
               <button type="button" class="link-button" aria-expanded={expanded} onClick={() => setExpanded(!expanded)} data-testid="questions-toggle">
                 {expanded ? t('chat.showLess') : t('chat.showAll')}
               </button>
