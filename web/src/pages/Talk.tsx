@@ -4,7 +4,7 @@
 // place; afterwards, the replay is being prepared, then plays with its questions.
 
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { ApiError, api, type ConferenceView, type ReplayQuestion, type TalkInfo } from '../api';
+import { ApiError, api, type ConferenceView, type ReplayPoll, type ReplayQuestion, type TalkInfo } from '../api';
 import { ChatPanel, useNow, type TalkUpdate } from '../chat/ChatPanel';
 import { Link } from '../components/Link';
 import { QuestionTimeline } from '../components/QuestionTimeline';
@@ -32,6 +32,7 @@ export function TalkPage({ id }: { id: number }) {
   const [talk, setTalk] = useState<TalkInfo | null>(null);
   const [conf, setConf] = useState<ConferenceView | null>(null);
   const [questions, setQuestions] = useState<ReplayQuestion[]>([]);
+  const [polls, setPolls] = useState<ReplayPoll[]>([]);
   const video = useRef<HTMLVideoElement | null>(null);
   const now = useNow(1000);
 
@@ -77,6 +78,10 @@ export function TalkPage({ id }: { id: number }) {
     api
       .talkQuestions(id)
       .then((r) => setQuestions(r.questions))
+      .catch(() => {});
+    api
+      .talkPolls(id)
+      .then((r) => setPolls(r.polls ?? []))
       .catch(() => {});
   }, [id, state]);
 
@@ -155,7 +160,7 @@ export function TalkPage({ id }: { id: number }) {
           <ChatPanel roomId={talk.roomId} talkId={talk.talkId} isHost={isOrganizerRoom(talk.roomId)} initialMode="question" onTalk={onTalk} />
         </aside>
       ) : talk.state === 'replay' ? (
-        <QuestionTimeline questions={questions} onSeek={seek} />
+        <QuestionTimeline questions={questions} polls={polls} onSeek={seek} />
       ) : null}
     </div>
   );
