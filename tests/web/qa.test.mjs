@@ -1,0 +1,306 @@
+// Q&A the way conferences run it, end to end in the web app: a host turns moderation on in
+// the studio and invites a moderator and a speaker with links; each opens their link in a
+// browser of their own and accepts. A viewer's question waits for review (the rest of the
+// audience does not see it), the moderator approves it from a phone and pins it, and the
+// viewers, the projector and the speaker view show it live. A poll is voted in five
+// browsers and every screen shows the same counts. Each person has a browser context of
+// their own (their own userId and chat socket), as real people have their own browsers.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { launchOptions } from '../chromium.mjs';
+import { SHOTS, endChildren, openPage, publishTo, shot, startLiboo, stopPublishing, until } from './harness.mjs';
+
+const DESKTOP = { width: 1280, height: 800 };
+const PHONE_SIZE = { width: 390, height: 844 };
+const PHONE = { viewport: PHONE_SIZE, isMobile: true, hasTouch: true };
+
+const QUESTION = 'How does liboo keep questions when a chat node dies?';
+const TYPO = 'Will the slides be onlne?';
+const FIXED = 'Will the slides be online?';
+const WITHDRAWN = 'Never mind this one';
+const POLL = 'Which part should the next talk cover?';
+const OPTIONS = ['Ingest', 'Chat', 'Replays'];
+
+let browser;
+let server;
+let publisher;
+
+before(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  server = await startLiboo(['--reconnect-grace', '2']);
+  browser = await chromium.launch(launchOptions);
+});
+
+after(async () => {
+  await browser?.close();
+  if (publisher) await stopPublishing(publisher);
+  await endChildren();
+  if (server) rmSync(server.dataDir, { recursive: true, force: true });
+});
+
+/** A screenshot of one part of the page, scrolled into view. */
+async function part(locator, name) {
+  await locator.scrollIntoViewIfNeeded();
+  await locator.screenshot({ path: join(SHOTS, `${name}.png`) });
+}
+
+/** Takes the same page's screenshot at a phone's width, then back at its own. */
+async function atPhoneWidth(page, fn) {
+  const size = page.viewportSize();
+  await page.setViewportSize(PHONE_SIZE);
+  try {
+    await fn();
+  } finally {
+    await page.setViewportSize(size);
+  }
+}
+
+async function chatReady(page) {
+  await until('chat to connect', async () => (await page.getByTestId('chat-panel').getAttribute('data-connected')) === 'true');
+}
+
+async function ask(page, text) {
+  await page.getByTestId('chat-mode-question').click();
+  await page.getByTestId('chat-input').fill(text);
+  await page.getByTestId('chat-input').press('Enter');
+}
+
+/** The counts a page's poll results show, option by option, and its voters. */
+async function results(scope) {
+  const bars = scope.getByTestId('poll-result');
+  const counts = (await bars.evaluateAll((els) => els.map((e) => Number(e.dataset.count))));
+  const shown = await scope.getByTestId('poll-result-count').allTextContents();
+  assert.deepEqual(shown.map(Number), counts, 'the numbers on screen are the counts');
+  const voters = Number(await scope.getByTestId('poll-voters').getAttribute('data-voters'));
+  return { counts, voters };
+}
+
+/** Whether a page's poll results show `want` ({counts, voters}) now. */
+async function shows(scope, want) {
+  try {
+    const got = await results(scope);
+    return JSON.stringify(got) === JSON.stringify(want);
+  } catch {
+    return false;
+  }
+}
+
+test('a moderator screens questions from a phone, the hall sees the pinned one, and a poll counts alike everywhere', { timeout: 600_000 }, async (t) => {
+  const { base } = server;
+  const host = await openPage(browser, { viewport: DESKTOP });
+  let roomId;
+  let moderatorLink;
+  let speakerLink;
+
+  await t.test('the host goes on air, turns moderation on and makes invitation links', async () => {
+    await host.goto(`${base}/host`);
+    const studio = host.getByTestId('studio');
+    await studio.waitFor();
+    roomId = await studio.getAttribute('data-session-key');
+    await host.getByTestId('stream-key-toggle').click();
+    const streamKey = (await host.getByTestId('stream-key').textContent()).trim();
+    const rtmp = (await host.getByTestId('rtmp-url').textContent()).trim();
+    publisher = publishTo(`${rtmp}/${streamKey}`);
+    await until('the studio to say on air', async () => (await host.getByTestId('host-state').getAttribute('data-live')) === 'true');
+
+    const qa = host.getByTestId('qa-admin');
+    await until('the switches to know the room', async () => !(await qa.getByTestId('qa-switch-moderation').isDisabled()));
+    assert.equal(await qa.getByTestId('qa-switch-moderation').getAttribute('data-on'), 'false', 'moderation is off until turned on');
+    await qa.getByTestId('qa-switch-moderation').click();
+    await until('moderation on', async () => (await qa.getByTestId('qa-switch-moderation').getAttribute('data-on')) === 'true');
+
+    await qa.getByTestId('qa-invite-role').selectOption('moderator');
+    await qa.getByTestId('qa-invite-create').click();
+    moderatorLink = (await qa.getByTestId('qa-invite-url').textContent()).trim();
+    assert.match(moderatorLink, new RegExp(`^${base}/invite#.+`), 'the link is the app’s /invite with the token in the fragment');
+    await qa.getByTestId('qa-invite-role').selectOption('speaker');
+    await qa.getByTestId('qa-invite-create').click();
+    await until('a second link', async () => (await qa.getByTestId('qa-invite-url').textContent()).trim() !== moderatorLink);
+    speakerLink = (await qa.getByTestId('qa-invite-url').textContent()).trim();
+    await until('both open invitations listed', async () => (await qa.getByTestId('qa-invitation').count()) === 2);
+    for (const testid of ['qa-moderate-link', 'qa-speaker-link', 'qa-projector-link']) {
+      assert.match(await qa.getByTestId(testid).getAttribute('href'), new RegExp(`/${roomId}$`));
+    }
+  });
+
+  const moderator = await openPage(browser, { ...PHONE, locale: 'ko-KR' });
+  const speaker = await openPage(browser, { viewport: DESKTOP });
+
+  await t.test('the moderator and the speaker accept their links, each in their own browser', async () => {
+    await moderator.goto(moderatorLink);
+    await moderator.getByTestId('invite-form').waitFor();
+    await moderator.getByTestId('invite-name').fill('민지 (moderator)');
+    await shot(moderator, 'qa-invite-phone');
+    await moderator.getByTestId('invite-accept').click();
+    const done = moderator.getByTestId('invite-done');
+    await done.waitFor();
+    assert.equal(await done.getAttribute('data-role'), 'moderator');
+    assert.ok(!moderator.url().includes('#'), 'the token leaves the address bar once used');
+    await shot(moderator, 'qa-invite-accepted-phone');
+
+    await speaker.goto(speakerLink);
+    await speaker.getByTestId('invite-form').waitFor();
+    await shot(speaker, 'qa-invite-desktop');
+    await speaker.getByTestId('invite-accept').click();
+    assert.equal(await speaker.getByTestId('invite-done').getAttribute('data-role'), 'speaker');
+    await shot(speaker, 'qa-invite-accepted-desktop');
+
+    await moderator.getByTestId('invite-moderate-link').click();
+    await moderator.waitForURL(`${base}/moderate/${roomId}`);
+    await until('the queue for a moderator', async () => (await moderator.getByTestId('moderate').getAttribute('data-role')) === 'moderator');
+    // The owner's list names them now.
+    await host.reload();
+    await until('two roles in the studio', async () => (await host.getByTestId('qa-role').count()) === 2);
+    await part(host.getByTestId('qa-admin'), 'qa-studio-desktop');
+    await atPhoneWidth(host, () => part(host.getByTestId('qa-admin'), 'qa-studio-phone'));
+  });
+
+  const viewer = await openPage(browser, { viewport: DESKTOP });
+  const audience = await openPage(browser, PHONE);
+  const projector = await openPage(browser, { viewport: DESKTOP });
+
+  await t.test('a question waits for review, unseen by the audience, until the moderator approves it', async () => {
+    for (const page of [viewer, audience]) {
+      await page.goto(`${base}/live/${roomId}`);
+      await chatReady(page);
+    }
+    await projector.goto(`${base}/projector/${roomId}`);
+    await until('the projector idle', async () => (await projector.getByTestId('projector').getAttribute('data-showing')) === 'idle');
+    await until('the viewer told questions are reviewed', async () => (await viewer.getByTestId('chat-panel').getAttribute('data-moderation')) === 'on');
+
+    await ask(viewer, QUESTION);
+    const mine = viewer.getByTestId('my-pending-question').filter({ hasText: QUESTION });
+    await mine.waitFor();
+    assert.equal(await mine.getAttribute('data-state'), 'pending');
+    const item = moderator.getByTestId('mod-question').filter({ hasText: QUESTION });
+    await item.waitFor();
+    assert.equal(await item.getAttribute('data-state'), 'pending');
+    // The rest of the room has heard nothing of it, not even in the chat log.
+    assert.equal(await audience.getByText(QUESTION).count(), 0, 'a pending question is not shown to the audience');
+    assert.equal(await projector.getByText(QUESTION).count(), 0);
+    await shot(moderator, 'qa-moderate-phone');
+
+    // A typo fixed while it waits, and one withdrawn.
+    await ask(viewer, TYPO);
+    const typo = viewer.getByTestId('my-pending-question').filter({ hasText: TYPO });
+    await typo.getByTestId('my-question-edit').click();
+    await viewer.getByTestId('my-question-edit-input').fill(FIXED);
+    await viewer.getByTestId('my-question-save').click();
+    await moderator.getByTestId('mod-question').filter({ hasText: FIXED }).waitFor();
+    await ask(viewer, WITHDRAWN);
+    await moderator.getByTestId('mod-question').filter({ hasText: WITHDRAWN }).waitFor();
+    await viewer.getByTestId('my-pending-question').filter({ hasText: WITHDRAWN }).getByTestId('my-question-withdraw').click();
+    await moderator.getByTestId('mod-question').filter({ hasText: WITHDRAWN }).waitFor({ state: 'detached' });
+
+    await item.getByTestId('mod-approve').click();
+    await until('the moderator’s copy approved', async () => (await item.getAttribute('data-state')) === 'approved');
+    for (const page of [viewer, audience]) {
+      await page.getByTestId('question-item').filter({ hasText: QUESTION }).waitFor();
+    }
+    assert.equal(await viewer.getByTestId('my-pending-question').filter({ hasText: QUESTION }).count(), 0, 'no longer awaiting review');
+    assert.equal(await audience.getByText(FIXED).count(), 0, 'the other one still waits');
+
+    // Dismissed: its asker is told politely, the audience never saw it.
+    await moderator.getByTestId('mod-question').filter({ hasText: FIXED }).getByTestId('mod-dismiss').click();
+    await viewer.locator('[data-testid=question-removed][data-state=dismissed]').filter({ hasText: FIXED }).waitFor();
+    await viewer.locator('[data-testid=question-removed][data-state=withdrawn]').filter({ hasText: WITHDRAWN }).waitFor();
+    assert.equal(await audience.getByText(FIXED).count(), 0);
+  });
+
+  await t.test('the moderator pins it: the viewers, the projector and the speaker view show it', async () => {
+    await moderator.getByTestId('mod-question').filter({ hasText: QUESTION }).getByTestId('mod-pin').click();
+    await until('the projector to show the question', async () => (await projector.getByTestId('projector').getAttribute('data-showing')) === 'question');
+    assert.equal(await projector.getByTestId('projector-question-text').textContent(), QUESTION);
+    for (const page of [viewer, audience]) {
+      assert.equal(await page.getByTestId('pinned-question-text').textContent({ timeout: 15_000 }), QUESTION);
+    }
+    await speaker.goto(`${base}/speaker/${roomId}`);
+    await speaker.getByTestId('speaker-pinned-text').waitFor();
+    assert.equal(await speaker.getByTestId('speaker-pinned-text').textContent(), QUESTION);
+    await shot(projector, 'qa-projector-question-desktop');
+    await atPhoneWidth(projector, () => shot(projector, 'qa-projector-question-phone'));
+    await shot(speaker, 'qa-speaker-desktop');
+    await atPhoneWidth(speaker, () => shot(speaker, 'qa-speaker-phone'));
+    await shot(viewer, 'qa-live-pinned-desktop');
+    await shot(moderator, 'qa-moderate-pinned-phone');
+  });
+
+  const voters = [viewer, audience];
+  for (let i = 0; i < 3; i++) voters.push(await openPage(browser, i === 0 ? { ...PHONE, locale: 'ko-KR' } : { viewport: DESKTOP }));
+
+  await t.test('a poll voted in five browsers shows the same counts on every screen', async () => {
+    for (const page of voters.slice(2)) {
+      await page.goto(`${base}/live/${roomId}`);
+      await chatReady(page);
+    }
+    await moderator.getByTestId('mod-tab-polls').click();
+    await moderator.getByTestId('poll-new-question').fill(POLL);
+    const inputs = moderator.getByTestId('poll-new-option');
+    await moderator.getByTestId('poll-new-add').click();
+    for (let i = 0; i < OPTIONS.length; i++) await inputs.nth(i).fill(OPTIONS[i]);
+    await moderator.getByTestId('poll-new-create').click();
+    const poll = moderator.getByTestId('mod-poll').filter({ hasText: POLL });
+    await poll.waitFor();
+    assert.equal(await poll.getAttribute('data-state'), 'draft');
+    assert.equal(await viewer.getByTestId('poll-card').count(), 0, 'a draft is the moderators’ only');
+    await poll.getByTestId('poll-open').click();
+    await until('the poll open', async () => (await poll.getAttribute('data-state')) === 'open');
+    await until('the projector to show the poll', async () => (await projector.getByTestId('projector').getAttribute('data-showing')) === 'poll');
+
+    const choices = [0, 0, 1, 2, 0];
+    for (const [i, page] of voters.entries()) {
+      const card = page.getByTestId('poll-card');
+      await card.waitFor();
+      await card.locator(`[data-testid=poll-option][data-index="${choices[i]}"]`).click();
+      await card.getByTestId('poll-results').waitFor();
+    }
+    let want = { counts: [3, 1, 1], voters: 5 };
+    const everywhere = [...voters.map((p) => p.getByTestId('poll-card')), poll, projector.getByTestId('projector-poll')];
+    for (const scope of everywhere) await until('the counts to agree', () => shows(scope, want));
+
+    // One voter changes their mind while it is open.
+    const last = voters[4].getByTestId('poll-card');
+    await last.getByTestId('poll-change').click();
+    await last.locator('[data-testid=poll-option][data-index="2"]').click();
+    want = { counts: [2, 1, 2], voters: 5 };
+    for (const scope of everywhere) await until('the changed vote everywhere', () => shows(scope, want));
+    const percents = await projector.getByTestId('poll-result-percent').allTextContents();
+    assert.deepEqual(percents, ['40%', '20%', '40%']);
+
+    await shot(projector, 'qa-projector-poll-desktop');
+    await atPhoneWidth(projector, () => shot(projector, 'qa-projector-poll-phone'));
+    await shot(viewer, 'qa-live-poll-desktop');
+    await shot(voters[2], 'qa-live-poll-phone');
+    await shot(moderator, 'qa-moderate-poll-phone', { top: false });
+
+    await poll.getByTestId('poll-close').click();
+    for (const page of voters) {
+      await until('the card to show the closed poll', async () => (await page.getByTestId('poll-card').getAttribute('data-state')) === 'closed');
+    }
+    await until('the projector back to the pinned question', async () => (await projector.getByTestId('projector').getAttribute('data-showing')) === 'question');
+    assert.ok(await shows(viewer.getByTestId('poll-card'), want), 'the results stay once closed');
+  });
+
+  await t.test('the owner sees the queue and the log; a viewer opening the queue is told it is not theirs', async () => {
+    await host.goto(`${base}/moderate/${roomId}`);
+    await until('the owner’s queue', async () => (await host.getByTestId('moderate').getAttribute('data-role')) === 'owner');
+    await host.getByTestId('mod-question').filter({ hasText: QUESTION }).waitFor();
+    await until('the log', async () => (await host.getByTestId('mod-log-entry').count()) > 0);
+    await shot(host, 'qa-moderate-desktop');
+
+    await audience.goto(`${base}/moderate/${roomId}`);
+    const denied = audience.getByTestId('moderate-denied');
+    await denied.waitFor();
+    assert.equal(await denied.getAttribute('data-role'), 'viewer');
+
+    // Answered: the pin goes, the projector rests.
+    await moderator.getByTestId('mod-tab-queue').click();
+    await moderator.getByTestId('mod-question').filter({ hasText: QUESTION }).getByTestId('mod-done').click();
+    await until('the projector idle again', async () => (await projector.getByTestId('projector').getAttribute('data-showing')) === 'idle');
+    await viewer.getByTestId('pinned-question').waitFor({ state: 'detached' });
+    await shot(projector, 'qa-projector-idle-desktop');
+  });
+});
