@@ -21,6 +21,8 @@ const QUESTION = 'How does liboo keep questions when a chat node dies?';
 const TYPO = 'Will the slides be onlne?';
 const FIXED = 'Will the slides be online?';
 const WITHDRAWN = 'Never mind this one';
+const SECOND = 'Can the projector view run on a Raspberry Pi?';
+const THIRD = '발표 자료는 어디서 볼 수 있나요?';
 const POLL = 'Which part should the next talk cover?';
 const OPTIONS = ['Ingest', 'Chat', 'Replays'];
 
@@ -208,6 +210,16 @@ test('a moderator screens questions from a phone, the hall sees the pinned one, 
     await viewer.locator('[data-testid=question-removed][data-state=dismissed]').filter({ hasText: FIXED }).waitFor();
     await viewer.locator('[data-testid=question-removed][data-state=withdrawn]').filter({ hasText: WITHDRAWN }).waitFor();
     assert.equal(await audience.getByText(FIXED).count(), 0);
+
+    // Two more from the audience: one approved now, the other left for the owner's keyboard.
+    await ask(audience, SECOND);
+    await ask(audience, THIRD);
+    const second = moderator.getByTestId('mod-question').filter({ hasText: SECOND });
+    await second.getByTestId('mod-approve').click();
+    await moderator.getByTestId('mod-question').filter({ hasText: THIRD }).waitFor();
+    await viewer.getByTestId('questions-toggle').click();
+    await viewer.getByTestId('question-item').filter({ hasText: SECOND }).getByTestId('question-upvote').click();
+    await until('the vote counted', async () => (await second.textContent()).includes('▲ 1'));
   });
 
   await t.test('the moderator pins it: the viewers, the projector and the speaker view show it', async () => {
@@ -222,8 +234,6 @@ test('a moderator screens questions from a phone, the hall sees the pinned one, 
     assert.equal(await speaker.getByTestId('speaker-pinned-text').textContent(), QUESTION);
     await shot(projector, 'qa-projector-question-desktop');
     await atPhoneWidth(projector, () => shot(projector, 'qa-projector-question-phone'));
-    await shot(speaker, 'qa-speaker-desktop');
-    await atPhoneWidth(speaker, () => shot(speaker, 'qa-speaker-phone'));
     await shot(viewer, 'qa-live-pinned-desktop');
     await shot(moderator, 'qa-moderate-pinned-phone');
   });
@@ -284,12 +294,29 @@ test('a moderator screens questions from a phone, the hall sees the pinned one, 
     assert.ok(await shows(viewer.getByTestId('poll-card'), want), 'the results stay once closed');
   });
 
-  await t.test('the owner sees the queue and the log; a viewer opening the queue is told it is not theirs', async () => {
+  await t.test('the owner works the queue by keyboard and reads the log; a viewer opening the queue is told it is not theirs', async () => {
     await host.goto(`${base}/moderate/${roomId}`);
     await until('the owner’s queue', async () => (await host.getByTestId('moderate').getAttribute('data-role')) === 'owner');
-    await host.getByTestId('mod-question').filter({ hasText: QUESTION }).waitFor();
+    const items = host.getByTestId('mod-question');
+    await items.filter({ hasText: QUESTION }).waitFor();
+    // Pending first: the one left waiting is at the top, and selected.
+    assert.match(await items.first().textContent(), new RegExp(THIRD));
+    assert.equal(await items.first().getAttribute('aria-current'), 'true');
+    await host.keyboard.press('j');
+    await until('j to move the selection down', async () => (await items.nth(1).getAttribute('aria-current')) === 'true');
+    await host.keyboard.press('k');
+    await until('k to move it back', async () => (await items.first().getAttribute('aria-current')) === 'true');
+    await host.keyboard.press('a');
+    const third = items.filter({ hasText: THIRD });
+    await until('a to approve it', async () => (await third.getAttribute('data-state')) === 'approved');
     await until('the log', async () => (await host.getByTestId('mod-log-entry').count()) > 0);
     await shot(host, 'qa-moderate-desktop');
+
+    // The speaker sees the pinned question, then the others by votes.
+    await until('the speaker’s next questions', async () =>
+      JSON.stringify(await speaker.getByTestId('speaker-question').allTextContents()) === JSON.stringify([`▲ 1${SECOND}`, `▲ 0${THIRD}`]));
+    await shot(speaker, 'qa-speaker-desktop');
+    await atPhoneWidth(speaker, () => shot(speaker, 'qa-speaker-phone'));
 
     await audience.goto(`${base}/moderate/${roomId}`);
     const denied = audience.getByTestId('moderate-denied');
