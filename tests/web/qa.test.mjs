@@ -60,6 +60,11 @@ async function atPhoneWidth(page, fn) {
   }
 }
 
+/** Scrolls the chat panel's lists back to their tops, as a person arriving would see them. */
+async function chatAtTop(page) {
+  await page.evaluate(() => document.querySelectorAll('.questions, .chat-poll').forEach((el) => (el.scrollTop = 0)));
+}
+
 async function chatReady(page) {
   await until('chat to connect', async () => (await page.getByTestId('chat-panel').getAttribute('data-connected')) === 'true');
 }
@@ -234,6 +239,7 @@ test('a moderator screens questions from a phone, the hall sees the pinned one, 
     assert.equal(await speaker.getByTestId('speaker-pinned-text').textContent(), QUESTION);
     await shot(projector, 'qa-projector-question-desktop');
     await atPhoneWidth(projector, () => shot(projector, 'qa-projector-question-phone'));
+    await chatAtTop(viewer);
     await shot(viewer, 'qa-live-pinned-desktop');
     await shot(moderator, 'qa-moderate-pinned-phone');
   });
@@ -282,6 +288,7 @@ test('a moderator screens questions from a phone, the hall sees the pinned one, 
 
     await shot(projector, 'qa-projector-poll-desktop');
     await atPhoneWidth(projector, () => shot(projector, 'qa-projector-poll-phone'));
+    await chatAtTop(viewer);
     await shot(viewer, 'qa-live-poll-desktop');
     await shot(voters[2], 'qa-live-poll-phone');
     await shot(moderator, 'qa-moderate-poll-phone', { top: false });

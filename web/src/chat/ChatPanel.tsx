@@ -2,6 +2,7 @@
 // the viewer's own questions awaiting review, the open poll, notices, the host's rules,
 // user cards, and the box to write in. Everything people typed is rendered as JSX text.
 
+import { createPortal } from 'preact/compat';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../api';
 import { Icon } from '../components/Icon';
@@ -30,6 +31,11 @@ interface Props {
   onViewers?: (count: number) => void;
   /** Told what chat learns of the room's talks. */
   onTalk?: (update: TalkUpdate) => void;
+  /**
+   * Where the page wants the poll card (beside the player, where a phone's viewer sees it
+   * without scrolling through chat); inside the panel without one.
+   */
+  pollSlot?: HTMLElement | null;
 }
 
 export type Mode = 'normal' | 'question' | 'notice';
@@ -58,7 +64,7 @@ export function shownName(t: T, nickname: string): string {
   return nickname === 'anonymous' ? t('qa.anonymous') : nickname;
 }
 
-export function ChatPanel({ roomId, isHost, talkId, initialMode = 'normal', onViewers, onTalk }: Props) {
+export function ChatPanel({ roomId, isHost, talkId, initialMode = 'normal', onViewers, onTalk, pollSlot }: Props) {
   const { lang, t } = useI18n();
   // The latest callback, so that a page re-rendering does not reopen the socket.
   const talkListener = useRef(onTalk);
@@ -144,6 +150,15 @@ export function ChatPanel({ roomId, isHost, talkId, initialMode = 'normal', onVi
   const poll = viewerPoll(state.polls);
   const hasQa = !!pinned || waiting.length > 0 || state.removed.length > 0 || state.questions.length > 0 || othersWaiting > 0;
   const queueHref = `/moderate/${roomId}${talkId ? `?talk=${talkId}` : ''}`;
+  const pollCard = poll && (
+    <PollCard
+      poll={poll}
+      canVote={state.connected}
+      onVote={(options) => {
+        if (emit('send_poll_vote', { pollId: poll.pollId, options })) dispatch({ type: 'pollVoted', pollId: poll.pollId, options });
+      }}
+    />
+  );
 
   const questionActions = (q: Question) => (
     <div class="question-actions">
@@ -189,17 +204,7 @@ export function ChatPanel({ roomId, isHost, talkId, initialMode = 'normal', onVi
         )}
       </header>
 
-      {poll && (
-        <div class="chat-poll">
-          <PollCard
-            poll={poll}
-            canVote={state.connected}
-            onVote={(options) => {
-              if (emit('send_poll_vote', { pollId: poll.pollId, options })) dispatch({ type: 'pollVoted', pollId: poll.pollId, options });
-            }}
-          />
-        </div>
-      )}
+      {pollCard && (pollSlot ? createPortal(pollCard, pollSlot) : <div class="chat-poll">{pollCard}</div>)}
 
       {hasQa && (
         <div class="questions" data-testid="question-list">

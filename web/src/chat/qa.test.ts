@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { moderationQueue, openPoll, pollShares, secondsLeft, sortQuestions, topQuestions, validVote, viewerPoll } from './qa';
+import { moderationQueue, openPoll, pollProblem, pollShares, secondsLeft, sortQuestions, tokenFromHash, topQuestions, validVote, viewerPoll } from './qa';
 import type { Poll, Question } from './state';
 
 const q = (id: number, over: Partial<Question> = {}): Question => ({
@@ -85,5 +85,29 @@ describe('Q&A views', () => {
     expect(secondsLeft('2024-01-01T10:05:00Z', now)).toBe(300);
     expect(secondsLeft('2024-01-01T09:59:30Z', now)).toBe(-30);
     expect(secondsLeft(null, now)).toBeNull();
+  });
+});
+
+describe('pollProblem', () => {
+  it.each([
+    ['Which?', ['a', 'b'], null],
+    ['', ['a', 'b'], 'poll.new.badQuestion'],
+    ['x'.repeat(151), ['a', 'b'], 'poll.new.badQuestion'],
+    ['Which?', ['a', '  '], 'poll.new.badCount'],
+    ['Which?', Array.from({ length: 11 }, (_, i) => `o${i}`), 'poll.new.badCount'],
+    ['Which?', ['a', 'b'.repeat(101)], 'poll.new.badOption'],
+    ['어느 쪽?', ['가', '나', ''], null],
+  ])('%s %j', (question, options, problem) => expect(pollProblem(question as string, options as string[])).toBe(problem));
+});
+
+describe('tokenFromHash', () => {
+  it('reads the token from the fragment, and nothing that is not one', () => {
+    expect(tokenFromHash('#inv12.abcDEF-_9')).toBe('inv12.abcDEF-_9');
+    expect(tokenFromHash('#inv12.abc%3D')).toBe('inv12.abc=');
+    expect(tokenFromHash('')).toBeNull();
+    expect(tokenFromHash('#')).toBeNull();
+    expect(tokenFromHash('#<script>')).toBeNull();
+    expect(tokenFromHash('#short')).toBeNull();
+    expect(tokenFromHash('#inv12.%E0%A4%A')).toBeNull();
   });
 });

@@ -1,7 +1,10 @@
 // What the Q&A views show, as pure functions of the chat state: the moderator's queue
 // order, the viewers' sort and filter, the speaker's top questions, a poll's shares and
-// a talk's time left. Tested without a browser.
+// a talk's time left, a new poll's checks and an invitation link's token. Tested without
+// a browser.
 
+import { charCount } from '../format';
+import { POLL_MAX_OPTIONS, POLL_MIN_OPTIONS, POLL_OPTION_CHARS, POLL_QUESTION_CHARS } from './protocol';
 import type { Poll, Question } from './state';
 
 export type QuestionSort = 'votes' | 'newest';
@@ -82,4 +85,25 @@ export function validVote(poll: Pick<Poll, 'options' | 'multiple'>, options: num
 export function secondsLeft(endIso: string | null | undefined, nowMs: number): number | null {
   const end = endIso ? Date.parse(endIso) : NaN;
   return Number.isFinite(end) ? Math.round((end - nowMs) / 1000) : null;
+}
+
+/** What is wrong with a new poll, as a text key, or null when the server would take it. */
+export function pollProblem(question: string, options: string[]): 'poll.new.badQuestion' | 'poll.new.badCount' | 'poll.new.badOption' | null {
+  const q = charCount(question);
+  if (q < 1 || q > POLL_QUESTION_CHARS) return 'poll.new.badQuestion';
+  const filled = options.map((o) => o.trim()).filter(Boolean);
+  if (filled.length < POLL_MIN_OPTIONS || filled.length > POLL_MAX_OPTIONS) return 'poll.new.badCount';
+  if (filled.some((o) => charCount(o) > POLL_OPTION_CHARS)) return 'poll.new.badOption';
+  return null;
+}
+
+/** The token in a `#token` fragment, if it looks like one. */
+export function tokenFromHash(hash: string): string | null {
+  let token: string;
+  try {
+    token = decodeURIComponent(hash.replace(/^#/, '')).trim();
+  } catch {
+    return null;
+  }
+  return token && /^[A-Za-z0-9._~+/=-]{8,2048}$/.test(token) ? token : null;
 }

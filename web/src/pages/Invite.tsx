@@ -5,6 +5,7 @@
 
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, api, type AcceptedRole, type ConferenceView } from '../api';
+import { tokenFromHash } from '../chat/qa';
 import { Link } from '../components/Link';
 import { useI18n, type Key } from '../i18n';
 import { userId } from '../identity';
@@ -14,12 +15,6 @@ import { useTitle } from './title';
 const MAX_NAME = 50;
 
 type Failure = 403 | 409 | 410 | 'other' | 'noToken';
-
-/** The token in a `#token` fragment, if it looks like one. */
-export function tokenFromHash(hash: string): string | null {
-  const token = decodeURIComponent(hash.replace(/^#/, '')).trim();
-  return token && /^[A-Za-z0-9._~+/=-]{8,2048}$/.test(token) ? token : null;
-}
 
 export function InvitePage() {
   const { t } = useI18n();

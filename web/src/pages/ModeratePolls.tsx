@@ -4,21 +4,11 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, api, type LogEntry } from '../api';
 import { POLL_MAX_OPTIONS, POLL_MIN_OPTIONS, POLL_OPTION_CHARS, POLL_QUESTION_CHARS, type Role } from '../chat/protocol';
+import { pollProblem } from '../chat/qa';
 import type { Chat } from '../chat/useChat';
 import { PollResults } from '../components/PollResults';
-import { charCount } from '../format';
 import { dictionaries, useI18n, type Key } from '../i18n';
 import { userId } from '../identity';
-
-/** What is wrong with a new poll, as a text key, or null when the server would take it. */
-export function pollProblem(question: string, options: string[]): Key | null {
-  const q = charCount(question);
-  if (q < 1 || q > POLL_QUESTION_CHARS) return 'poll.new.badQuestion';
-  const filled = options.map((o) => o.trim()).filter(Boolean);
-  if (filled.length < POLL_MIN_OPTIONS || filled.length > POLL_MAX_OPTIONS) return 'poll.new.badCount';
-  if (filled.some((o) => charCount(o) > POLL_OPTION_CHARS)) return 'poll.new.badOption';
-  return null;
-}
 
 export function PollsPanel({ chat }: { chat: Chat }) {
   const { t } = useI18n();

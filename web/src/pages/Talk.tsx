@@ -35,6 +35,8 @@ export function TalkPage({ id }: { id: number }) {
   const [polls, setPolls] = useState<ReplayPoll[]>([]);
   const video = useRef<HTMLVideoElement | null>(null);
   const now = useNow(1000);
+  // Where chat puts the open poll: under the stage.
+  const [pollSlot, setPollSlot] = useState<HTMLDivElement | null>(null);
 
   const refetch = useRef(() => {});
   refetch.current = () => {
@@ -153,11 +155,12 @@ export function TalkPage({ id }: { id: number }) {
     <div class={`watch talk-page${withChat || talk.state === 'replay' ? '' : ' single'}`} data-testid="talk-page" data-state={talk.state}>
       <div class="watch-main">
         {stage}
+        <div class="poll-slot" ref={setPollSlot} />
         <TalkDetails talk={talk} conf={conf} timeZone={timeZone} />
       </div>
       {withChat ? (
         <aside class="watch-chat">
-          <ChatPanel roomId={talk.roomId} talkId={talk.talkId} isHost={isOrganizerRoom(talk.roomId)} initialMode="question" onTalk={onTalk} />
+          <ChatPanel roomId={talk.roomId} talkId={talk.talkId} isHost={isOrganizerRoom(talk.roomId)} initialMode="question" onTalk={onTalk} pollSlot={pollSlot} />
         </aside>
       ) : talk.state === 'replay' ? (
         <QuestionTimeline questions={questions} polls={polls} onSeek={seek} />
