@@ -338,3 +338,84 @@ test('a moderator screens questions from a phone, the hall sees the pinned one, 
     await shot(projector, 'qa-projector-idle-desktop');
   });
 });
+
+/** A frab-compatible schedule.json: one room, one talk of 30 minutes `lead` ms from now. */
+function scheduleJson(now, lead) {
+  const local = (ms) => new Date(ms).toISOString().slice(0, 19) + '+00:00';
+  const start = now + lead;
+  const day = local(start).slice(0, 10);
+  return {
+    schedule: {
+      version: 'qa-test-1',
+      conference: {
+        acronym: 'qaconf', title: 'QA Conf', start: day, end: day, time_zone_name: 'UTC', day_change: '00:00:00',
+        rooms: [{ name: 'Main Hall', guid: 'qa-room-guid' }],
+        days: [{
+          index: 1, date: day,
+          rooms: {
+            'Main Hall': [{
+              guid: '6c2a3f1e-2222-4b5b-9c7d-000000000001', id: 1, title: 'Questions at scale', room: 'Main Hall',
+              date: local(start), start: local(start).slice(11, 16), duration: '0:30', type: 'Talk', language: 'en',
+              track: 'Q&A', subtitle: '', abstract: '', description: '', do_not_record: false,
+              persons: [{ id: 10, public_name: 'Grace Hopper' }], links: [],
+            }],
+          },
+        }],
+      },
+    },
+  };
+}
+
+test('an organiser invites a conference-wide speaker from the desk, whose view counts down the live talk', { timeout: 300_000 }, async (t) => {
+  const { base } = server;
+  const organiser = await openPage(browser, { viewport: DESKTOP });
+  await organiser.goto(`${base}/organize`);
+  const userId = await organiser.evaluate(() => localStorage.getItem('liboo.userId'));
+  const post = async (path, body) => {
+    const r = await fetch(`${base}/api${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId, ...body }) });
+    if (!r.ok) throw new Error(`POST ${path}: ${r.status} ${await r.text()}`);
+    return r.json();
+  };
+  // The schedule by the API (the conference web test imports through the page).
+  const report = await post('/conferences/import', { body: JSON.stringify(scheduleJson(Date.now(), 10 * 60_000)), format: 'frab-json', apply: true });
+  const slug = report.conference.slug;
+  const [room] = await post(`/conferences/${slug}/rooms/keys`, {});
+  const roomPublisher = publishTo(`${room.ingestUrl}/${room.streamKey}`);
+  const talks = (await (await fetch(`${base}/api/conferences/${slug}/schedule`)).json()).talks;
+  const talk = talks[0];
+
+  await organiser.goto(`${base}/organize/${slug}`);
+  const deskTalk = organiser.locator(`[data-testid=desk-talk][data-talk-id="${talk.talkId}"]`);
+  await until('the room on air and the talk started', async () => {
+    if ((await deskTalk.getAttribute('data-state')) === 'live') return true;
+    await deskTalk.getByTestId('talk-start').click();
+    await organiser.waitForTimeout(1000);
+    return (await deskTalk.getAttribute('data-state')) === 'live';
+  });
+
+  const qa = organiser.getByTestId('desk-qa');
+  await qa.getByTestId('qa-invite-role').selectOption('speaker');
+  await qa.getByTestId('qa-invite-create').click();
+  const link = (await qa.getByTestId('qa-invite-url').textContent()).trim();
+  await part(qa, 'qa-desk-desktop');
+  await atPhoneWidth(organiser, () => part(qa, 'qa-desk-phone'));
+
+  const speaker = await openPage(browser, PHONE);
+  await speaker.goto(link);
+  await speaker.getByTestId('invite-accept').click();
+  const done = speaker.getByTestId('invite-done');
+  await done.waitFor();
+  assert.equal(await done.getAttribute('data-role'), 'speaker');
+  const roomLink = speaker.getByTestId('invite-room').filter({ hasText: 'Main Hall' }).getByTestId('invite-speaker-link');
+  await roomLink.click();
+  await speaker.waitForURL(`${base}/speaker/${room.roomId}`);
+  const clock = speaker.getByTestId('speaker-clock');
+  await clock.waitFor();
+  const left = Number(await clock.getAttribute('data-seconds'));
+  // The slot ends 40 minutes from the import; the talk started early and runs to it.
+  assert.ok(left > 30 * 60 && left <= 40 * 60, `the clock shows ${left} s left`);
+  assert.match(await speaker.getByTestId('speaker-title').textContent(), /Questions at scale/);
+  await shot(speaker, 'qa-speaker-talk-phone');
+  t.diagnostic(`the speaker's clock: ${await clock.textContent()}`);
+  await stopPublishing(roomPublisher);
+});
