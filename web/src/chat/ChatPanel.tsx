@@ -139,7 +139,8 @@ export function ChatPanel({ roomId, isHost, talkId, initialMode = 'normal', onVi
 
   const moderator = isHost || canModerate(state.role);
   const answerer = moderator || state.role === 'speaker';
-  const modes: Mode[] = isHost ? ['normal', 'notice'] : ['normal', 'question'];
+  // A moderator may post notices too (liboo Q&A); the host asks no questions of themself.
+  const modes: Mode[] = isHost ? ['normal', 'notice'] : canModerate(state.role) ? ['normal', 'question', 'notice'] : ['normal', 'question'];
   const placeholder = mode === 'question' ? t(talkId ? 'chat.speakerPlaceholder' : 'chat.questionPlaceholder') : mode === 'notice' ? t('chat.noticePlaceholder') : t('chat.placeholder');
   const pinned = state.pinned;
   const all = sortQuestions(state.questions, sort, hideAnswered).filter((q) => q.questionId !== pinned?.questionId);
