@@ -134,8 +134,8 @@ export const api = {
   cutTalk: (userId: string, id: number, inMs: number | null, outMs: number | null) =>
     put<TalkInfo>(`/talks/${id}/cut`, { userId, inMs, outMs }),
   invite: (userId: string, req: { role: QaRole; hours?: number } & QaScope) => post<Invitation>('/host/invitations', { userId, ...req }),
-  revokeInvitation: (userId: string, invitationId: string) =>
-    del<{ revoked: boolean }>(`/host/invitations/${encodeURIComponent(invitationId)}`, { userId }),
+  revokeInvitation: (userId: string, invitationId: string | number) =>
+    del<{ revoked: boolean }>(`/host/invitations/${encodeURIComponent(String(invitationId))}`, { userId }),
   acceptRole: (userId: string, token: string, name?: string) => post<AcceptedRole>('/roles/accept', { userId, token, ...(name ? { name } : {}) }),
   roles: (userId: string, scope: QaScope = {}) => post<RoleList>('/host/roles', { userId, ...scope }),
   revokeRole: (userId: string, roleId: string | number) => del<{ revoked: boolean }>(`/host/roles/${encodeURIComponent(String(roleId))}`, { userId }),
@@ -398,7 +398,7 @@ export interface QaScope {
 
 /** `POST /host/invitations`: `url` is `/invite#{token}` on the app's origin. */
 export interface Invitation {
-  invitationId: string;
+  invitationId: string | number;
   token: string;
   url: string;
   role: QaRole;
@@ -428,7 +428,7 @@ export interface RoleGrant {
 }
 
 export interface InvitationInfo {
-  invitationId: string;
+  invitationId: string | number;
   role: QaRole | string;
   scope: string;
   roomId?: string | null;
@@ -436,7 +436,8 @@ export interface InvitationInfo {
   createdAt: string;
   expiresAt: string;
   revoked: boolean;
-  accepted: boolean;
+  /** Whether (or, from liboo, how many times) the link was accepted. */
+  accepted: boolean | number;
 }
 
 export interface RoleList {

@@ -497,6 +497,8 @@ const en = {
   'org.qaRoom': 'Q&A in {room}',
   'org.qaConference': 'Q&A in every room',
   'replay.polls': 'Polls from the broadcast',
+  'qa.admin.acceptedBy': 'link accepted by {n} people',
+  'qa.admin.acceptedBy.one': 'link accepted once',
   'footer.text': 'liboo — live streaming for tech conferences',
 };
 
@@ -992,6 +994,8 @@ const ko: Record<Key, string> = {
   'org.qaRoom': '{room}의 Q&A',
   'org.qaConference': '모든 방의 Q&A',
   'replay.polls': '방송 중 투표',
+  'qa.admin.acceptedBy': '{n}명이 수락한 링크',
+  'qa.admin.acceptedBy.one': '1명이 수락한 링크',
   'footer.text': 'liboo — 기술 컨퍼런스를 위한 라이브 스트리밍',
 };
 

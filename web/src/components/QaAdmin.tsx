@@ -132,7 +132,8 @@ function Roles({ scope }: { scope: QaScope }) {
   };
   const roleName = (r: string) => (r === 'moderator' ? t('qa.role.moderator') : r === 'speaker' ? t('qa.role.speaker') : r);
   const link = made ? `${location.origin}${made.url}` : '';
-  const openInvitations = (list?.invitations ?? []).filter((i) => !i.revoked && !i.accepted && Date.parse(i.expiresAt) > Date.now());
+  // A link may be opened by more than one person until it expires: it stays listed, to revoke.
+  const openInvitations = (list?.invitations ?? []).filter((i) => !i.revoked && Date.parse(i.expiresAt) > Date.now());
 
   return (
     <div class="qa-roles">
@@ -195,7 +196,9 @@ function Roles({ scope }: { scope: QaScope }) {
           {openInvitations.map((i) => (
             <li key={`i${i.invitationId}`} data-testid="qa-invitation" data-invitation-id={i.invitationId}>
               <span class={`qa-badge ${i.role}`}>{roleName(i.role)}</span>
-              <span class="qa-person">{t('qa.admin.openInvitation')}</span>
+              <span class="qa-person">
+                {Number(i.accepted) > 0 ? t('qa.admin.acceptedBy', { n: Number(i.accepted) }) : t('qa.admin.openInvitation')}
+              </span>
               <span class="qa-when">{t('qa.admin.until', { t: date(i.expiresAt, lang) })}</span>
               <button type="button" class="button secondary small" onClick={() => revoke(() => api.revokeInvitation(userId(), i.invitationId))} data-testid="qa-invitation-revoke">
                 {t('qa.admin.revoke')}
