@@ -49,6 +49,9 @@ pub enum ApiError {
     /// 409: the call conflicts with the current state.
     #[error("{0}")]
     Conflict(String),
+    /// 410: it existed and is no longer valid (an expired or revoked invitation).
+    #[error("{0}")]
+    Gone(String),
     /// 413: the body is over its limit.
     #[error("request body is too large: {0}")]
     TooLarge(String),
@@ -92,6 +95,7 @@ impl ApiError {
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::Gone(_) => StatusCode::GONE,
             ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::Unsupported(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::BadGateway(_) => StatusCode::BAD_GATEWAY,

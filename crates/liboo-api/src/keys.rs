@@ -67,6 +67,29 @@ impl KeyDeriver {
         }
     }
 
+    /// A signature of `parts` under `label` with the server secret: 32 hex characters
+    /// (128 bits). Only this server can make one; [`Self::verify`] checks one.
+    pub fn sign(&self, label: &str, parts: &[&str]) -> String {
+        let mut mac = HmacSha256::new_from_slice(&self.secret).expect("HMAC takes any key length");
+        mac.update(label.as_bytes());
+        for p in parts {
+            mac.update(&[0]);
+            mac.update(p.as_bytes());
+        }
+        hex::encode(&mac.finalize().into_bytes()[..16])
+    }
+
+    /// Whether `signature` is [`Self::sign`]'s of `parts`, compared in constant time.
+    pub fn verify(&self, label: &str, parts: &[&str], signature: &str) -> bool {
+        let expected = self.sign(label, parts);
+        expected.len() == signature.len()
+            && expected
+                .bytes()
+                .zip(signature.bytes())
+                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+                == 0
+    }
+
     /// The public session key alone, to find a host's channel from their `userId`.
     pub fn session_key(&self, user_id: &str) -> String {
         self.derive("liboo session key", user_id)
@@ -92,5 +115,19 @@ mod tests {
         assert_ne!(k1, a.keys("user-2"));
         assert_ne!(k1, b.keys("user-1"));
         assert_eq!(hash_secret("abc").len(), 64);
+    }
+
+    #[test]
+    fn signatures_verify_only_unaltered() {
+        let a = KeyDeriver::new(b"secret-a");
+        let sig = a.sign("label", &["1", "x"]);
+        assert_eq!(sig.len(), 32);
+        assert!(a.verify("label", &["1", "x"], &sig));
+        assert!(!a.verify("label", &["2", "x"], &sig));
+        assert!(!a.verify("other", &["1", "x"], &sig));
+        // The separator keeps ("1x") and ("1", "x") apart.
+        assert!(!a.verify("label", &["1x"], &sig));
+        assert!(!KeyDeriver::new(b"secret-b").verify("label", &["1", "x"], &sig));
+        assert!(!a.verify("label", &["1", "x"], &sig[..31]));
     }
 }

@@ -36,6 +36,8 @@ mod host;
 pub mod keys;
 pub mod model;
 mod paging;
+mod qa;
+pub mod qa_model;
 mod replay;
 mod router;
 mod streams;

@@ -320,6 +320,15 @@ pub struct QuestionInfo {
     pub asked_at: f64,
     /// Seconds into the broadcast when the host marked it answered.
     pub answered_at: Option<f64>,
+    /// liboo: `approved` (the lists show no other).
+    pub state: String,
+    /// liboo: the question being answered when the broadcast ended.
+    pub pinned: bool,
+    /// liboo: seconds into the broadcast when a moderator approved it (when asked,
+    /// without moderation).
+    pub approved_at: Option<f64>,
+    /// liboo: seconds into the broadcast when it was last pinned.
+    pub pinned_at: Option<f64>,
 }
 
 /// Answer of `GET /replay/questions`.

@@ -115,7 +115,7 @@ pub(crate) async fn replay_questions(
         Some(talk) => QuestionScope::Talk(talk),
         None => QuestionScope::Broadcast(replay.id),
     };
-    let questions = s.0.db.questions(scope).await?;
+    let questions = s.0.db.approved_questions(scope).await?;
     Ok(Json(QuestionList {
         video_id: replay.video_id,
         questions: questions

@@ -7,14 +7,14 @@ use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::header::CONTENT_LENGTH;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{any, get, post, put};
+use axum::routing::{any, delete, get, post, put};
 use futures::StreamExt;
 use serde_json::Value;
 use utoipa::OpenApi;
 use utoipa_scalar::Servable;
 
 use crate::{
-    ApiError, ApiState, BODY_LIMIT, IMPORT_BODY_LIMIT, UPDATE_BODY_LIMIT, conferences, host,
+    ApiError, ApiState, BODY_LIMIT, IMPORT_BODY_LIMIT, UPDATE_BODY_LIMIT, conferences, host, qa,
     replay, streams, talks,
 };
 
@@ -36,14 +36,17 @@ use crate::{
         conferences::list_conferences, conferences::my_conferences, conferences::get_conference,
         conferences::conference_now, conferences::conference_schedule, conferences::add_room,
         conferences::room_keys, conferences::recordings, talks::get_talk, talks::talk_questions, talks::start,
-        talks::end, talks::cut
+        talks::end, talks::cut, qa::set_moderation, qa::create_invitation, qa::revoke_invitation,
+        qa::accept, qa::list_roles, qa::revoke_role, qa::moderation_log, qa::export,
+        qa::replay_polls, qa::talk_polls
     ),
     tags(
         (name = "host", description = "A host's keys and channel"),
         (name = "streams", description = "Live broadcasts"),
         (name = "replay", description = "Ended broadcasts"),
         (name = "conferences", description = "Conferences, their rooms and schedules"),
-        (name = "talks", description = "A conference's talks")
+        (name = "talks", description = "A conference's talks"),
+        (name = "qa", description = "Moderated Q&A: roles by invitation, moderation, the log, exports")
     )
 )]
 pub struct ApiDoc;
@@ -123,6 +126,16 @@ pub fn router_with_body_limit(state: ApiState, max_body: usize) -> Router {
         )
         .route("/api/talks/{id}", get(talks::get_talk))
         .route("/api/talks/{id}/questions", get(talks::talk_questions))
+        .route("/api/talks/{id}/polls", get(qa::talk_polls))
+        .route("/api/replay/polls", get(qa::replay_polls))
+        .route("/api/host/moderation", put(qa::set_moderation))
+        .route("/api/host/moderation/log", post(qa::moderation_log))
+        .route("/api/host/invitations", post(qa::create_invitation))
+        .route("/api/host/invitations/{id}", delete(qa::revoke_invitation))
+        .route("/api/roles/accept", post(qa::accept))
+        .route("/api/host/roles", post(qa::list_roles))
+        .route("/api/host/roles/{id}", delete(qa::revoke_role))
+        .route("/api/host/qa-export", post(qa::export))
         .route("/api/talks/{id}/start", post(talks::start))
         .route("/api/talks/{id}/end", post(talks::end))
         .route("/api/talks/{id}/cut", put(talks::cut))

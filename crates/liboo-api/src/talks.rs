@@ -252,7 +252,7 @@ pub(crate) async fn talk_questions(
     }
     .or(t.actual_start_ms)
     .unwrap_or(t.fields.sched_start_ms);
-    let questions = s.0.db.questions(QuestionScope::Talk(t.id)).await?;
+    let questions = s.0.db.approved_questions(QuestionScope::Talk(t.id)).await?;
     Ok(Json(TalkQuestions {
         talk_id: t.id,
         questions: questions

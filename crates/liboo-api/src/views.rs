@@ -143,11 +143,19 @@ pub(crate) fn question(q: Question, start_ms: i64) -> QuestionInfo {
     let at = |ms: i64| (ms - start_ms).max(0) as f64 / 1000.0;
     QuestionInfo {
         question_id: q.id,
-        nickname: q.nickname,
+        nickname: if q.anonymous {
+            "anonymous".to_owned()
+        } else {
+            q.nickname
+        },
         msg: q.msg,
         question_done: q.done,
         upvotes: q.upvotes,
         asked_at: at(q.asked_ms),
         answered_at: q.done_ms.map(at),
+        state: q.state.as_str().to_owned(),
+        pinned: q.pinned,
+        approved_at: q.approved_ms.map(at),
+        pinned_at: q.pinned_ms.map(at),
     }
 }

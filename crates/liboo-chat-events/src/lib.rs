@@ -30,9 +30,29 @@ pub const SEND_QUESTION_DONE: &str = "send_question_done";
 pub const SEND_QUESTION_UPVOTE: &str = "send_question_upvote";
 /// The host bans the user behind a socket: [`BanUser`].
 pub const BAN_USER: &str = "ban_user";
+/// A moderator approves a pending question: [`QuestionAction`].
+pub const SEND_QUESTION_APPROVE: &str = "send_question_approve";
+/// A moderator dismisses a question: [`Dismiss`].
+pub const SEND_QUESTION_DISMISS: &str = "send_question_dismiss";
+/// A moderator pins the question being answered: [`QuestionAction`].
+pub const SEND_QUESTION_PIN: &str = "send_question_pin";
+/// A moderator unpins it: [`Unpin`].
+pub const SEND_QUESTION_UNPIN: &str = "send_question_unpin";
+/// A moderator, or the asker while pending, changes a question's text: [`EditQuestion`].
+pub const SEND_QUESTION_EDIT: &str = "send_question_edit";
+/// The asker takes back a pending question: [`QuestionAction`].
+pub const SEND_QUESTION_WITHDRAW: &str = "send_question_withdraw";
+/// A moderator makes a poll: [`PollCreate`].
+pub const SEND_POLL_CREATE: &str = "send_poll_create";
+/// A moderator opens a poll: [`PollAction`].
+pub const SEND_POLL_OPEN: &str = "send_poll_open";
+/// A moderator closes a poll: [`PollAction`].
+pub const SEND_POLL_CLOSE: &str = "send_poll_close";
+/// A vote in an open poll: [`PollVote`].
+pub const SEND_POLL_VOTE: &str = "send_poll_vote";
 
 /// Every event name, for whoever needs to try them all.
-pub const EVENT_NAMES: [&str; 8] = [
+pub const EVENT_NAMES: [&str; 18] = [
     JOIN_ROOM,
     LEAVE_ROOM,
     SEND_NORMAL_CHAT,
@@ -41,7 +61,22 @@ pub const EVENT_NAMES: [&str; 8] = [
     SEND_QUESTION_DONE,
     SEND_QUESTION_UPVOTE,
     BAN_USER,
+    SEND_QUESTION_APPROVE,
+    SEND_QUESTION_DISMISS,
+    SEND_QUESTION_PIN,
+    SEND_QUESTION_UNPIN,
+    SEND_QUESTION_EDIT,
+    SEND_QUESTION_WITHDRAW,
+    SEND_POLL_CREATE,
+    SEND_POLL_OPEN,
+    SEND_POLL_CLOSE,
+    SEND_POLL_VOTE,
 ];
+
+/// Most options a poll may have.
+pub const MAX_POLL_OPTIONS: usize = 10;
+/// Longest poll option, in characters.
+pub const MAX_POLL_OPTION_CHARS: usize = 100;
 
 /// A refused payload: what the sender's `exception` event says.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -194,29 +229,59 @@ impl SendMessage {
     /// 406, as LiBoo did.
     pub fn parse(data: &Value, limits: &Limits) -> Result<Self, Reject> {
         let sender = Sender::parse(data)?;
-        let room = Some(sender.room_id.as_str());
-        let msg = match data.get("msg") {
-            Some(Value::String(s)) => s.trim(),
-            Some(Value::Null) | None => "",
-            Some(_) => return Err(Reject::bad("msg must be a string", room)),
-        };
-        if msg.is_empty() {
-            return Err(Reject::bad("the message is empty", room));
-        }
-        // Characters, not bytes: a Korean message is three bytes a character in UTF-8.
-        if msg.chars().count() > limits.max_message_chars {
-            return Err(Reject {
-                code: 406,
-                message: format!(
-                    "the message is longer than {} characters",
-                    limits.max_message_chars
-                ),
-                room_id: room.map(str::to_owned),
-            });
-        }
-        let msg = msg.to_owned();
+        let msg = text_field(
+            data,
+            "msg",
+            "the message",
+            limits.max_message_chars,
+            &sender,
+        )?;
         Ok(SendMessage { sender, msg })
     }
+}
+
+/// A text field trimmed of surrounding whitespace, never empty, at most `max`
+/// characters (406 past it, as LiBoo refused long messages). `what` names it in errors.
+fn text_field(
+    data: &Value,
+    name: &str,
+    what: &str,
+    max: usize,
+    sender: &Sender,
+) -> Result<String, Reject> {
+    let room = Some(sender.room_id.as_str());
+    let text = match data.get(name) {
+        Some(Value::String(s)) => s.trim(),
+        Some(Value::Null) | None => "",
+        Some(_) => return Err(Reject::bad(format!("{name} must be a string"), room)),
+    };
+    check_text(text, what, max, room)
+}
+
+fn check_text(text: &str, what: &str, max: usize, room: Option<&str>) -> Result<String, Reject> {
+    if text.is_empty() {
+        return Err(Reject::bad(format!("{what} is empty"), room));
+    }
+    // Characters, not bytes: a Korean message is three bytes a character in UTF-8.
+    if text.chars().count() > max {
+        return Err(Reject {
+            code: 406,
+            message: format!("{what} is longer than {max} characters"),
+            room_id: room.map(str::to_owned),
+        });
+    }
+    Ok(text.to_owned())
+}
+
+/// A positive integer id, given as a JSON number or a string of one (LiBoo's client
+/// read ids back from the DOM as text).
+fn id_field(data: &Value, name: &str, sender: &Sender) -> Result<i64, Reject> {
+    let id = match data.get(name) {
+        Some(Value::Number(n)) => n.as_i64(),
+        Some(Value::String(s)) => s.parse().ok(),
+        _ => None,
+    };
+    id.ok_or_else(|| Reject::bad(format!("{name} must be a number"), Some(&sender.room_id)))
 }
 
 /// `send_question_done` and `send_question_upvote`: `{roomId, userId, questionId}`.
@@ -233,21 +298,197 @@ impl QuestionAction {
     /// from the DOM as text.
     pub fn parse(data: &Value) -> Result<Self, Reject> {
         let sender = Sender::parse(data)?;
-        let id = match data.get("questionId") {
-            Some(Value::Number(n)) => n.as_i64(),
-            Some(Value::String(s)) => s.parse().ok(),
-            _ => None,
+        let question_id = id_field(data, "questionId", &sender)?;
+        Ok(QuestionAction {
+            sender,
+            question_id,
+        })
+    }
+}
+
+/// `send_question_dismiss {roomId, userId, questionId, reason?}`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Dismiss {
+    /// The moderator and the question.
+    pub action: QuestionAction,
+    /// Why, for the asker to read (at most the message limit).
+    pub reason: Option<String>,
+}
+
+impl Dismiss {
+    /// Reads the question action and an optional `reason`.
+    pub fn parse(data: &Value, limits: &Limits) -> Result<Self, Reject> {
+        let action = QuestionAction::parse(data)?;
+        let reason = match data.get("reason") {
+            None | Some(Value::Null) => None,
+            Some(Value::String(s)) if s.trim().is_empty() => None,
+            Some(_) => Some(text_field(
+                data,
+                "reason",
+                "the reason",
+                limits.max_message_chars,
+                &action.sender,
+            )?),
         };
-        match id {
-            Some(question_id) => Ok(QuestionAction {
-                sender,
-                question_id,
-            }),
-            None => Err(Reject::bad(
-                "questionId must be a number",
-                Some(&sender.room_id),
-            )),
+        Ok(Dismiss { action, reason })
+    }
+}
+
+/// `send_question_unpin {roomId, userId}`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unpin {
+    /// The moderator.
+    pub sender: Sender,
+}
+
+impl Unpin {
+    /// Reads the sender.
+    pub fn parse(data: &Value) -> Result<Self, Reject> {
+        Ok(Unpin {
+            sender: Sender::parse(data)?,
+        })
+    }
+}
+
+/// `send_question_edit {roomId, userId, questionId, msg}`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EditQuestion {
+    /// Who edits which question.
+    pub action: QuestionAction,
+    /// The new text, checked as a message.
+    pub msg: String,
+}
+
+impl EditQuestion {
+    /// Reads the question action and `msg`.
+    pub fn parse(data: &Value, limits: &Limits) -> Result<Self, Reject> {
+        let action = QuestionAction::parse(data)?;
+        let msg = text_field(
+            data,
+            "msg",
+            "the message",
+            limits.max_message_chars,
+            &action.sender,
+        )?;
+        Ok(EditQuestion { action, msg })
+    }
+}
+
+/// `send_poll_create {roomId, userId, question, options[], multiple}`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PollCreate {
+    /// The moderator.
+    pub sender: Sender,
+    /// What the poll asks, checked as a message.
+    pub question: String,
+    /// 2 to [`MAX_POLL_OPTIONS`] distinct choices, each 1 to [`MAX_POLL_OPTION_CHARS`]
+    /// characters.
+    pub options: Vec<String>,
+    /// Several choices per vote.
+    pub multiple: bool,
+}
+
+impl PollCreate {
+    /// Reads and checks the poll.
+    pub fn parse(data: &Value, limits: &Limits) -> Result<Self, Reject> {
+        let sender = Sender::parse(data)?;
+        let room = Some(sender.room_id.as_str());
+        let question = text_field(
+            data,
+            "question",
+            "the question",
+            limits.max_message_chars,
+            &sender,
+        )?;
+        let Some(Value::Array(raw)) = data.get("options") else {
+            return Err(Reject::bad("options must be an array of strings", room));
+        };
+        if raw.len() < 2 || raw.len() > MAX_POLL_OPTIONS {
+            return Err(Reject::bad(
+                format!("a poll has 2 to {MAX_POLL_OPTIONS} options"),
+                room,
+            ));
         }
+        let mut options = Vec::with_capacity(raw.len());
+        for (i, v) in raw.iter().enumerate() {
+            let Value::String(s) = v else {
+                return Err(Reject::bad("options must be an array of strings", room));
+            };
+            let what = format!("option {}", i + 1);
+            let option = check_text(s.trim(), &what, MAX_POLL_OPTION_CHARS, room)?;
+            if options.contains(&option) {
+                return Err(Reject::bad(
+                    format!("option {} repeats another", i + 1),
+                    room,
+                ));
+            }
+            options.push(option);
+        }
+        let multiple = match data.get("multiple") {
+            None | Some(Value::Null) => false,
+            Some(Value::Bool(b)) => *b,
+            Some(_) => return Err(Reject::bad("multiple must be true or false", room)),
+        };
+        Ok(PollCreate {
+            sender,
+            question,
+            options,
+            multiple,
+        })
+    }
+}
+
+/// `send_poll_open` and `send_poll_close`: `{roomId, userId, pollId}`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PollAction {
+    /// The moderator.
+    pub sender: Sender,
+    /// The poll.
+    pub poll_id: i64,
+}
+
+impl PollAction {
+    /// Reads the sender and `pollId`.
+    pub fn parse(data: &Value) -> Result<Self, Reject> {
+        let sender = Sender::parse(data)?;
+        let poll_id = id_field(data, "pollId", &sender)?;
+        Ok(PollAction { sender, poll_id })
+    }
+}
+
+/// `send_poll_vote {roomId, userId, pollId, options[]}`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PollVote {
+    /// The voter and the poll.
+    pub action: PollAction,
+    /// Option indices, distinct, sorted; at least one. Whether they fit the poll (its
+    /// number of options, single choice) is checked against the stored poll.
+    pub options: Vec<usize>,
+}
+
+impl PollVote {
+    /// Reads the poll action and `options`.
+    pub fn parse(data: &Value) -> Result<Self, Reject> {
+        let action = PollAction::parse(data)?;
+        let room = Some(action.sender.room_id.as_str());
+        let bad = || Reject::bad("options must be an array of option indices", room);
+        let Some(Value::Array(raw)) = data.get("options") else {
+            return Err(bad());
+        };
+        let mut options = Vec::with_capacity(raw.len());
+        for v in raw {
+            let i = v
+                .as_u64()
+                .filter(|i| (*i as usize) < MAX_POLL_OPTIONS)
+                .ok_or_else(bad)?;
+            options.push(i as usize);
+        }
+        options.sort_unstable();
+        options.dedup();
+        if options.is_empty() {
+            return Err(Reject::bad("choose at least one option", room));
+        }
+        Ok(PollVote { action, options })
     }
 }
 
@@ -289,6 +530,26 @@ pub enum Event {
     QuestionUpvote(QuestionAction),
     /// `ban_user`.
     BanUser(BanUser),
+    /// `send_question_approve`.
+    QuestionApprove(QuestionAction),
+    /// `send_question_dismiss`.
+    QuestionDismiss(Dismiss),
+    /// `send_question_pin`.
+    QuestionPin(QuestionAction),
+    /// `send_question_unpin`.
+    QuestionUnpin(Unpin),
+    /// `send_question_edit`.
+    QuestionEdit(EditQuestion),
+    /// `send_question_withdraw`.
+    QuestionWithdraw(QuestionAction),
+    /// `send_poll_create`.
+    PollCreate(PollCreate),
+    /// `send_poll_open`.
+    PollOpen(PollAction),
+    /// `send_poll_close`.
+    PollClose(PollAction),
+    /// `send_poll_vote`.
+    PollVote(PollVote),
 }
 
 impl Event {
@@ -304,6 +565,16 @@ impl Event {
             SEND_QUESTION_DONE => QuestionAction::parse(data).map(Event::QuestionDone),
             SEND_QUESTION_UPVOTE => QuestionAction::parse(data).map(Event::QuestionUpvote),
             BAN_USER => BanUser::parse(data).map(Event::BanUser),
+            SEND_QUESTION_APPROVE => QuestionAction::parse(data).map(Event::QuestionApprove),
+            SEND_QUESTION_DISMISS => Dismiss::parse(data, limits).map(Event::QuestionDismiss),
+            SEND_QUESTION_PIN => QuestionAction::parse(data).map(Event::QuestionPin),
+            SEND_QUESTION_UNPIN => Unpin::parse(data).map(Event::QuestionUnpin),
+            SEND_QUESTION_EDIT => EditQuestion::parse(data, limits).map(Event::QuestionEdit),
+            SEND_QUESTION_WITHDRAW => QuestionAction::parse(data).map(Event::QuestionWithdraw),
+            SEND_POLL_CREATE => PollCreate::parse(data, limits).map(Event::PollCreate),
+            SEND_POLL_OPEN => PollAction::parse(data).map(Event::PollOpen),
+            SEND_POLL_CLOSE => PollAction::parse(data).map(Event::PollClose),
+            SEND_POLL_VOTE => PollVote::parse(data).map(Event::PollVote),
             _ => return None,
         })
     }

@@ -283,6 +283,180 @@ fn table() -> Vec<Row> {
             json!({"roomId": "r", "userId": "u", "socketId": ["s1"]}),
             reject(400, "socketId must be a string", Some("r")),
         ),
+        (
+            "approve",
+            SEND_QUESTION_APPROVE,
+            json!({"roomId": "r", "userId": "u", "questionId": 7}),
+            Ok(Event::QuestionApprove(question(7))),
+        ),
+        (
+            "dismiss with a reason, trimmed",
+            SEND_QUESTION_DISMISS,
+            json!({"roomId": "r", "userId": "u", "questionId": "7", "reason": " off topic "}),
+            Ok(Event::QuestionDismiss(Dismiss {
+                action: question(7),
+                reason: Some("off topic".into()),
+            })),
+        ),
+        (
+            "dismiss: a blank reason is none",
+            SEND_QUESTION_DISMISS,
+            json!({"roomId": "r", "userId": "u", "questionId": 7, "reason": "  "}),
+            Ok(Event::QuestionDismiss(Dismiss {
+                action: question(7),
+                reason: None,
+            })),
+        ),
+        (
+            "dismiss: reason a number",
+            SEND_QUESTION_DISMISS,
+            json!({"roomId": "r", "userId": "u", "questionId": 7, "reason": 5}),
+            reject(400, "reason must be a string", Some("r")),
+        ),
+        (
+            "pin: questionId missing",
+            SEND_QUESTION_PIN,
+            json!({"roomId": "r", "userId": "u"}),
+            reject(400, "questionId must be a number", Some("r")),
+        ),
+        (
+            "unpin",
+            SEND_QUESTION_UNPIN,
+            json!({"roomId": "r", "userId": "u"}),
+            Ok(Event::QuestionUnpin(Unpin {
+                sender: sender("r", "u"),
+            })),
+        ),
+        (
+            "edit",
+            SEND_QUESTION_EDIT,
+            json!({"roomId": "r", "userId": "u", "questionId": 3, "msg": " typo fixed "}),
+            Ok(Event::QuestionEdit(EditQuestion {
+                action: question(3),
+                msg: "typo fixed".into(),
+            })),
+        ),
+        (
+            "edit: too long",
+            SEND_QUESTION_EDIT,
+            json!({"roomId": "r", "userId": "u", "questionId": 3, "msg": long}),
+            reject(406, "the message is longer than 150 characters", Some("r")),
+        ),
+        (
+            "withdraw",
+            SEND_QUESTION_WITHDRAW,
+            json!({"roomId": "r", "userId": "u", "questionId": 3}),
+            Ok(Event::QuestionWithdraw(question(3))),
+        ),
+        (
+            "poll",
+            SEND_POLL_CREATE,
+            json!({"roomId": "r", "userId": "u", "question": "Best?", "options": [" Rust ", "Go"], "multiple": true}),
+            Ok(Event::PollCreate(PollCreate {
+                sender: sender("r", "u"),
+                question: "Best?".into(),
+                options: vec!["Rust".into(), "Go".into()],
+                multiple: true,
+            })),
+        ),
+        (
+            "poll: single choice by default",
+            SEND_POLL_CREATE,
+            json!({"roomId": "r", "userId": "u", "question": "Best?", "options": ["a", "b"]}),
+            Ok(Event::PollCreate(PollCreate {
+                sender: sender("r", "u"),
+                question: "Best?".into(),
+                options: vec!["a".into(), "b".into()],
+                multiple: false,
+            })),
+        ),
+        (
+            "poll: one option",
+            SEND_POLL_CREATE,
+            json!({"roomId": "r", "userId": "u", "question": "Best?", "options": ["a"]}),
+            reject(400, "a poll has 2 to 10 options", Some("r")),
+        ),
+        (
+            "poll: eleven options",
+            SEND_POLL_CREATE,
+            json!({"roomId": "r", "userId": "u", "question": "Best?", "options": ["1","2","3","4","5","6","7","8","9","10","11"]}),
+            reject(400, "a poll has 2 to 10 options", Some("r")),
+        ),
+        (
+            "poll: an empty option",
+            SEND_POLL_CREATE,
+            json!({"roomId": "r", "userId": "u", "question": "Best?", "options": ["a", " "]}),
+            reject(400, "option 2 is empty", Some("r")),
+        ),
+        (
+            "poll: a repeated option",
+            SEND_POLL_CREATE,
+            json!({"roomId": "r", "userId": "u", "question": "Best?", "options": ["a", "a "]}),
+            reject(400, "option 2 repeats another", Some("r")),
+        ),
+        (
+            "poll: options not strings",
+            SEND_POLL_CREATE,
+            json!({"roomId": "r", "userId": "u", "question": "Best?", "options": [1, 2]}),
+            reject(400, "options must be an array of strings", Some("r")),
+        ),
+        (
+            "poll: no question",
+            SEND_POLL_CREATE,
+            json!({"roomId": "r", "userId": "u", "options": ["a", "b"]}),
+            reject(400, "the question is empty", Some("r")),
+        ),
+        (
+            "poll: multiple a string",
+            SEND_POLL_CREATE,
+            json!({"roomId": "r", "userId": "u", "question": "q", "options": ["a", "b"], "multiple": "yes"}),
+            reject(400, "multiple must be true or false", Some("r")),
+        ),
+        (
+            "poll open",
+            SEND_POLL_OPEN,
+            json!({"roomId": "r", "userId": "u", "pollId": 4}),
+            Ok(Event::PollOpen(PollAction {
+                sender: sender("r", "u"),
+                poll_id: 4,
+            })),
+        ),
+        (
+            "poll close: pollId missing",
+            SEND_POLL_CLOSE,
+            json!({"roomId": "r", "userId": "u"}),
+            reject(400, "pollId must be a number", Some("r")),
+        ),
+        (
+            "vote: indices sorted, repeats dropped",
+            SEND_POLL_VOTE,
+            json!({"roomId": "r", "userId": "u", "pollId": 4, "options": [2, 0, 2]}),
+            Ok(Event::PollVote(PollVote {
+                action: PollAction {
+                    sender: sender("r", "u"),
+                    poll_id: 4,
+                },
+                options: vec![0, 2],
+            })),
+        ),
+        (
+            "vote: none chosen",
+            SEND_POLL_VOTE,
+            json!({"roomId": "r", "userId": "u", "pollId": 4, "options": []}),
+            reject(400, "choose at least one option", Some("r")),
+        ),
+        (
+            "vote: an index out of any poll's range",
+            SEND_POLL_VOTE,
+            json!({"roomId": "r", "userId": "u", "pollId": 4, "options": [10]}),
+            reject(400, "options must be an array of option indices", Some("r")),
+        ),
+        (
+            "vote: a negative index",
+            SEND_POLL_VOTE,
+            json!({"roomId": "r", "userId": "u", "pollId": 4, "options": [-1]}),
+            reject(400, "options must be an array of option indices", Some("r")),
+        ),
     ]
 }
 

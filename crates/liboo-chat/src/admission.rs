@@ -15,6 +15,7 @@ use socketioxide::adapter::Adapter;
 use socketioxide::extract::SocketRef;
 use tokio::time::Instant;
 
+use crate::roles::{MemberRole, granted_role, moderators_room};
 use crate::viewers::Member;
 use crate::wire::{exception, internal};
 use crate::{Chat, ChatConfig};
@@ -134,25 +135,42 @@ impl Admission {
 pub(crate) enum Sending {
     /// Chat or a question: rate-limited.
     Message,
-    /// A notice: the host's alone, rate-limited like any message.
+    /// A notice: the host's or a moderator's, rate-limited like any message.
     Notice,
-    /// An upvote: rate-limited, since each one is broadcast to the room.
+    /// An upvote, a vote, or an asker's change to their own question: rate-limited,
+    /// since each one is broadcast to the room.
     Reaction,
-    /// The host answering a question or banning: the host's alone, and not rate-limited
-    /// for the host, who may work through a Q&A or a wave of spammers faster than a
-    /// viewer may chat.
+    /// Marking a question answered: the speaker's too. Not rate-limited for them, who
+    /// may work through a Q&A faster than a viewer may chat.
+    Answer,
+    /// Screening and pinning questions, polls, bans: the host's and moderators', not
+    /// rate-limited for them (a wave of spammers comes faster than a viewer may chat).
     Moderation,
 }
 
 impl Sending {
-    fn host_only(self) -> bool {
-        matches!(self, Sending::Notice | Sending::Moderation)
+    /// The least role that may send it.
+    fn needs(self) -> MemberRole {
+        match self {
+            Sending::Message | Sending::Reaction => MemberRole::Viewer,
+            Sending::Answer => MemberRole::Speaker,
+            Sending::Notice | Sending::Moderation => MemberRole::Moderator,
+        }
+    }
+
+    fn refusal(self) -> &'static str {
+        match self.needs() {
+            MemberRole::Speaker => "only the host, a moderator or the speaker may do this",
+            _ => "only the host or a moderator may do this",
+        }
     }
 }
 
 /// What every sending event checks once its payload has parsed: joined to that room as
-/// that user, not banned, under the rate limit, and the host for the host's events, in
-/// that order. Returns the member, or `None` once the socket has its `exception`.
+/// that user, not banned (the owner never is), the role the event needs (read again from
+/// the database, so a role granted or revoked holds from the member's next event), and
+/// the rate limit, in that order. Returns the member with their role as of now, or `None`
+/// once the socket has its `exception`.
 pub(crate) async fn sender<A: Adapter>(
     socket: &SocketRef<A>,
     chat: &Chat,
@@ -160,7 +178,7 @@ pub(crate) async fn sender<A: Adapter>(
     sending: Sending,
 ) -> Option<Member> {
     let room = from.room_id.as_str();
-    let member = match socket.extensions.get::<Member>() {
+    let mut member = match socket.extensions.get::<Member>() {
         Some(m) if m.room == room => m,
         _ => {
             exception(
@@ -176,23 +194,42 @@ pub(crate) async fn sender<A: Adapter>(
         exception(socket, 400, "invalid user", Some(room));
         return None;
     }
-    match chat
-        .0
-        .db
-        .is_banned(member.channel_id, &member.user_hash)
-        .await
-    {
-        Ok(false) => {}
-        Ok(true) => {
-            exception(socket, 403, "you are banned from this channel", Some(room));
-            return None;
-        }
-        Err(e) => {
-            internal(socket, &e, Some(room));
-            return None;
+    if !member.is_host {
+        match chat
+            .0
+            .db
+            .is_banned(member.channel_id, &member.user_hash)
+            .await
+        {
+            Ok(false) => {}
+            Ok(true) => {
+                exception(socket, 403, "you are banned from this channel", Some(room));
+                return None;
+            }
+            Err(e) => {
+                internal(socket, &e, Some(room));
+                return None;
+            }
         }
     }
-    let exempt = sending == Sending::Moderation && member.is_host;
+    let needs = sending.needs();
+    if needs > MemberRole::Viewer && !member.is_host {
+        match granted_role(
+            &chat.0.db,
+            member.channel_id,
+            member.conference_id,
+            &member.user_hash,
+        )
+        .await
+        {
+            Ok(role) => member = apply_role(socket, member, role),
+            Err(e) => {
+                internal(socket, &e, Some(room));
+                return None;
+            }
+        }
+    }
+    let exempt = matches!(sending, Sending::Moderation | Sending::Answer) && member.role >= needs;
     if !exempt && let Err(limited) = chat.0.admission.allow(&member.user_hash) {
         metrics::counter!("liboo_limit_hits_total", "limit" => "chat_rate_limit").increment(1);
         if limited.first_in_window {
@@ -211,11 +248,39 @@ pub(crate) async fn sender<A: Adapter>(
         );
         return None;
     }
-    if sending.host_only() && !member.is_host {
-        exception(socket, 403, "only the host may do this", Some(room));
+    if member.role < needs {
+        exception(socket, 403, sending.refusal(), Some(room));
         return None;
     }
     Some(member)
+}
+
+/// The member with `role` as read now: a new moderator joins the moderators' room, one
+/// whose role was taken leaves it.
+pub(crate) fn apply_role<A: Adapter>(
+    socket: &SocketRef<A>,
+    member: Member,
+    role: MemberRole,
+) -> Member {
+    if role == member.role {
+        return member;
+    }
+    let moderates = |r: MemberRole| r >= MemberRole::Moderator;
+    if moderates(role) && !moderates(member.role) {
+        socket.join(moderators_room(&member));
+    } else if !moderates(role) && moderates(member.role) {
+        socket.leave(moderators_room(&member));
+    }
+    let member = Member { role, ..member };
+    // Unless the socket joined elsewhere meanwhile.
+    if socket
+        .extensions
+        .get::<Member>()
+        .is_some_and(|m| m.room == member.room && m.talk == member.talk)
+    {
+        socket.extensions.insert(member.clone());
+    }
+    member
 }
 
 #[cfg(test)]

@@ -43,18 +43,8 @@ pub(crate) async fn emit_to<A: Adapter, T: Serialize + ?Sized>(
 /// Sends a message to its room: `owner: "me"` to the sender (unless the host, who is
 /// `host` for everyone), as is to everyone else.
 pub(crate) async fn to_room<A: Adapter>(socket: &SocketRef<A>, event: &str, msg: ChatMessage) {
-    let room = msg.room_id.clone();
-    to_room_of(socket, &room, event, msg).await;
-}
-
-/// [`to_room`] to the socket.io room `to` (a talk's questions go to its followers).
-pub(crate) async fn to_room_of<A: Adapter>(
-    socket: &SocketRef<A>,
-    to: &str,
-    event: &str,
-    msg: ChatMessage,
-) {
-    emit_to(socket, to, false, event, &msg).await;
+    let to = msg.room_id.clone();
+    emit_to(socket, &to, false, event, &msg).await;
     let mine = ChatMessage {
         owner: if msg.owner == "host" { "host" } else { "me" },
         ..msg

@@ -35,7 +35,9 @@ mod deliver;
 mod handlers;
 mod head;
 mod names;
+mod polls;
 mod redis_driver;
+mod roles;
 mod talks;
 mod viewers;
 mod wire;
@@ -91,6 +93,7 @@ struct ChatInner {
     config: ChatConfig,
     admission: admission::Admission,
     viewers: viewers::CountPushes,
+    polls: polls::Pushes,
 }
 
 impl Chat {
@@ -128,6 +131,7 @@ pub async fn attach(
         session_key_of,
         admission: admission::Admission::new(&config),
         viewers: viewers::CountPushes::default(),
+        polls: polls::Pushes::default(),
         config,
     }));
     let builder = SocketIo::builder()

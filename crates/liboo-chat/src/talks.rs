@@ -17,7 +17,7 @@ use socketioxide::extract::SocketRef;
 
 use crate::Chat;
 use crate::viewers::Member;
-use crate::wire::now_ms;
+use crate::wire::{ModerationView, now_ms};
 
 /// How often each chat node asks the database which talks changed.
 const WATCH_EVERY: Duration = Duration::from_secs(1);
@@ -102,14 +102,29 @@ struct TalkState<'a> {
 /// who follow the room's current talk to the new one. Every node asks the database
 /// (the talks' `state_ms`), so the change reaches every node's members without Redis,
 /// and each emits to its own members only.
+///
+/// The same loop tells members when their room's moderation switches change
+/// (`receive_moderation`), which the API stores with a time for the same reason.
 pub(crate) async fn watch<A: Adapter>(io: SocketIo<A>, chat: Chat) {
     let mut seen = Seen::new(now_ms());
+    let mut switched = Seen::new(now_ms());
     let mut tick = tokio::time::interval(WATCH_EVERY);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tick.tick().await;
         if chat.0.db.pool().is_closed() {
             return;
+        }
+        match chat.0.db.moderation_changed_since(switched.since()).await {
+            Ok(changed) => {
+                for (room, at) in changed {
+                    if switched.is_new(room.clone(), at) {
+                        tell_moderation(&io, &chat, &room).await;
+                    }
+                }
+                switched.prune();
+            }
+            Err(e) => tracing::warn!(error = %e, "could not read which rooms' moderation changed"),
         }
         let changed = match chat.0.db.talks_changed_since(seen.since()).await {
             Ok(c) => c,
@@ -135,17 +150,17 @@ pub(crate) async fn watch<A: Adapter>(io: SocketIo<A>, chat: Chat) {
 /// later change with an earlier time.
 const CLOCK_SKEW_MS: i64 = 5_000;
 
-/// Which talk changes this node has told its rooms, so that reading a window again tells
-/// none twice.
-struct Seen {
-    /// The `state_ms` of each talk's last change told, within the window.
-    told: std::collections::HashMap<i64, i64>,
-    /// The newest `state_ms` seen.
+/// Which changes (of talks, of rooms' switches) this node has told its rooms, so that
+/// reading a window again tells none twice.
+struct Seen<K> {
+    /// The time of each thing's last change told, within the window.
+    told: std::collections::HashMap<K, i64>,
+    /// The newest change time seen.
     newest: i64,
 }
 
-impl Seen {
-    fn new(now_ms: i64) -> Seen {
+impl<K: std::hash::Hash + Eq> Seen<K> {
+    fn new(now_ms: i64) -> Seen<K> {
         Seen {
             told: Default::default(),
             newest: now_ms,
@@ -157,12 +172,12 @@ impl Seen {
         self.newest - CLOCK_SKEW_MS
     }
 
-    /// Whether this change of this talk is one not told yet (and it is now).
-    fn is_new(&mut self, talk_id: i64, state_ms: i64) -> bool {
-        if self.told.get(&talk_id) == Some(&state_ms) {
+    /// Whether this change of this thing is one not told yet (and it is now).
+    fn is_new(&mut self, key: K, state_ms: i64) -> bool {
+        if self.told.get(&key) == Some(&state_ms) {
             return false;
         }
-        self.told.insert(talk_id, state_ms);
+        self.told.insert(key, state_ms);
         self.newest = self.newest.max(state_ms);
         true
     }
@@ -171,6 +186,23 @@ impl Seen {
     fn prune(&mut self) {
         let floor = self.since();
         self.told.retain(|_, ms| *ms > floor);
+    }
+}
+
+/// `receive_moderation` to each of this node's members of `room`, with the switches of
+/// the talk they follow.
+async fn tell_moderation<A: Adapter>(io: &SocketIo<A>, chat: &Chat, room: &str) {
+    for socket in io.to(room.to_owned()).local().sockets() {
+        let Some(member) = socket.extensions.get::<Member>() else {
+            continue;
+        };
+        match chat.0.db.moderation(member.channel_id, member.talk).await {
+            Ok(m) => {
+                let body = ModerationView::new(room, member.talk, m);
+                let _ = socket.emit("receive_moderation", &body);
+            }
+            Err(e) => tracing::warn!(error = %e, "could not read a room's moderation"),
+        }
     }
 }
 
@@ -212,14 +244,21 @@ async fn follow_current<A: Adapter>(socket: &SocketRef<A>, chat: &Chat, talk_id:
     if member.talk_pinned || member.talk == Some(talk_id) {
         return;
     }
+    let moderates = member.role >= crate::roles::MemberRole::Moderator;
     if let Some(old) = member.talk {
         socket.leave(talk_room(&member.room, old));
+    }
+    if moderates {
+        socket.leave(crate::roles::moderators_room(&member));
     }
     socket.join(talk_room(&member.room, talk_id));
     let moved = Member {
         talk: Some(talk_id),
         ..member
     };
+    if moderates {
+        socket.join(crate::roles::moderators_room(&moved));
+    }
     socket.extensions.insert(moved.clone());
     crate::handlers::send_init_data(socket, chat, &moved).await;
 }

@@ -25,7 +25,12 @@ pub(crate) struct Member {
     pub(crate) room: String,
     pub(crate) channel_id: i64,
     pub(crate) user_hash: String,
+    /// The host (or a conference's organiser): owner of the room.
     pub(crate) is_host: bool,
+    /// What the member may do, as of their last event that needed a role.
+    pub(crate) role: crate::roles::MemberRole,
+    /// The conference the room belongs to.
+    pub(crate) conference_id: Option<i64>,
     /// In a conference room, the talk whose questions the member follows.
     pub(crate) talk: Option<i64>,
     /// The member named that talk when joining (a waiting room); otherwise they follow
@@ -144,6 +149,8 @@ pub(crate) async fn leave<A: Adapter>(socket: &SocketRef<A>, chat: &Chat, member
     if let Some(t) = member.talk {
         socket.leave(crate::talks::talk_room(&member.room, t));
     }
+    socket.leave(crate::roles::moderators_room(member));
+    socket.leave(crate::roles::user_room(&member.room, &member.user_hash));
     socket.extensions.remove::<Member>();
     if !member.is_host {
         update_viewers(socket, chat, &member.room, -1).await;

@@ -3,7 +3,7 @@
 //! host, ended by its node or, when that node stopped reporting, by another node's
 //! sweeper; ended, it is a replay until the host deletes it.
 
-use sqlx::Row;
+use sqlx::{AssertSqlSafe, Row};
 
 use crate::rows::{broadcast_from_row, select_broadcasts};
 use crate::{ChannelSettings, Db, DbError};
@@ -132,15 +132,18 @@ impl Db {
             tx.rollback().await?;
             return Err(DbError::AlreadyLive);
         }
-        // Questions asked while the channel was offline belong to this broadcast.
-        sqlx::query(
-            "UPDATE questions SET broadcast_id = ? WHERE channel_id = ? \
-             AND broadcast_id IS NULL AND talk_id IS NULL",
-        )
-        .bind(broadcast.id)
-        .bind(channel_id)
-        .execute(&mut *tx)
-        .await?;
+        // Questions asked (and polls made) while the channel was offline belong to this
+        // broadcast.
+        for table in ["questions", "polls"] {
+            sqlx::query(AssertSqlSafe(format!(
+                "UPDATE {table} SET broadcast_id = ? WHERE channel_id = ? \
+                 AND broadcast_id IS NULL AND talk_id IS NULL"
+            )))
+            .bind(broadcast.id)
+            .bind(channel_id)
+            .execute(&mut *tx)
+            .await?;
+        }
         tx.commit().await?;
         Ok(broadcast)
     }
@@ -311,6 +314,9 @@ impl Db {
             "DELETE FROM question_votes WHERE question_id IN \
              (SELECT id FROM questions WHERE broadcast_id = ?)",
             "DELETE FROM questions WHERE broadcast_id = ?",
+            "DELETE FROM poll_votes WHERE poll_id IN \
+             (SELECT id FROM polls WHERE broadcast_id = ?)",
+            "DELETE FROM polls WHERE broadcast_id = ?",
             "DELETE FROM broadcast_viewers WHERE broadcast_id = ?",
             "DELETE FROM broadcasts WHERE id = ?",
             // A talk's replay deleted: the talk has none (its questions stay with it).

@@ -24,14 +24,18 @@ mod channels;
 mod conferences;
 mod counters;
 mod listings;
+mod polls;
 mod questions;
+mod roles;
 mod rows;
 mod talks;
 
 pub use broadcasts::{Broadcast, Heartbeat, StreamHealth};
 pub use channels::{Channel, ChannelSettings, RoomInfo};
 pub use conferences::{Conference, ConferenceFields, RoomSpec, ScheduleSource};
-pub use questions::{Asker, NewQuestion, Question, QuestionScope};
+pub use polls::{Poll, PollState, Tally};
+pub use questions::{Asker, Change, NewQuestion, Question, QuestionScope, QuestionState};
+pub use roles::{Invitation, LogEntry, Moderation, NotAccepted, Role, RoleGrant, RoleScope};
 pub use talks::{ImportWrite, Talk, TalkFields, TalkMarks, TalkReplay, TalkState, TalkUpsert};
 
 use rows::AnyQuery;
@@ -175,6 +179,15 @@ impl Db {
             .fetch_one(&self.pool)
             .await?;
         Ok(row.try_get("value")?)
+    }
+}
+
+/// Whether the engine gave up a statement to break a deadlock (InnoDB's 1213, SQLSTATE
+/// 40001), which is worth trying again.
+pub(crate) fn is_deadlock(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Database(db) => db.code().is_some_and(|c| c == "40001" || c == "1213"),
+        _ => false,
     }
 }
 

@@ -108,6 +108,15 @@ impl Db {
         self.fetch_all(query, broadcast_from_row).await
     }
 
+    /// A broadcast by its `videoId`, live or ended.
+    pub async fn broadcast_by_video_id(
+        &self,
+        video_id: &str,
+    ) -> Result<Option<Broadcast>, DbError> {
+        let query = select_broadcasts("WHERE video_id = ?").bind(video_id);
+        self.fetch_optional(query, broadcast_from_row).await
+    }
+
     /// An ended broadcast by its `videoId`.
     pub async fn replay(&self, video_id: &str) -> Result<Option<Broadcast>, DbError> {
         let query = select_broadcasts("WHERE video_id = ? AND is_live = 0").bind(video_id);

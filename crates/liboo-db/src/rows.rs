@@ -5,7 +5,7 @@
 use sqlx::any::{AnyArguments, AnyRow};
 use sqlx::{AssertSqlSafe, Row};
 
-use crate::{Broadcast, Channel, ChannelSettings, Db, DbError, Question, RoomInfo};
+use crate::{Broadcast, Channel, ChannelSettings, Db, DbError, Question, QuestionState, RoomInfo};
 
 /// A query on the `Any` driver, before or after its values are bound.
 pub(crate) type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, AnyArguments>;
@@ -19,8 +19,9 @@ const CHANNEL_COLS: &str = "id, session_key, title, host_name, notice, category,
 const BROADCAST_COLS: &str = "id, video_id, channel_id, session_key, title, host_name, notice, \
      category, tags, thumbnail_key, media_prefix, is_live, start_ms, end_ms, duration_ms, \
      read_count, live_pr, frame_ms, health, talk_id";
-const QUESTION_COLS: &str = "id, channel_id, broadcast_id, talk_id, nickname, msg, asked_ms, done, done_ms, upvotes, \
-     color, entry_time, socket_id";
+const QUESTION_COLS: &str = "id, channel_id, broadcast_id, talk_id, user_hash, nickname, msg, asked_ms, done, \
+     done_ms, upvotes, color, entry_time, socket_id, state, approved_ms, removed_ms, edited_ms, pinned, pinned_ms, \
+     anonymous";
 
 /// `SELECT` of every column [`channel_from_row`] reads, then `rest` (a `WHERE` clause
 /// and ordering written in the code, never taken from input).
@@ -142,5 +143,17 @@ pub(crate) fn question_from_row(row: &AnyRow) -> Result<Question, DbError> {
         color: row.try_get("color")?,
         entry_time: row.try_get("entry_time")?,
         socket_id: row.try_get("socket_id")?,
+        user_hash: row.try_get("user_hash")?,
+        state: {
+            let raw: String = row.try_get("state")?;
+            QuestionState::parse(&raw)
+                .ok_or_else(|| DbError::Corrupt(format!("question state {raw:?}")))?
+        },
+        approved_ms: row.try_get("approved_ms")?,
+        removed_ms: row.try_get("removed_ms")?,
+        edited_ms: row.try_get("edited_ms")?,
+        pinned: row.try_get::<i64, _>("pinned")? != 0,
+        pinned_ms: row.try_get("pinned_ms")?,
+        anonymous: row.try_get::<i64, _>("anonymous")? != 0,
     })
 }

@@ -237,6 +237,8 @@ async fn question_scopes(engine: Engine) {
         msg,
         asked_ms: 5,
         asker: Default::default(),
+        state: liboo_db::QuestionState::Approved,
+        anonymous: false,
     };
     db.add_question(&ask(
         talk.channel_id,

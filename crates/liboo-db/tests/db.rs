@@ -1,6 +1,8 @@
 //! The same scenarios on SQLite and on the machine's MariaDB.
 
-use liboo_db::{Asker, ChannelSettings, Db, DbError, Heartbeat, NewQuestion, QuestionScope};
+use liboo_db::{
+    Asker, ChannelSettings, Db, DbError, Heartbeat, NewQuestion, QuestionScope, QuestionState,
+};
 use liboo_testkit::{Engine, TestDb, on_both_engines};
 
 async fn open(engine: Engine) -> (TestDb, Db) {
@@ -260,6 +262,8 @@ async fn questions_are_durable_and_ordered(engine: Engine) {
                     entry_time: "2026-01-01T00:00:00.000Z",
                     socket_id: "s1",
                 },
+                state: QuestionState::Approved,
+                anonymous: false,
             })
             .await
             .unwrap();
@@ -349,6 +353,8 @@ async fn delete_replay_takes_its_questions(engine: Engine) {
         msg: "q",
         asked_ms: 1,
         asker: Asker::default(),
+        state: QuestionState::Approved,
+        anonymous: false,
     })
     .await
     .unwrap();

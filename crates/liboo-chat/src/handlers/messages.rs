@@ -49,6 +49,7 @@ pub(super) fn message<A: Adapter>(
         question_done: None,
         upvotes: None,
         talk_id: None,
+        marks: None,
     }
 }
 

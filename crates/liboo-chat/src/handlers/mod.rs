@@ -1,11 +1,14 @@
 //! The client events, one module per group: [`room`] joining and leaving (and the
 //! disconnect), [`messages`] normal chat and notices, [`questions`] asking, answering
-//! and upvoting, [`moderation`] bans. Each handler parses its payload with
+//! and upvoting, [`screening`] moderating questions (approve, dismiss, edit, pin,
+//! withdraw), [`polls`] polls, [`moderation`] bans. Each handler parses its payload with
 //! `liboo-chat-events`, passes [`crate::admission`], then acts and answers.
 
 use liboo_chat_events::{
-    BAN_USER, JOIN_ROOM, LEAVE_ROOM, Reject, SEND_NORMAL_CHAT, SEND_NOTICE, SEND_QUESTION,
-    SEND_QUESTION_DONE, SEND_QUESTION_UPVOTE,
+    BAN_USER, JOIN_ROOM, LEAVE_ROOM, Reject, SEND_NORMAL_CHAT, SEND_NOTICE, SEND_POLL_CLOSE,
+    SEND_POLL_CREATE, SEND_POLL_OPEN, SEND_POLL_VOTE, SEND_QUESTION, SEND_QUESTION_APPROVE,
+    SEND_QUESTION_DISMISS, SEND_QUESTION_DONE, SEND_QUESTION_EDIT, SEND_QUESTION_PIN,
+    SEND_QUESTION_UNPIN, SEND_QUESTION_UPVOTE, SEND_QUESTION_WITHDRAW,
 };
 use serde_json::Value;
 use socketioxide::adapter::Adapter;
@@ -18,8 +21,10 @@ use crate::wire::exception;
 
 mod messages;
 mod moderation;
+mod polls;
 mod questions;
 mod room;
+mod screening;
 
 pub(crate) use room::send_init_data;
 
@@ -56,6 +61,16 @@ pub(crate) async fn admit<A: Adapter>(
     socket.on(SEND_QUESTION_DONE, questions::on_question_done::<A>);
     socket.on(SEND_QUESTION_UPVOTE, questions::on_question_upvote::<A>);
     socket.on(BAN_USER, moderation::on_ban::<A>);
+    socket.on(SEND_QUESTION_APPROVE, screening::on_approve::<A>);
+    socket.on(SEND_QUESTION_DISMISS, screening::on_dismiss::<A>);
+    socket.on(SEND_QUESTION_PIN, screening::on_pin::<A>);
+    socket.on(SEND_QUESTION_UNPIN, screening::on_unpin::<A>);
+    socket.on(SEND_QUESTION_EDIT, screening::on_edit::<A>);
+    socket.on(SEND_QUESTION_WITHDRAW, screening::on_withdraw::<A>);
+    socket.on(SEND_POLL_CREATE, polls::on_create::<A>);
+    socket.on(SEND_POLL_OPEN, polls::on_open::<A>);
+    socket.on(SEND_POLL_CLOSE, polls::on_close::<A>);
+    socket.on(SEND_POLL_VOTE, polls::on_vote::<A>);
     socket.on_disconnect(room::on_disconnect::<A>);
     Ok(())
 }

@@ -2,7 +2,7 @@
 //! time, the viewer count, and what a joiner is sent first.
 
 use liboo_chat_events::{JoinRoom, LeaveRoom};
-use liboo_db::hash_secret;
+use liboo_db::{DbError, PollState, Question, hash_secret};
 use serde_json::Value;
 use socketioxide::adapter::Adapter;
 use socketioxide::extract::{SocketRef, State, TryData};
@@ -10,9 +10,11 @@ use socketioxide::socket::DisconnectReason;
 
 use super::payload;
 use crate::Chat;
+use crate::admission::apply_role;
+use crate::roles::{MemberRole, granted_role, moderators_room, user_room};
 use crate::talks::{TalkBrief, scope_of, talk_room};
 use crate::viewers::{Member, Persona, leave, persona, send_count, update_viewers};
-use crate::wire::{InitData, QuestionView, exception, internal};
+use crate::wire::{InitData, ModerationView, PollView, QuestionView, exception, internal};
 
 pub(super) async fn on_join<A: Adapter>(
     socket: SocketRef<A>,
@@ -53,16 +55,29 @@ pub(super) async fn on_join<A: Adapter>(
         },
         None => (None, false),
     };
+    let conference_id = channel.room.as_ref().map(|r| r.conference_id);
+    let role = if is_host {
+        MemberRole::Owner
+    } else {
+        match granted_role(&chat.0.db, channel.id, conference_id, &user_hash).await {
+            Ok(r) => r,
+            Err(e) => return internal(&socket, &e, Some(&room)),
+        }
+    };
     let membership = persona(&socket).membership;
     let _turn = membership.lock().await;
     if let Some(previous) = socket.extensions.get::<Member>() {
         if previous.room == room && previous.user_hash == user_hash && previous.talk == talk {
-            return send_init_data(&socket, &chat, &previous).await;
+            // Joining again (after accepting an invitation, say) takes the role as now.
+            let member = apply_role(&socket, previous, role);
+            return send_init_data(&socket, &chat, &member).await;
         }
         leave(&socket, &chat, &previous).await;
     }
     let member = Member {
         is_host,
+        role,
+        conference_id,
         room: room.clone(),
         channel_id: channel.id,
         user_hash,
@@ -72,6 +87,10 @@ pub(super) async fn on_join<A: Adapter>(
     socket.join(room.clone());
     if let Some(t) = talk {
         socket.join(talk_room(&room, t));
+    }
+    socket.join(user_room(&room, &member.user_hash));
+    if role >= MemberRole::Moderator {
+        socket.join(moderators_room(&member));
     }
     socket.extensions.insert(member.clone());
     if let Err(e) = chat
@@ -99,36 +118,58 @@ pub(super) async fn on_join<A: Adapter>(
 
 /// `receive_init_data`: the unanswered questions of what the member's questions belong
 /// to (the talk they follow, the live broadcast, or a plain channel's next one), newest
-/// first; in a conference room also the talk.
+/// first; in a conference room also the talk; and liboo's Q&A: the member's role, the
+/// moderation switches, the pending questions they may see, the pinned one and the polls.
 pub(crate) async fn send_init_data<A: Adapter>(
     socket: &SocketRef<A>,
     chat: &Chat,
     member: &Member,
 ) {
     let room = member.room.as_str();
-    let questions = match scope_of(chat, member).await {
-        Ok(scope) => match chat.0.db.open_questions(scope).await {
-            Ok(q) => q,
-            Err(e) => return internal(socket, &e, Some(room)),
-        },
-        Err(e) => return internal(socket, &e, Some(room)),
-    };
+    match init_data(chat, member).await {
+        Ok(init) => {
+            let _ = socket.emit("receive_init_data", &init);
+        }
+        Err(e) => internal(socket, &e, Some(room)),
+    }
+}
+
+async fn init_data<'a>(chat: &Chat, member: &'a Member) -> Result<InitData<'a>, DbError> {
+    let db = &chat.0.db;
+    let room = member.room.as_str();
+    let me = Some(member.user_hash.as_str());
+    let scope = scope_of(chat, member).await?;
+    let questions = db.open_questions(scope).await?;
+    let moderates = member.role >= MemberRole::Moderator;
+    let pending = db
+        .pending_questions(scope, (!moderates).then_some(member.user_hash.as_str()))
+        .await?;
     let talk = match member.talk {
-        Some(id) => match chat.0.db.talk(id).await {
-            Ok(t) => t.as_ref().map(TalkBrief::new),
-            Err(e) => return internal(socket, &e, Some(room)),
-        },
+        Some(id) => db.talk(id).await?.as_ref().map(TalkBrief::new),
         None => None,
     };
-    let init = InitData {
+    let moderation = db.moderation(member.channel_id, member.talk).await?;
+    let pinned = db.pinned_question(scope).await?;
+    let mut polls = Vec::new();
+    for poll in db.polls(scope).await? {
+        if poll.state == PollState::Draft && !moderates {
+            continue;
+        }
+        let tally = db.poll_tally(&poll).await?;
+        let mine = db.poll_vote_of(poll.id, &member.user_hash).await?;
+        polls.push(PollView::new(room, &poll, tally, mine));
+    }
+    let view = |q: &Question| QuestionView::new(room, q, me);
+    Ok(InitData {
         room_id: room,
-        question_list: questions
-            .iter()
-            .map(|q| QuestionView::new(room, q))
-            .collect(),
+        question_list: questions.iter().map(view).collect(),
         talk,
-    };
-    let _ = socket.emit("receive_init_data", &init);
+        role: member.role.as_str(),
+        moderation: ModerationView::new(room, member.talk, moderation),
+        pending_list: pending.iter().map(view).collect(),
+        pinned: pinned.as_ref().map(view),
+        polls,
+    })
 }
 
 pub(super) async fn on_leave<A: Adapter>(
