@@ -7,7 +7,7 @@
 // their own (their own userId and chat socket), as real people have their own browsers.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { launchOptions } from '../chromium.mjs';
@@ -339,6 +339,40 @@ test('a moderator screens questions from a phone, the hall sees the pinned one, 
     await until('the projector idle again', async () => (await projector.getByTestId('projector').getAttribute('data-showing')) === 'idle');
     await viewer.getByTestId('pinned-question').waitFor({ state: 'detached' });
     await shot(projector, 'qa-projector-idle-desktop');
+  });
+
+  await t.test('the owner exports the questions and polls; after the broadcast its replay lists the poll beside the questions', async () => {
+    await host.goto(`${base}/host`);
+    const qa = host.getByTestId('qa-admin');
+    const [download] = await Promise.all([host.waitForEvent('download'), qa.getByTestId('qa-export-json').click()]);
+    const exported = JSON.parse(readFileSync(await download.path(), 'utf8'));
+    t.diagnostic(`the export is named ${download.suggestedFilename()}`);
+    const states = Object.fromEntries(exported.questions.map((q) => [q.msg, q.state]));
+    assert.equal(states[QUESTION], 'approved');
+    assert.equal(states[FIXED], 'dismissed');
+    assert.equal(states[WITHDRAWN], 'withdrawn');
+    assert.deepEqual(exported.polls.map((p) => [p.question, p.counts]), [[POLL, [2, 1, 2]]]);
+    const [csv] = await Promise.all([host.waitForEvent('download'), qa.getByTestId('qa-export-csv').click()]);
+    assert.match(readFileSync(await csv.path(), 'utf8'), new RegExp(SECOND.replace('?', '\\?')));
+
+    await stopPublishing(publisher);
+    publisher = null;
+    await viewer.getByTestId('replay-link').click({ timeout: 60_000 });
+    await viewer.waitForURL(/\/replay\//);
+    const replayPoll = viewer.getByTestId('replay-poll').filter({ hasText: POLL });
+    await replayPoll.waitFor();
+    assert.deepEqual((await results(replayPoll)).counts, [2, 1, 2]);
+    const asked = await viewer.getByTestId('replay-question-text').allTextContents();
+    assert.ok(asked.includes(QUESTION) && asked.includes(SECOND), 'the approved questions are listed');
+    assert.ok(!asked.includes(FIXED) && !asked.includes(WITHDRAWN), 'a dismissed or withdrawn one is not');
+    await shot(viewer, 'qa-replay-desktop');
+
+    // The Q&A screens are routes of the app: the server answers them with the app.
+    for (const path of [`/moderate/${roomId}`, `/speaker/${roomId}`, `/projector/${roomId}`, '/invite']) {
+      const r = await fetch(`${base}${path}`);
+      assert.match(await r.text(), /<div id="app">/);
+      t.diagnostic(`GET ${path}: ${r.status}`);
+    }
   });
 });
 

@@ -164,7 +164,9 @@ function Roles({ scope }: { scope: QaScope }) {
       </form>
       {made && (
         <div class="qa-invite-link" data-testid="qa-invite-link" data-invitation-id={made.invitationId}>
-          <p class="hint">{t('qa.admin.linkHint', { role: roleName(made.role), t: date(made.expiresAt, lang) })}</p>
+          <p class="hint">
+            {t('qa.admin.linkHint', { role: made.role === 'speaker' ? t('invite.role.speaker') : t('invite.role.moderator'), t: date(made.expiresAt, lang) })}
+          </p>
           <div class="qa-invite-url">
             <code data-testid="qa-invite-url">{link}</code>
             <CopyButton text={link} label={t('qa.admin.link')} testid="qa-invite-copy" />
