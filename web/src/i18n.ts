@@ -499,6 +499,8 @@ const en = {
   'replay.polls': 'Polls from the broadcast',
   'qa.admin.acceptedBy': 'link accepted by {n} people',
   'qa.admin.acceptedBy.one': 'link accepted once',
+  'mod.log.moderation_on': 'turned review on',
+  'mod.log.moderation_off': 'turned review off',
   'footer.text': 'liboo — live streaming for tech conferences',
 };
 
@@ -996,6 +998,8 @@ const ko: Record<Key, string> = {
   'replay.polls': '방송 중 투표',
   'qa.admin.acceptedBy': '{n}명이 수락한 링크',
   'qa.admin.acceptedBy.one': '1명이 수락한 링크',
+  'mod.log.moderation_on': '검토 켬',
+  'mod.log.moderation_off': '검토 끔',
   'footer.text': 'liboo — 기술 컨퍼런스를 위한 라이브 스트리밍',
 };
 
