@@ -11,7 +11,11 @@ import { OrganizePage } from './pages/Organize';
 import { OrganizeConferencePage } from './pages/OrganizeConference';
 import { ReplayPage } from './pages/Replay';
 import { TalkPage } from './pages/Talk';
-import { parseRoute, usePath } from './router';
+import { InvitePage } from './pages/Invite';
+import { ModeratePage } from './pages/Moderate';
+import { ProjectorPage } from './pages/Projector';
+import { SpeakerPage } from './pages/Speaker';
+import { parseRoute, talkParam, usePath } from './router';
 
 /** Keeps one page's failure from blanking the whole app. */
 class PageBoundary extends Component<{ children: ComponentChildren }, { failed: boolean }> {
@@ -70,6 +74,24 @@ export function App() {
       break;
     case 'organizeConference':
       page = <OrganizeConferencePage key={route.slug} slug={route.slug} />;
+      break;
+    case 'moderate':
+      page = <ModeratePage key={route.id + location.search} roomId={route.id} talkId={talkParam(location.search)} />;
+      break;
+    case 'speaker':
+    case 'projector': {
+      // Shown on a stage's screens: nothing but the view, no header or footer.
+      const View = route.page === 'speaker' ? SpeakerPage : ProjectorPage;
+      return (
+        <main id="content" tabIndex={-1} ref={main} class="bare">
+          <PageBoundary key={path}>
+            <View key={route.id + location.search} roomId={route.id} talkId={talkParam(location.search)} />
+          </PageBoundary>
+        </main>
+      );
+    }
+    case 'invite':
+      page = <InvitePage />;
       break;
     default:
       page = <NotFound />;

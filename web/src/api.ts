@@ -91,10 +91,12 @@ const get = <T>(path: string, params: Record<string, string | number | undefined
   return call<T>(query ? `${path}?${query}` : path);
 };
 
-const send = <T>(method: 'POST' | 'PUT', path: string, body: unknown) =>
+const send = <T>(method: 'POST' | 'PUT' | 'DELETE', path: string, body: unknown) =>
   call<T>(path, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 const post = <T>(path: string, body: unknown) => send<T>('POST', path, body);
 const put = <T>(path: string, body: unknown) => send<T>('PUT', path, body);
+/** A `userId` never travels in a URL: a DELETE takes it in its JSON body. */
+const del = <T>(path: string, body: unknown) => send<T>('DELETE', path, body);
 const slugPath = (slug: string) => `/conferences/${encodeURIComponent(slug)}`;
 
 export const api = {
@@ -131,7 +133,53 @@ export const api = {
   endTalk: (userId: string, id: number) => post<TalkInfo>(`/talks/${id}/end`, { userId }),
   cutTalk: (userId: string, id: number, inMs: number | null, outMs: number | null) =>
     put<TalkInfo>(`/talks/${id}/cut`, { userId, inMs, outMs }),
+  invite: (userId: string, req: { role: QaRole; hours?: number } & QaScope) => post<Invitation>('/host/invitations', { userId, ...req }),
+  revokeInvitation: (userId: string, invitationId: string | number) =>
+    del<{ revoked: boolean }>(`/host/invitations/${encodeURIComponent(String(invitationId))}`, { userId }),
+  acceptRole: (userId: string, token: string, name?: string) => post<AcceptedRole>('/roles/accept', { userId, token, ...(name ? { name } : {}) }),
+  roles: (userId: string, scope: QaScope = {}) => post<RoleList>('/host/roles', { userId, ...scope }),
+  revokeRole: (userId: string, roleId: string | number) => del<{ revoked: boolean }>(`/host/roles/${encodeURIComponent(String(roleId))}`, { userId }),
+  setModeration: (userId: string, req: { enabled: boolean; anonymous?: boolean; roomId?: string; talkId?: number }) =>
+    put<ModerationInfo>('/host/moderation', { userId, ...req }),
+  moderationLog: (userId: string, scope: QaScope = {}) => post<{ entries: LogEntry[] }>('/host/moderation/log', { userId, ...scope }),
+  replayPolls: (videoId: string) => get<{ videoId?: string; polls: ReplayPoll[] }>('/replay/polls', { videoId }),
+  talkPolls: (id: number) => get<{ talkId?: number; polls: ReplayPoll[] }>(`/talks/${id}/polls`),
 };
+
+/**
+ * `POST /host/qa-export`: every question and poll of a replay or talk (without either,
+ * the caller's live or latest broadcast) as a file, with the name the server gives it.
+ */
+export async function qaExport(
+  userId: string,
+  req: { videoId?: string; talkId?: number; format: 'json' | 'csv' },
+): Promise<{ blob: Blob; filename: string }> {
+  const res = await fetch('/api/host/qa-export', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ userId, ...req }),
+  });
+  if (!res.ok) {
+    const body = await res.json().catch(() => null);
+    throw new ApiError(res.status, body?.message ?? res.statusText, body?.fields ?? {});
+  }
+  const named = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(res.headers.get('content-disposition') ?? '');
+  const base = req.talkId ? `talk-${req.talkId}` : req.videoId ?? 'broadcast';
+  const filename = named ? decodeURIComponent(named[1]) : `qa-${base}.${req.format}`;
+  return { blob: await res.blob(), filename };
+}
+
+/** Saves `blob` as a download named `filename`. */
+export function download(blob: Blob, filename: string): void {
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
 
 /** A conference's schedule exported for other programs (`?format=`), as a link to download. */
 export function scheduleExportUrl(slug: string, format: 'ics' | 'xml' | 'frab-json'): string {
@@ -337,4 +385,93 @@ export interface ImportReport {
   unchanged: number;
   warnings: { code: string; talk?: string | null; message: string }[];
   applied: boolean;
+}
+
+/** liboo Q&A: the roles an owner grants by invitation. */
+export type QaRole = 'moderator' | 'speaker';
+
+/** Where a role or invitation applies: a conference room, a whole conference, or (neither) the caller's channel. */
+export interface QaScope {
+  roomId?: string;
+  conference?: string;
+}
+
+/** `POST /host/invitations`: `url` is `/invite#{token}` on the app's origin. */
+export interface Invitation {
+  invitationId: string | number;
+  token: string;
+  url: string;
+  role: QaRole;
+  scope: string;
+  roomId?: string | null;
+  conference?: string | null;
+  expiresAt: string;
+}
+
+/** `POST /roles/accept`: the role now held, and what it applies to. */
+export interface AcceptedRole {
+  role: QaRole | string;
+  scope: string;
+  roomId?: string | null;
+  conference?: string | null;
+  title?: string | null;
+}
+
+export interface RoleGrant {
+  roleId: string | number;
+  role: QaRole | string;
+  scope: string;
+  roomId?: string | null;
+  conference?: string | null;
+  name?: string | null;
+  grantedAt: string;
+}
+
+export interface InvitationInfo {
+  invitationId: string | number;
+  role: QaRole | string;
+  scope: string;
+  roomId?: string | null;
+  conference?: string | null;
+  createdAt: string;
+  expiresAt: string;
+  revoked: boolean;
+  /** Whether (or, from liboo, how many times) the link was accepted. */
+  accepted: boolean | number;
+}
+
+export interface RoleList {
+  roles: RoleGrant[];
+  invitations: InvitationInfo[];
+}
+
+export interface ModerationInfo {
+  roomId: string;
+  talkId?: number | null;
+  enabled: boolean;
+  anonymous: boolean;
+}
+
+/** One moderation action; `actor` is the role's name or a short hash, never a userId. */
+export interface LogEntry {
+  at: string;
+  actor: string;
+  role: string;
+  action: string;
+  questionId?: number | null;
+  pollId?: number | null;
+  detail?: string | null;
+}
+
+/** A replay's poll: its results, and the seconds into the replay it opened and closed. */
+export interface ReplayPoll {
+  pollId: number;
+  question: string;
+  options: string[];
+  counts: number[];
+  voters: number;
+  multiple: boolean;
+  state?: string;
+  openedAt?: number | null;
+  closedAt?: number | null;
 }

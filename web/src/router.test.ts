@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRoute } from './router';
+import { parseRoute, talkParam } from './router';
 
 describe('parseRoute', () => {
   it.each([
@@ -26,5 +26,21 @@ describe('parseRoute', () => {
     ['/organize/', { page: 'organize' }],
     ['/organize/rustconf', { page: 'organizeConference', slug: 'rustconf' }],
     ['/organize/Bad_Slug', { page: 'notFound' }],
+    ['/moderate/abc123', { page: 'moderate', id: 'abc123' }],
+    ['/speaker/abc123/', { page: 'speaker', id: 'abc123' }],
+    ['/projector/abc123', { page: 'projector', id: 'abc123' }],
+    ['/projector/', { page: 'notFound' }],
+    ['/invite', { page: 'invite' }],
+    ['/invite/x', { page: 'notFound' }],
   ])('%s', (path, route) => expect(parseRoute(path)).toEqual(route));
+});
+
+describe('talkParam', () => {
+  it.each([
+    ['?talk=42', 42],
+    ['?talk=0', undefined],
+    ['?talk=4a', undefined],
+    ['', undefined],
+    ['?x=1&talk=7', 7],
+  ])('%s', (search, talk) => expect(talkParam(search)).toBe(talk));
 });

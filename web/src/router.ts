@@ -12,6 +12,10 @@ export type Route =
   | { page: 'talk'; id: number }
   | { page: 'organize' }
   | { page: 'organizeConference'; slug: string }
+  | { page: 'moderate'; id: string }
+  | { page: 'speaker'; id: string }
+  | { page: 'projector'; id: string }
+  | { page: 'invite' }
   | { page: 'notFound' };
 
 const ID = '([A-Za-z0-9_-]{1,128})';
@@ -25,6 +29,7 @@ export function parseRoute(pathname: string): Route {
   if (path === '/') return { page: 'home' };
   if (path === '/host') return { page: 'host' };
   if (path === '/organize') return { page: 'organize' };
+  if (path === '/invite') return { page: 'invite' };
   let m = new RegExp(`^/live/${ID}$`).exec(path);
   if (m) return { page: 'live', id: m[1] };
   m = new RegExp(`^/replay/${ID}$`).exec(path);
@@ -35,7 +40,15 @@ export function parseRoute(pathname: string): Route {
   if (m) return { page: 'talk', id: Number(m[1]) };
   m = new RegExp(`^/organize/${SLUG}$`).exec(path);
   if (m) return { page: 'organizeConference', slug: m[1] };
+  m = new RegExp(`^/(moderate|speaker|projector)/${ID}$`).exec(path);
+  if (m) return { page: m[1] as 'moderate' | 'speaker' | 'projector', id: m[2] };
   return { page: 'notFound' };
+}
+
+/** The `?talk=` of a Q&A view's URL: the conference talk it follows, if any. */
+export function talkParam(search: string): number | undefined {
+  const v = new URLSearchParams(search).get('talk');
+  return v && new RegExp(`^${TALK}$`).test(v) ? Number(v) : undefined;
 }
 
 const listeners = new Set<() => void>();

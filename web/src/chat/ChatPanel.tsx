@@ -1,15 +1,19 @@
-// A broadcast's chat: messages, the pinned open questions, notices, the host's rules,
+// A broadcast's chat: messages, the open questions (the one being answered on top),
+// the viewer's own questions awaiting review, the open poll, notices, the host's rules,
 // user cards, and the box to write in. Everything people typed is rendered as JSX text.
 
-import { useEffect, useLayoutEffect, useReducer, useRef, useState } from 'preact/hooks';
+import { createPortal } from 'preact/compat';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../api';
 import { Icon } from '../components/Icon';
+import { Link } from '../components/Link';
 import { ago, charCount } from '../format';
-import { useI18n } from '../i18n';
-import { userId } from '../identity';
-import { openChat, type ChatConnection } from './client';
+import { useI18n, type T } from '../i18n';
+import { PollCard } from './PollCard';
 import { MAX_MESSAGE_CHARS, type ChatMessage, type ClientEvent, type ServerEvents, type TalkBrief } from './protocol';
-import { enterSends, exceptionKey, initialState, reduce, type Line, type Question } from './state';
+import { sortQuestions, viewerPoll, type QuestionSort } from './qa';
+import { enterSends, exceptionKey, type Line, type Question } from './state';
+import { canModerate, useChat } from './useChat';
 
 /** What chat says of a conference room's talks: the followed one on joining, then each change. */
 export type TalkUpdate =
@@ -27,6 +31,11 @@ interface Props {
   onViewers?: (count: number) => void;
   /** Told what chat learns of the room's talks. */
   onTalk?: (update: TalkUpdate) => void;
+  /**
+   * Where the page wants the poll card (beside the player, where a phone's viewer sees it
+   * without scrolling through chat); inside the panel without one.
+   */
+  pollSlot?: HTMLElement | null;
 }
 
 export type Mode = 'normal' | 'question' | 'notice';
@@ -50,49 +59,45 @@ export function useNow(ms = 30_000): number {
 /** Pixels from the bottom within which the log counts as "at the bottom". */
 const STICK_PX = 48;
 
-export function ChatPanel({ roomId, isHost, talkId, initialMode = 'normal', onViewers, onTalk }: Props) {
+/** A nickname as shown: the server's "anonymous" in the interface's language. */
+export function shownName(t: T, nickname: string): string {
+  return nickname === 'anonymous' ? t('qa.anonymous') : nickname;
+}
+
+export function ChatPanel({ roomId, isHost, talkId, initialMode = 'normal', onViewers, onTalk, pollSlot }: Props) {
   const { lang, t } = useI18n();
-  const [state, dispatch] = useReducer(reduce, isHost, initialState);
-  const conn = useRef<ChatConnection | null>(null);
+  // The latest callback, so that a page re-rendering does not reopen the socket.
+  const talkListener = useRef(onTalk);
+  talkListener.current = onTalk;
+  const { state, dispatch, emit } = useChat(roomId, {
+    isHost,
+    talkId,
+    onEvent: (event, data) => {
+      const update = talkUpdate(event, data);
+      if (update) talkListener.current?.(update);
+    },
+  });
   const log = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
   const [unseen, setUnseen] = useState(false);
   const [mode, setMode] = useState<Mode>(initialMode);
-  // The latest callback, so that a page re-rendering does not reopen the socket.
-  const talkListener = useRef(onTalk);
-  talkListener.current = onTalk;
   const [text, setText] = useState('');
   const [card, setCard] = useState<ChatMessage | null>(null);
   /** The nickname button that opened the card, to return focus to when it closes. */
   const opener = useRef<HTMLElement | null>(null);
   const [banned, setBanned] = useState<string[]>([]);
   const [expanded, setExpanded] = useState(false);
+  const [sort, setSort] = useState<QuestionSort>('newest');
+  const [hideAnswered, setHideAnswered] = useState(true);
+  const [editing, setEditing] = useState<{ id: number; text: string } | null>(null);
   const now = useNow();
 
   useEffect(() => {
-    const c = openChat(
-      roomId,
-      userId(),
-      {
-        onEvent: (event, data) => {
-          dispatch({ type: 'event', event, data });
-          const update = talkUpdate(event, data);
-          if (update) talkListener.current?.(update);
-        },
-        onStatus: (connected) => dispatch({ type: 'status', connected }),
-      },
-      talkId,
-    );
-    conn.current = c;
     api
       .notice(roomId)
       .then((n) => dispatch({ type: 'rules', host: n.channelName, text: n.notice }))
       .catch(() => {});
-    return () => {
-      c.close();
-      conn.current = null;
-    };
-  }, [roomId, talkId]);
+  }, [roomId]);
 
   useEffect(() => {
     if (state.viewers !== null) onViewers?.(state.viewers);
@@ -123,25 +128,69 @@ export function ChatPanel({ roomId, isHost, talkId, initialMode = 'normal', onVi
   const n = charCount(text);
   const tooLong = n > MAX_MESSAGE_CHARS;
   const send = () => {
-    // While disconnected, socket.io would queue the message ahead of the rejoin, and the
-    // server would refuse it as sent from outside the room.
-    if (!n || tooLong || !conn.current || !state.connected) return;
-    conn.current.emit(SEND[mode], { msg: text.trim() });
+    if (!n || tooLong || !emit(SEND[mode], { msg: text.trim() })) return;
     setText('');
     toBottom();
   };
 
   const upvote = (q: Question) => {
-    conn.current?.emit('send_question_upvote', { questionId: q.questionId });
-    dispatch({ type: 'voted', questionId: q.questionId });
+    if (emit('send_question_upvote', { questionId: q.questionId })) dispatch({ type: 'voted', questionId: q.questionId });
   };
 
-  const modes: Mode[] = isHost ? ['normal', 'notice'] : ['normal', 'question'];
+  const moderator = isHost || canModerate(state.role);
+  const answerer = moderator || state.role === 'speaker';
+  // A moderator may post notices too (liboo Q&A); the host asks no questions of themself.
+  const modes: Mode[] = isHost ? ['normal', 'notice'] : canModerate(state.role) ? ['normal', 'question', 'notice'] : ['normal', 'question'];
   const placeholder = mode === 'question' ? t(talkId ? 'chat.speakerPlaceholder' : 'chat.questionPlaceholder') : mode === 'notice' ? t('chat.noticePlaceholder') : t('chat.placeholder');
-  const shownQuestions = expanded ? state.questions : state.questions.slice(0, 1);
+  const pinned = state.pinned;
+  const all = sortQuestions(state.questions, sort, hideAnswered).filter((q) => q.questionId !== pinned?.questionId);
+  const openCount = state.questions.filter((q) => !q.done).length;
+  const shownQuestions = expanded ? all : all.slice(0, 1);
+  const waiting = state.pending.filter((q) => q.mine && q.state === 'pending');
+  const othersWaiting = moderator ? state.pending.filter((q) => q.state === 'pending').length : 0;
+  const poll = viewerPoll(state.polls);
+  const hasQa = !!pinned || waiting.length > 0 || state.removed.length > 0 || state.questions.length > 0 || othersWaiting > 0;
+  const queueHref = `/moderate/${roomId}${talkId ? `?talk=${talkId}` : ''}`;
+  const pollCard = poll && (
+    <PollCard
+      poll={poll}
+      canVote={state.connected}
+      onVote={(options) => {
+        if (emit('send_poll_vote', { pollId: poll.pollId, options })) dispatch({ type: 'pollVoted', pollId: poll.pollId, options });
+      }}
+    />
+  );
+
+  const questionActions = (q: Question) => (
+    <div class="question-actions">
+      <button
+        type="button"
+        class="chip-button"
+        disabled={isHost || q.mine || state.voted.includes(q.questionId) || q.done}
+        aria-label={t('chat.upvote', { n: q.upvotes })}
+        onClick={() => upvote(q)}
+        data-testid="question-upvote"
+      >
+        ▲ {q.upvotes}
+      </button>
+      {answerer && !q.done && (
+        <button type="button" class="chip-button primary" onClick={() => emit('send_question_done', { questionId: q.questionId })} data-testid="question-done">
+          ✓ {t('chat.markDone')}
+        </button>
+      )}
+      {q.done && <span class="done-mark">✓ {t('chat.done')}</span>}
+    </div>
+  );
 
   return (
-    <section class="chat" data-testid="chat-panel" data-connected={state.connected ? 'true' : 'false'} aria-label={t('chat.title')}>
+    <section
+      class="chat"
+      data-testid="chat-panel"
+      data-connected={state.connected ? 'true' : 'false'}
+      data-role={state.role ?? ''}
+      data-moderation={state.moderation.enabled ? 'on' : 'off'}
+      aria-label={t('chat.title')}
+    >
       <header class="chat-header">
         <h2>{t('chat.title')}</h2>
         {!state.connected && (
@@ -149,53 +198,142 @@ export function ChatPanel({ roomId, isHost, talkId, initialMode = 'normal', onVi
             {state.seq || state.lines.length ? t('chat.disconnected') : t('chat.connecting')}
           </span>
         )}
+        {state.connected && moderator && (
+          <Link href={queueHref} class="chat-queue-link" data-testid="chat-queue-link">
+            {othersWaiting ? t('qa.queueWaiting', { n: othersWaiting }) : t('qa.queue')}
+          </Link>
+        )}
       </header>
 
-      {state.questions.length > 0 && (
+      {pollCard && (pollSlot ? createPortal(pollCard, pollSlot) : <div class="chat-poll">{pollCard}</div>)}
+
+      {hasQa && (
         <div class="questions" data-testid="question-list">
-          <div class="questions-head">
-            <strong>{t('chat.questions', { n: state.questions.length })}</strong>
-            {state.questions.length > 1 && (
-              <button type="button" class="link-button" aria-expanded={expanded} onClick={() => setExpanded(!expanded)} data-testid="questions-toggle">
-                {expanded ? t('chat.showLess') : t('chat.showAll')}
+          {pinned && (
+            <div class="question pinned-question" data-testid="pinned-question" data-question-id={pinned.questionId}>
+              <span class="now-answering">
+                <Icon name="megaphone" size={14} /> {t('qa.nowAnswering')}
+              </span>
+              <p class="question-text" data-testid="pinned-question-text">
+                {pinned.msg}
+              </p>
+              <div class="question-meta">
+                <span class="nick">{shownName(t, pinned.nickname)}</span>
+              </div>
+              {questionActions(pinned)}
+            </div>
+          )}
+
+          {state.removed.map((r) => (
+            <div key={r.questionId} class={`question-note ${r.state}`} role="status" data-testid="question-removed" data-state={r.state}>
+              <p>
+                {r.state === 'dismissed' ? t('qa.dismissedNote', { q: r.msg }) : t('qa.withdrawnNote', { q: r.msg })}
+                {r.reason && r.state === 'dismissed' && <span class="question-note-reason"> {t('qa.reason', { reason: r.reason })}</span>}
+              </p>
+              <button type="button" class="link-button" onClick={() => dispatch({ type: 'forgetRemoval', questionId: r.questionId })}>
+                {t('common.close')}
               </button>
-            )}
-          </div>
-          <ul>
-            {shownQuestions.map((q) => (
-              <li key={q.questionId} class="question" data-testid="question-item" data-question-id={q.questionId}>
-                <div class="question-meta">
-                  <span class="nick">{q.nickname}</span>
-                  <time dateTime={q.msgTime}>{ago(Date.parse(q.msgTime), now, lang)}</time>
-                </div>
-                <p class="question-text" data-testid="question-text">
-                  {q.msg}
-                </p>
-                <div class="question-actions">
-                  <button
-                    type="button"
-                    class="chip-button"
-                    disabled={isHost || q.mine || state.voted.includes(q.questionId)}
-                    aria-label={t('chat.upvote', { n: q.upvotes })}
-                    onClick={() => upvote(q)}
-                    data-testid="question-upvote"
-                  >
-                    ▲ {q.upvotes}
-                  </button>
-                  {isHost && (
-                    <button
-                      type="button"
-                      class="chip-button primary"
-                      onClick={() => conn.current?.emit('send_question_done', { questionId: q.questionId })}
-                      data-testid="question-done"
+            </div>
+          ))}
+
+          {waiting.length > 0 && (
+            <ul class="my-pending" aria-label={t('qa.myPending')}>
+              {waiting.map((q) => (
+                <li key={q.questionId} class="question mine-pending" data-testid="my-pending-question" data-question-id={q.questionId} data-state={q.state}>
+                  <span class="qa-badge pending" data-testid="question-state">
+                    {t('qa.awaitingReview')}
+                  </span>
+                  {editing?.id === q.questionId ? (
+                    <form
+                      class="question-edit"
+                      onSubmit={(e) => {
+                        e.preventDefault();
+                        const msg = editing.text.trim();
+                        if (!msg || charCount(msg) > MAX_MESSAGE_CHARS) return;
+                        if (emit('send_question_edit', { questionId: q.questionId, msg })) setEditing(null);
+                      }}
                     >
-                      ✓ {t('chat.markDone')}
-                    </button>
+                      <label class="sr-only" for={`edit-${q.questionId}`}>
+                        {t('qa.editLabel')}
+                      </label>
+                      <textarea
+                        id={`edit-${q.questionId}`}
+                        rows={2}
+                        value={editing.text}
+                        data-testid="my-question-edit-input"
+                        onInput={(e) => setEditing({ id: q.questionId, text: (e.target as HTMLTextAreaElement).value })}
+                      />
+                      <div class="question-actions">
+                        <button type="submit" class="chip-button primary" data-testid="my-question-save">
+                          {t('qa.save')}
+                        </button>
+                        <button type="button" class="chip-button" onClick={() => setEditing(null)}>
+                          {t('qa.cancel')}
+                        </button>
+                      </div>
+                    </form>
+                  ) : (
+                    <>
+                      <p class="question-text" data-testid="my-pending-text">
+                        {q.msg}
+                      </p>
+                      <div class="question-actions">
+                        <button type="button" class="chip-button" onClick={() => setEditing({ id: q.questionId, text: q.msg })} data-testid="my-question-edit">
+                          {t('qa.edit')}
+                        </button>
+                        <button type="button" class="chip-button" onClick={() => emit('send_question_withdraw', { questionId: q.questionId })} data-testid="my-question-withdraw">
+                          {t('qa.withdraw')}
+                        </button>
+                      </div>
+                    </>
                   )}
-                </div>
-              </li>
-            ))}
-          </ul>
+                </li>
+              ))}
+            </ul>
+          )}
+
+          {(state.questions.length > 0 || othersWaiting > 0) && (
+            <div class="questions-head">
+              <strong>{t('chat.questions', { n: openCount })}</strong>
+              {state.questions.length > 1 && (
+                <span class="questions-tools">
+                  <label class="sr-only" for={`sort-${roomId}`}>
+                    {t('qa.sort')}
+                  </label>
+                  <select id={`sort-${roomId}`} value={sort} onChange={(e) => setSort((e.target as HTMLSelectElement).value as QuestionSort)} data-testid="question-sort">
+                    <option value="newest">{t('qa.sortNewest')}</option>
+                    <option value="votes">{t('qa.sortVotes')}</option>
+                  </select>
+                  <label class="check">
+                    <input type="checkbox" checked={hideAnswered} onChange={(e) => setHideAnswered((e.target as HTMLInputElement).checked)} data-testid="question-hide-answered" />
+                    {t('qa.hideAnswered')}
+                  </label>
+                </span>
+              )}
+              {all.length > 1 && (
+                <button type="button" class="link-button" aria-expanded={expanded} onClick={() => setExpanded(!expanded)} data-testid="questions-toggle">
+                  {expanded ? t('chat.showLess') : t('chat.showAll')}
+                </button>
+              )}
+            </div>
+          )}
+          {shownQuestions.length > 0 && (
+            <ul>
+              {shownQuestions.map((q) => (
+                <li key={q.questionId} class={`question${q.done ? ' done' : ''}${q.mine ? ' mine' : ''}`} data-testid="question-item" data-question-id={q.questionId}>
+                  <div class="question-meta">
+                    <span class="nick">{shownName(t, q.nickname)}</span>
+                    {q.mine && <span class="role me-role">{t('chat.me')}</span>}
+                    <time dateTime={q.msgTime}>{ago(Date.parse(q.msgTime), now, lang)}</time>
+                  </div>
+                  <p class="question-text" data-testid="question-text">
+                    {q.msg}
+                  </p>
+                  {questionActions(q)}
+                </li>
+              ))}
+            </ul>
+          )}
         </div>
       )}
 
@@ -221,10 +359,10 @@ export function ChatPanel({ roomId, isHost, talkId, initialMode = 'normal', onVi
       {card && (
         <UserCard
           user={card}
-          canBan={isHost && card.owner !== 'host'}
+          canBan={moderator && card.owner !== 'host'}
           banned={banned.includes(card.socketId)}
           onBan={() => {
-            conn.current?.emit('ban_user', { socketId: card.socketId });
+            emit('ban_user', { socketId: card.socketId });
             setBanned((b) => [...b, card.socketId]);
           }}
           onClose={() => {
@@ -257,6 +395,11 @@ export function ChatPanel({ roomId, isHost, talkId, initialMode = 'normal', onVi
             </button>
           ))}
         </div>
+        {mode === 'question' && (state.moderation.enabled || state.moderation.anonymous) && (
+          <p class="hint qa-hint" data-testid="qa-hint">
+            {[state.moderation.enabled ? t('qa.reviewedHint') : '', state.moderation.anonymous ? t('qa.anonymousHint') : ''].filter(Boolean).join(' ')}
+          </p>
+        )}
         <div class="chat-input-row">
           <label class="sr-only" for={`chat-input-${roomId}`}>
             {placeholder}
@@ -337,7 +480,7 @@ function ChatLine({ line, onNick }: { line: Line; onNick: (m: ChatMessage) => vo
         </span>}
       {m.msgType === 'question' && <span class="kind question-kind">Q</span>}
       <button type="button" class="nick" style={{ color: m.color }} onClick={() => onNick(m)} data-testid="chat-nickname">
-        {m.nickname}
+        {shownName(t, m.nickname)}
       </button>
       {m.owner === 'host' && <span class="role host-role">{t('chat.host')}</span>}
       {line.mine && <span class="role me-role">{t('chat.me')}</span>}

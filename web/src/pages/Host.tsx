@@ -1,5 +1,6 @@
 // The host's studio: the keys and the encoder setup, whether the channel is on air with
-// a preview of it, the channel settings, and the host's side of the chat.
+// a preview of it, the Q&A (moderation, invited moderators and speakers, export), the
+// channel settings, and the host's side of the chat.
 
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, api, type HealthReport, type HostKeys, type LiveInfo } from '../api';
@@ -8,6 +9,7 @@ import { Icon } from '../components/Icon';
 import { Field, describedBy } from '../components/Field';
 import { Link } from '../components/Link';
 import { ObsSettings } from '../components/ObsSettings';
+import { QaAdmin } from '../components/QaAdmin';
 import { count } from '../format';
 import { dictionaries, useI18n, type Key, type T } from '../i18n';
 import { userId } from '../identity';
@@ -521,6 +523,7 @@ export function HostPage() {
       <div class="studio-grid">
         <div class="studio-main">
           <OnAir sessionKey={keys.sessionKey} viewers={viewers} />
+          <QaAdmin roomId={keys.sessionKey} scope={{}} exportBroadcast />
           <SettingsForm sessionKey={keys.sessionKey} />
         </div>
         <div class="studio-side">

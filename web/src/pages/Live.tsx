@@ -35,6 +35,8 @@ export function LivePage({ id }: { id: string }) {
   // In a conference room: its live talk, else its next one.
   const [talk, setTalk] = useState<TalkBrief | null>(null);
   const now = useNow(1000);
+  // Where chat puts the open poll: under the player.
+  const [pollSlot, setPollSlot] = useState<HTMLDivElement | null>(null);
   const onTalk = (u: TalkUpdate) => setTalk(u.kind === 'followed' ? u.talk : u.current);
 
   useEffect(() => {
@@ -123,6 +125,7 @@ export function LivePage({ id }: { id: string }) {
           poster={info.liveImageUrl}
           pageKeys
         />
+        <div class="poll-slot" ref={setPollSlot} />
         <div class="watch-info">
           <h1 data-testid="live-title">{info.liveTitle}</h1>
           <p class="watch-meta">
@@ -147,6 +150,7 @@ export function LivePage({ id }: { id: string }) {
           isHost={load(HOST_SESSION_KEY) === info.liveId || isOrganizerRoom(info.liveId)}
           onViewers={setViewers}
           onTalk={onTalk}
+          pollSlot={pollSlot}
         />
       </aside>
     </div>

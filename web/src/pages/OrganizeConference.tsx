@@ -6,6 +6,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { ApiError, api, type ConferenceView, type RoomKeys, type RoomRecording, type TalkInfo } from '../api';
 import { Link } from '../components/Link';
 import { ObsSettings } from '../components/ObsSettings';
+import { ExportButtons, QaAdmin } from '../components/QaAdmin';
 import { StateBadge } from '../components/ScheduleGrid';
 import { rememberOrganizerRooms } from '../conference/organizer';
 import { firstDay, talksOfDay } from '../conference/schedule';
@@ -117,6 +118,8 @@ export function OrganizeConferencePage({ slug }: { slug: string }) {
         <p class="hint">{t('host.keySecret')}</p>
       </section>
 
+      <DeskQa slug={conf.slug} rooms={keys} />
+
       <section aria-labelledby="recordings-heading" class="desk-recordings" data-testid="recordings">
         <h2 id="recordings-heading">{t('org.recordings')}</h2>
         <p class="hint">{t('org.recordingsHint')}</p>
@@ -160,6 +163,36 @@ export function OrganizeConferencePage({ slug }: { slug: string }) {
         )}
       </section>
     </div>
+  );
+}
+
+/** The Q&A of the whole conference or of one room: roles, invitations, switches, screens. */
+function DeskQa({ slug, rooms }: { slug: string; rooms: RoomKeys[] }) {
+  const { t } = useI18n();
+  const [roomId, setRoomId] = useState('');
+  const room = rooms.find((r) => r.roomId === roomId);
+  return (
+    <section class="desk-qa" aria-labelledby="desk-qa-heading" data-testid="desk-qa">
+      <h2 id="desk-qa-heading">{t('org.qa')}</h2>
+      <p class="hint">{t('org.qaHint')}</p>
+      <label class="desk-qa-scope">
+        <span>{t('org.qaScope')}</span>
+        <select value={roomId} onChange={(e) => setRoomId((e.target as HTMLSelectElement).value)} data-testid="desk-qa-scope">
+          <option value="">{t('org.qaWhole')}</option>
+          {rooms.map((r) => (
+            <option key={r.roomId} value={r.roomId}>
+              {r.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <QaAdmin
+        key={roomId || slug}
+        roomId={room?.roomId}
+        scope={room ? { roomId: room.roomId } : { conference: slug }}
+        heading={room ? t('org.qaRoom', { room: room.name }) : t('org.qaConference')}
+      />
+    </section>
   );
 }
 
@@ -267,8 +300,14 @@ function DeskTalk({ talk, timeZone, onChange }: { talk: TalkInfo; timeZone: stri
               {t('org.cut.watch')}
             </Link>
           )}
+          {talk.state === 'live' && (
+            <Link href={`/moderate/${talk.roomId}?talk=${talk.talkId}`} class="button small secondary" data-testid="talk-moderate-link">
+              {t('qa.queue')}
+            </Link>
+          )}
         </span>
       </div>
+      {talk.state !== 'scheduled' && talk.state !== 'cancelled' && <ExportButtons req={{ talkId: talk.talkId }} label={t('qa.export.talk')} small />}
       {error && (
         <p class="field-error" role="alert" data-testid="talk-action-error">
           {error}

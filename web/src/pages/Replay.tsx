@@ -1,8 +1,8 @@
 // A replay: the player with a seek bar, what it was, and the questions asked during the
-// broadcast, each a link to the moment it was asked.
+// broadcast, each a link to the moment it was asked, and its polls' results.
 
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { ApiError, api, type ReplayInfo, type ReplayQuestion } from '../api';
+import { ApiError, api, type ReplayInfo, type ReplayPoll, type ReplayQuestion } from '../api';
 import { Tags } from '../components/Cards';
 import { Link } from '../components/Link';
 import { QuestionTimeline } from '../components/QuestionTimeline';
@@ -18,6 +18,7 @@ export function ReplayPage({ id }: { id: string }) {
   const [status, setStatus] = useState<Status>('loading');
   const [info, setInfo] = useState<ReplayInfo | null>(null);
   const [questions, setQuestions] = useState<ReplayQuestion[]>([]);
+  const [polls, setPolls] = useState<ReplayPoll[]>([]);
   const video = useRef<HTMLVideoElement | null>(null);
 
   useEffect(() => {
@@ -34,6 +35,11 @@ export function ReplayPage({ id }: { id: string }) {
     api
       .questions(id)
       .then((r) => !stop && setQuestions(r.questions))
+      .catch(() => {});
+    // A server without polls answers 404: no polls to show.
+    api
+      .replayPolls(id)
+      .then((r) => !stop && setPolls(r.polls ?? []))
       .catch(() => {});
     return () => {
       stop = true;
@@ -81,7 +87,7 @@ export function ReplayPage({ id }: { id: string }) {
           <Tags tags={info.tags} />
         </div>
       </div>
-      <QuestionTimeline questions={questions} onSeek={seek} />
+      <QuestionTimeline questions={questions} polls={polls} onSeek={seek} />
     </div>
   );
 }

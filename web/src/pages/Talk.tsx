@@ -4,7 +4,7 @@
 // place; afterwards, the replay is being prepared, then plays with its questions.
 
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { ApiError, api, type ConferenceView, type ReplayQuestion, type TalkInfo } from '../api';
+import { ApiError, api, type ConferenceView, type ReplayPoll, type ReplayQuestion, type TalkInfo } from '../api';
 import { ChatPanel, useNow, type TalkUpdate } from '../chat/ChatPanel';
 import { Link } from '../components/Link';
 import { QuestionTimeline } from '../components/QuestionTimeline';
@@ -32,8 +32,11 @@ export function TalkPage({ id }: { id: number }) {
   const [talk, setTalk] = useState<TalkInfo | null>(null);
   const [conf, setConf] = useState<ConferenceView | null>(null);
   const [questions, setQuestions] = useState<ReplayQuestion[]>([]);
+  const [polls, setPolls] = useState<ReplayPoll[]>([]);
   const video = useRef<HTMLVideoElement | null>(null);
   const now = useNow(1000);
+  // Where chat puts the open poll: under the stage.
+  const [pollSlot, setPollSlot] = useState<HTMLDivElement | null>(null);
 
   const refetch = useRef(() => {});
   refetch.current = () => {
@@ -77,6 +80,10 @@ export function TalkPage({ id }: { id: number }) {
     api
       .talkQuestions(id)
       .then((r) => setQuestions(r.questions))
+      .catch(() => {});
+    api
+      .talkPolls(id)
+      .then((r) => setPolls(r.polls ?? []))
       .catch(() => {});
   }, [id, state]);
 
@@ -148,14 +155,15 @@ export function TalkPage({ id }: { id: number }) {
     <div class={`watch talk-page${withChat || talk.state === 'replay' ? '' : ' single'}`} data-testid="talk-page" data-state={talk.state}>
       <div class="watch-main">
         {stage}
+        <div class="poll-slot" ref={setPollSlot} />
         <TalkDetails talk={talk} conf={conf} timeZone={timeZone} />
       </div>
       {withChat ? (
         <aside class="watch-chat">
-          <ChatPanel roomId={talk.roomId} talkId={talk.talkId} isHost={isOrganizerRoom(talk.roomId)} initialMode="question" onTalk={onTalk} />
+          <ChatPanel roomId={talk.roomId} talkId={talk.talkId} isHost={isOrganizerRoom(talk.roomId)} initialMode="question" onTalk={onTalk} pollSlot={pollSlot} />
         </aside>
       ) : talk.state === 'replay' ? (
-        <QuestionTimeline questions={questions} onSeek={seek} />
+        <QuestionTimeline questions={questions} polls={polls} onSeek={seek} />
       ) : null}
     </div>
   );
