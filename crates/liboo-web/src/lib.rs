@@ -31,7 +31,9 @@ pub const EMBEDDED_APP: bool = assets::BUILT;
 const OTHER_PARTS: &[&str] = &["api", "media", "chat", "healthz", "readyz", "metrics"];
 
 /// Top-level paths of the app's own router.
-const APP_ROUTES: &[&str] = &["", "host", "live", "replay", "c", "talk", "organize"];
+const APP_ROUTES: &[&str] = &[
+    "", "host", "live", "replay", "c", "talk", "organize", "moderate", "speaker", "projector", "invite",
+];
 
 /// How [`router`] serves the app.
 pub struct WebOptions {

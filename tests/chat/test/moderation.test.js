@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import {
   startLiboo, newHost, publish, user, getJson, postJson, until, mariadb, mysqlUrl, redisCleanup,
-  REDIS_URL, sleep,
+  REDIS_URL, sleep, untilRefused,
 } from '../helpers.js';
 
 /** `fetch` with a JSON body and any method; returns `{status, body}` whatever the status. */
@@ -184,10 +184,19 @@ test('moderated questions: roles by invitation, pending, approve, pin, edit, wit
   v1.send('send_question', { msg: 'who asked?' });
   assert.equal((await v2.next('receive_question', (d) => d.msg === 'who asked?')).nickname, 'anonymous');
 
+  // A moderator sends notices and bans; a ban never holds the owner.
+  mod.send('send_notice', { msg: 'Q&A opens after the talk' });
+  await v2.next('receive_notice', (d) => d.msg === 'Q&A opens after the talk');
+  mod.send('ban_user', { socketId: v2.id });
+  await untilRefused(v2, 'the banned viewer');
+  mod.send('ban_user', { socketId: h.id });
+  await sleep(300);
+  await h.say('the owner still speaks');
+
   // The owner's log has every action with who did it; a moderator may not read it.
   const log = await postJson(node.base, '/api/host/moderation/log', { userId: host.userId });
   const actions = log.entries.map((e) => `${e.actor}:${e.action}`);
-  for (const a of ['owner:moderation_on', 'Mia:approve', 'Mia:pin', 'Sam:done', 'Mia:dismiss', 'Mia:edit', 'Mia:moderation_off']) {
+  for (const a of ['owner:moderation_on', 'Mia:approve', 'Mia:pin', 'Sam:done', 'Mia:dismiss', 'Mia:edit', 'Mia:moderation_off', 'Mia:notice', 'Mia:ban']) {
     assert.ok(actions.includes(a), `${a} in the log: ${actions}`);
   }
   assert.equal(JSON.stringify(log).includes(mod.userId), false, 'no userId in the log');

@@ -74,5 +74,6 @@ pub(super) async fn on_notice<A: Adapter>(
         return;
     };
     let m = message(&socket, &member, msg, "notice");
+    super::screening::log_action(&chat, &member, "notice", None, None, &m.msg).await;
     emit_to(&socket, &member.room, true, "receive_notice", &m).await;
 }

@@ -1,5 +1,5 @@
-//! `ban_user`: the host bans the person behind a socket seen in chat, from the channel,
-//! on every node and in the host's later broadcasts.
+//! `ban_user`: the host or a moderator bans the person behind a socket seen in chat,
+//! from the channel, on every node and in the host's later broadcasts.
 
 use liboo_chat_events::BanUser;
 use serde_json::Value;
@@ -38,5 +38,7 @@ pub(super) async fn on_ban<A: Adapter>(
     if let Err(e) = chat.0.db.ban(member.channel_id, &identity, now_ms()).await {
         return internal(&socket, &e, room);
     }
+    let detail = format!("user {}", identity.chars().take(8).collect::<String>());
+    super::screening::log_action(&chat, &member, "ban", None, None, &detail).await;
     tracing::info!(room = %member.room, "host banned a chat user");
 }
