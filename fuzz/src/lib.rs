@@ -271,6 +271,37 @@ fn check_chat_event(
             sender(&e.sender);
             assert!(!e.socket_id.is_empty());
         }
+        Ok(Event::QuestionApprove(e) | Event::QuestionPin(e) | Event::QuestionWithdraw(e)) => {
+            sender(&e.sender)
+        }
+        Ok(Event::QuestionDismiss(e)) => {
+            sender(&e.action.sender);
+            if let Some(r) = &e.reason {
+                assert!(!r.is_empty() && r.trim() == r && r.chars().count() <= limits.max_message_chars);
+            }
+        }
+        Ok(Event::QuestionUnpin(e)) => sender(&e.sender),
+        Ok(Event::QuestionEdit(e)) => {
+            sender(&e.action.sender);
+            assert!(!e.msg.is_empty() && e.msg.trim() == e.msg);
+            assert!(e.msg.chars().count() <= limits.max_message_chars);
+        }
+        Ok(Event::PollCreate(e)) => {
+            sender(&e.sender);
+            assert!(!e.question.is_empty() && e.question.chars().count() <= limits.max_message_chars);
+            assert!((2..=liboo_chat_events::MAX_POLL_OPTIONS).contains(&e.options.len()));
+            for (i, o) in e.options.iter().enumerate() {
+                assert!(!o.is_empty() && o.chars().count() <= liboo_chat_events::MAX_POLL_OPTION_CHARS);
+                assert!(!e.options[..i].contains(o), "options are distinct");
+            }
+        }
+        Ok(Event::PollOpen(e) | Event::PollClose(e)) => sender(&e.sender),
+        Ok(Event::PollVote(e)) => {
+            sender(&e.action.sender);
+            assert!(!e.options.is_empty());
+            assert!(e.options.windows(2).all(|w| w[0] < w[1]), "sorted, distinct");
+            assert!(e.options.iter().all(|i| *i < liboo_chat_events::MAX_POLL_OPTIONS));
+        }
         Err(r) => {
             assert!(matches!(r.code, 400 | 406), "{r:?}");
             assert!(!r.message.is_empty());

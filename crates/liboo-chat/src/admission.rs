@@ -213,21 +213,14 @@ pub(crate) async fn sender<A: Adapter>(
         }
     }
     let needs = sending.needs();
-    if needs > MemberRole::Viewer && !member.is_host {
-        match granted_role(
-            &chat.0.db,
-            member.channel_id,
-            member.conference_id,
-            &member.user_hash,
-        )
-        .await
-        {
-            Ok(role) => member = apply_role(socket, member, role),
+    if needs > MemberRole::Viewer {
+        member = match refreshed(socket, chat, member).await {
+            Ok(m) => m,
             Err(e) => {
                 internal(socket, &e, Some(room));
                 return None;
             }
-        }
+        };
     }
     let exempt = matches!(sending, Sending::Moderation | Sending::Answer) && member.role >= needs;
     if !exempt && let Err(limited) = chat.0.admission.allow(&member.user_hash) {
@@ -253,6 +246,25 @@ pub(crate) async fn sender<A: Adapter>(
         return None;
     }
     Some(member)
+}
+
+/// The member with their role read again from the database (the owner's needs no read).
+pub(crate) async fn refreshed<A: Adapter>(
+    socket: &SocketRef<A>,
+    chat: &Chat,
+    member: Member,
+) -> Result<Member, liboo_db::DbError> {
+    if member.is_host {
+        return Ok(member);
+    }
+    let role = granted_role(
+        &chat.0.db,
+        member.channel_id,
+        member.conference_id,
+        &member.user_hash,
+    )
+    .await?;
+    Ok(apply_role(socket, member, role))
 }
 
 /// The member with `role` as read now: a new moderator joins the moderators' room, one

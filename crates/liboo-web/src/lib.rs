@@ -32,7 +32,17 @@ const OTHER_PARTS: &[&str] = &["api", "media", "chat", "healthz", "readyz", "met
 
 /// Top-level paths of the app's own router.
 const APP_ROUTES: &[&str] = &[
-    "", "host", "live", "replay", "c", "talk", "organize", "moderate", "speaker", "projector", "invite",
+    "",
+    "host",
+    "live",
+    "replay",
+    "c",
+    "talk",
+    "organize",
+    "moderate",
+    "speaker",
+    "projector",
+    "invite",
 ];
 
 /// How [`router`] serves the app.

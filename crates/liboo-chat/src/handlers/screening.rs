@@ -12,9 +12,9 @@ use socketioxide::extract::{SocketRef, State, TryData};
 use super::payload;
 use super::questions::{Target, question_event, target};
 use crate::Chat;
-use crate::admission::{Sending, apply_role, sender};
+use crate::admission::{Sending, refreshed, sender};
 use crate::deliver::emit_to;
-use crate::roles::{MemberRole, granted_role, moderators_room, user_room};
+use crate::roles::{MemberRole, moderators_room, user_room};
 use crate::talks::{question_room, scope_of};
 use crate::viewers::Member;
 use crate::wire::{
@@ -71,6 +71,22 @@ pub(crate) async fn tell_pinned<A: Adapter>(
         &body,
     )
     .await;
+}
+
+/// The question `t` names, in any state; `None` once the socket has its 404 or 503.
+async fn stored<A: Adapter>(socket: &SocketRef<A>, chat: &Chat, t: &Target) -> Option<Question> {
+    let room = Some(t.member.room.as_str());
+    match chat.0.db.question(t.scope, t.question_id).await {
+        Ok(Some(q)) => Some(q),
+        Ok(None) => {
+            exception(socket, 404, "no such question", room);
+            None
+        }
+        Err(e) => {
+            internal(socket, &e, room);
+            None
+        }
+    }
 }
 
 /// The 404 or 409 of a change that did not happen.
@@ -183,10 +199,11 @@ pub(super) async fn on_withdraw<A: Adapter>(
         return;
     };
     // Someone else's question is no question of theirs.
-    match chat.0.db.question(t.scope, t.question_id).await {
-        Ok(Some(q)) if q.user_hash == t.member.user_hash => {}
-        Ok(_) => return exception(&socket, 404, "no such question", Some(&t.member.room)),
-        Err(e) => return internal(&socket, &e, Some(&t.member.room)),
+    let Some(q) = stored(&socket, &chat, &t).await else {
+        return;
+    };
+    if q.user_hash != t.member.user_hash {
+        return exception(&socket, 404, "no such question", Some(&t.member.room));
     }
     let from = [QuestionState::Pending];
     remove(&socket, &chat, &t, &from, QuestionState::Withdrawn, None).await;
@@ -203,10 +220,8 @@ async fn remove<A: Adapter>(
 ) {
     let member = &t.member;
     let room = member.room.as_str();
-    let before = match chat.0.db.question(t.scope, t.question_id).await {
-        Ok(Some(q)) => q,
-        Ok(None) => return exception(socket, 404, "no such question", Some(room)),
-        Err(e) => return internal(socket, &e, Some(room)),
+    let Some(before) = stored(socket, chat, t).await else {
+        return;
     };
     let change = chat
         .0
@@ -273,15 +288,13 @@ pub(super) async fn on_edit<A: Adapter>(
         return;
     };
     let room = t.member.room.as_str();
-    let before = match chat.0.db.question(t.scope, t.question_id).await {
-        Ok(Some(q)) => q,
-        Ok(None) => return exception(&socket, 404, "no such question", Some(room)),
-        Err(e) => return internal(&socket, &e, Some(room)),
+    let Some(before) = stored(&socket, &chat, &t).await else {
+        return;
     };
     // A moderator fixes any question still shown; an asker their own, until approved.
-    let member = match fresh_role(&socket, &chat, t.member.clone()).await {
-        Some(m) => m,
-        None => return,
+    let member = match refreshed(&socket, &chat, t.member.clone()).await {
+        Ok(m) => m,
+        Err(e) => return internal(&socket, &e, Some(room)),
     };
     let moderates = member.role >= MemberRole::Moderator;
     let states: &[QuestionState] = if moderates {
@@ -320,32 +333,6 @@ pub(super) async fn on_edit<A: Adapter>(
         emit_to(&socket, &moderators_room(&member), true, event, &view).await;
         let own = QuestionView::new(room, &q, Some(&q.user_hash));
         emit_to(&socket, &user_room(room, &q.user_hash), true, event, &own).await;
-    }
-}
-
-/// The member with their role read again (a viewer's events do not need it, an edit
-/// needs to know which kind it is).
-async fn fresh_role<A: Adapter>(
-    socket: &SocketRef<A>,
-    chat: &Chat,
-    member: Member,
-) -> Option<Member> {
-    if member.is_host {
-        return Some(member);
-    }
-    match granted_role(
-        &chat.0.db,
-        member.channel_id,
-        member.conference_id,
-        &member.user_hash,
-    )
-    .await
-    {
-        Ok(role) => Some(apply_role(socket, member, role)),
-        Err(e) => {
-            internal(socket, &e, Some(&member.room));
-            None
-        }
     }
 }
 
