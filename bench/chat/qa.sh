@@ -54,7 +54,9 @@ for chat in $CHATS; do
   timeout 900 "$LOAD" qa "ws://127.0.0.1:$PORT/chat/socket.io/?EIO=4&transport=websocket" "$ROOM" "$HOST" \
     "$CLIENTS" "$SERVER_PID" "$SECS" "$ACTIVE" "$chat" | tee "$OUT/qa-chat$chat.jsonl" || true
   kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""
-  grep -E "WARN|ERROR" "$d/log" | tail -20 > "$OUT/qa-chat$chat.server-warnings.log" || true
+  # What the server warned of, by kind (most frequent first), before its shutdown.
+  grep -E "WARN|ERROR" "$d/log" | grep -v "closed pool" | sed -E 's/^[^ ]+ +//' | cut -c1-240 \
+    | sort | uniq -c | sort -rn | head -20 > "$OUT/qa-chat$chat.server-warnings.log" || true
   sleep 2
 done
 echo "results in $OUT" >&2

@@ -4,11 +4,11 @@
 //! gets at most a few updates a second per poll or question and node, and the last one is
 //! exact. The voter gets their own count at once.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 use std::time::Duration;
 
-use liboo_db::{Db, DbError, Poll, QuestionScope};
+use liboo_db::{Db, DbError, Poll, QuestionScope, Tally};
 use socketioxide::adapter::Adapter;
 use socketioxide::extract::SocketRef;
 
@@ -19,18 +19,49 @@ use crate::wire::{PollView, Upvotes};
 /// A poll's results are pushed at most this often per node.
 pub(crate) const PUSH_EVERY: Duration = Duration::from_millis(250);
 
-/// Polls (or questions) with a push scheduled on this node.
+/// Polls (or questions) with a push scheduled on this node, and each poll's counts as
+/// last pushed from here.
 #[derive(Default)]
-pub(crate) struct Pushes(Mutex<HashSet<i64>>);
+pub(crate) struct Pushes {
+    pending: Mutex<HashSet<i64>>,
+    last: Mutex<HashMap<i64, Tally>>,
+}
+
+/// Past this many polls remembered, the counts of all are forgotten (a node runs a
+/// handful of polls at a time; this bounds a long-running one).
+const REMEMBER_POLLS: usize = 10_000;
 
 impl Pushes {
     /// Whether this call scheduled the poll's next push (none was pending).
     fn schedule(&self, poll_id: i64) -> bool {
-        self.0.lock().expect("poll map poisoned").insert(poll_id)
+        self.pending
+            .lock()
+            .expect("poll map poisoned")
+            .insert(poll_id)
     }
 
     fn done(&self, poll_id: i64) {
-        self.0.lock().expect("poll map poisoned").remove(&poll_id);
+        self.pending
+            .lock()
+            .expect("poll map poisoned")
+            .remove(&poll_id);
+    }
+
+    /// The poll's counts as this node last pushed them.
+    pub(crate) fn last_tally(&self, poll_id: i64) -> Option<Tally> {
+        self.last
+            .lock()
+            .expect("poll map poisoned")
+            .get(&poll_id)
+            .cloned()
+    }
+
+    fn remember(&self, poll_id: i64, tally: &Tally) {
+        let mut last = self.last.lock().expect("poll map poisoned");
+        if last.len() >= REMEMBER_POLLS {
+            last.clear();
+        }
+        last.insert(poll_id, tally.clone());
     }
 }
 
@@ -68,8 +99,10 @@ pub(crate) fn push_soon<A: Adapter>(
             Ok(None) => return,
             Err(e) => return tracing::warn!(error = %e, "could not read a poll to push"),
         };
-        match view(db, &room, &poll, None).await {
-            Ok(v) => {
+        match db.poll_tally(&poll).await {
+            Ok(tally) => {
+                chat.0.polls.remember(poll_id, &tally);
+                let v = PollView::new(&room, &poll, tally, None);
                 let _ = ops.emit("receive_poll", &v).await;
             }
             Err(e) => tracing::warn!(error = %e, "could not count a poll's votes"),

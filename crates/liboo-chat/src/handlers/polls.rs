@@ -17,7 +17,7 @@ use crate::polls::{push_soon, view};
 use crate::roles::moderators_room;
 use crate::talks::{question_room, scope_of};
 use crate::viewers::Member;
-use crate::wire::{exception, internal, now_ms};
+use crate::wire::{PollView, exception, internal, now_ms};
 
 /// The sender, admitted for `sending`, and where their polls belong.
 async fn poll_sender<A: Adapter>(
@@ -207,12 +207,17 @@ pub(super) async fn on_vote<A: Adapter>(
         }
         Err(e) => return internal(&socket, &e, Some(room)),
     }
-    // The voter sees their vote counted at once; the room at the next push.
-    match view(db, room, &poll, Some(options)).await {
-        Ok(v) => {
-            let _ = socket.emit("receive_poll", &v);
-        }
-        Err(e) => return internal(&socket, &e, Some(room)),
-    }
+    // The voter sees their vote taken at once, with the counts this node last pushed
+    // (counting every vote for every voter would read the whole poll per vote); the
+    // room, and the voter, get the counts with theirs at the next push.
+    let tally = match chat.0.polls.last_tally(poll.id) {
+        Some(t) => t,
+        None => match db.poll_tally(&poll).await {
+            Ok(t) => t,
+            Err(e) => return internal(&socket, &e, Some(room)),
+        },
+    };
+    let own = PollView::new(room, &poll, tally, Some(options));
+    let _ = socket.emit("receive_poll", &own);
     push_soon(&socket, &chat, room, &question_room(&member), poll.id);
 }
