@@ -5,6 +5,7 @@
 # Results: bench/chat/results/<stamp>/qa-*.jsonl and summary.md.
 #
 # Env: CLIENTS (5000), ACTIVE (500), SECS (30), CHATS ("20 1000": messages/s per run),
+# DB (sqlite, the default, or mariadb: a fresh database on the local MariaDB per run),
 # LIBOO=path (target/release/liboo, built if stale), BENCH_TARGET (chatload's target dir).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -43,7 +44,13 @@ PORT=$((20000 + RANDOM % 20000))
 for chat in $CHATS; do
   PORT=$((PORT + 3))
   d="$TMPD/liboo-$PORT"; mkdir -p "$d"
-  "$LIBOO" serve --http-addr "127.0.0.1:$PORT" --rtmp-addr "127.0.0.1:$((PORT + 1))" --data-dir "$d" \
+  DBARGS=()
+  if [ "${DB:-sqlite}" = mariadb ]; then
+    name="liboo_qabench_$PORT"
+    mariadb -uroot -e "DROP DATABASE IF EXISTS $name; CREATE DATABASE $name"
+    DBARGS=(--database-url "mysql://root@127.0.0.1:3306/$name")
+  fi
+  "$LIBOO" serve "${DBARGS[@]}" --http-addr "127.0.0.1:$PORT" --rtmp-addr "127.0.0.1:$((PORT + 1))" --data-dir "$d" \
     --chat-rate-limit 0 --chat-max-connections-per-ip 0 >"$d/log" 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break; sleep 0.1; done
@@ -52,11 +59,12 @@ for chat in $CHATS; do
     "http://127.0.0.1:$PORT/api/host/key" | python3 -c 'import json,sys; print(json.load(sys.stdin)["sessionKey"])')
   echo "== room of $CLIENTS, $ACTIVE voting a second, chat at $chat/s, $SECS s (pid $SERVER_PID)" >&2
   timeout 900 "$LOAD" qa "ws://127.0.0.1:$PORT/chat/socket.io/?EIO=4&transport=websocket" "$ROOM" "$HOST" \
-    "$CLIENTS" "$SERVER_PID" "$SECS" "$ACTIVE" "$chat" | tee "$OUT/qa-chat$chat.jsonl" || true
+    "$CLIENTS" "$SERVER_PID" "$SECS" "$ACTIVE" "$chat" | tee "$OUT/qa-${DB:-sqlite}-chat$chat.jsonl" || true
   kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""
   # What the server warned of, by kind (most frequent first), before its shutdown.
+  [ "${DB:-sqlite}" = mariadb ] && mariadb -uroot -e "DROP DATABASE IF EXISTS liboo_qabench_$PORT"
   grep -E "WARN|ERROR" "$d/log" | grep -v "closed pool" | sed -E 's/^[^ ]+ +//' | cut -c1-240 \
-    | sort | uniq -c | sort -rn | head -20 > "$OUT/qa-chat$chat.server-warnings.log" || true
+    | sort | uniq -c | sort -rn | head -20 > "$OUT/qa-${DB:-sqlite}-chat$chat.server-warnings.log" || true
   sleep 2
 done
 echo "results in $OUT" >&2
