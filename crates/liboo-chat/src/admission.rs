@@ -32,7 +32,18 @@ pub(crate) struct Admission {
     /// map operations, never across an await.
     rate: Mutex<HashMap<String, Sent>>,
     per_ip: Mutex<HashMap<IpAddr, u32>>,
+    /// Whether a user is banned from a channel, as read from the database and when: read
+    /// again after [`BAN_FRESH`], so every event does not cost a read (a room where 1,000
+    /// people send each second timed the database pool out).
+    bans: Mutex<HashMap<(i64, String), (bool, Instant)>>,
 }
+
+/// How long a ban read from the database holds on this node: a ban made on another node
+/// stops its user's events here within this. A ban made here holds at once.
+pub(crate) const BAN_FRESH: Duration = Duration::from_secs(1);
+
+/// Past this many users remembered, the ban reads are all forgotten.
+const REMEMBER_BANS: usize = 100_000;
 
 /// What a user sent within the rate limit's window.
 #[derive(Default)]
@@ -64,7 +75,40 @@ impl Admission {
             max_connections_per_ip: config.max_connections_per_ip,
             rate: Mutex::default(),
             per_ip: Mutex::default(),
+            bans: Mutex::default(),
         }
+    }
+
+    /// Whether `user_hash` is banned from `channel_id`, read from the database unless read
+    /// within [`BAN_FRESH`].
+    pub(crate) async fn is_banned(
+        &self,
+        db: &liboo_db::Db,
+        channel_id: i64,
+        user_hash: &str,
+    ) -> Result<bool, liboo_db::DbError> {
+        let key = (channel_id, user_hash.to_owned());
+        if let Some((banned, at)) = self.bans.lock().expect("ban map poisoned").get(&key)
+            && at.elapsed() < BAN_FRESH
+        {
+            return Ok(*banned);
+        }
+        let banned = db.is_banned(channel_id, user_hash).await?;
+        self.remember_ban(key, banned);
+        Ok(banned)
+    }
+
+    /// A ban made on this node: it holds here at once.
+    pub(crate) fn banned(&self, channel_id: i64, user_hash: &str) {
+        self.remember_ban((channel_id, user_hash.to_owned()), true);
+    }
+
+    fn remember_ban(&self, key: (i64, String), banned: bool) {
+        let mut bans = self.bans.lock().expect("ban map poisoned");
+        if bans.len() >= REMEMBER_BANS {
+            bans.clear();
+        }
+        bans.insert(key, (banned, Instant::now()));
     }
 
     /// Counts a new connection from `ip`, or refuses it (uncounted) when `ip` already
@@ -197,8 +241,8 @@ pub(crate) async fn sender<A: Adapter>(
     if !member.is_host {
         match chat
             .0
-            .db
-            .is_banned(member.channel_id, &member.user_hash)
+            .admission
+            .is_banned(&chat.0.db, member.channel_id, &member.user_hash)
             .await
         {
             Ok(false) => {}

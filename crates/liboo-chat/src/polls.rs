@@ -3,8 +3,14 @@
 //! the counts from the database when it goes out, so however many votes arrive, the room
 //! gets at most a few updates a second per poll or question and node, and the last one is
 //! exact. The voter gets their own count at once.
+//!
+//! A push can still miss a client: socketioxide drops a packet for a socket whose buffer
+//! already holds `max_buffer_size` packets (a slow or overloaded client in a busy room).
+//! So once the counts have been still for [`SETTLE_AFTER`], the room gets them again,
+//! twice at most: whoever missed the last push during the burst still ends exact.
 
 use std::collections::{HashMap, HashSet};
+use std::future::Future;
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -19,50 +25,89 @@ use crate::wire::{PollView, Upvotes};
 /// A poll's results are pushed at most this often per node.
 pub(crate) const PUSH_EVERY: Duration = Duration::from_millis(250);
 
-/// Polls (or questions) with a push scheduled on this node, and each poll's counts as
-/// last pushed from here.
+/// After a push, the waits before each settle push, while no vote came since.
+pub(crate) const SETTLE_AFTER: [Duration; 2] = [Duration::from_secs(2), Duration::from_secs(6)];
+
+/// Polls (or questions) with a push scheduled on this node, each one's number of pushes
+/// from here (so a settle push knows whether a later push superseded it), and each poll's
+/// counts as last pushed from here.
 #[derive(Default)]
 pub(crate) struct Pushes {
     pending: Mutex<HashSet<i64>>,
+    pushed: Mutex<HashMap<i64, u64>>,
     last: Mutex<HashMap<i64, Tally>>,
 }
 
-/// Past this many polls remembered, the counts of all are forgotten (a node runs a
-/// handful of polls at a time; this bounds a long-running one).
-const REMEMBER_POLLS: usize = 10_000;
+/// Past this many polls (or questions) remembered, all are forgotten (a node runs a
+/// handful at a time; this bounds a long-running one).
+const REMEMBER: usize = 10_000;
 
 impl Pushes {
-    /// Whether this call scheduled the poll's next push (none was pending).
-    fn schedule(&self, poll_id: i64) -> bool {
-        self.pending
-            .lock()
-            .expect("poll map poisoned")
-            .insert(poll_id)
+    /// Whether this call scheduled the next push of `id` (none was pending).
+    fn schedule(&self, id: i64) -> bool {
+        self.pending.lock().expect("push map poisoned").insert(id)
     }
 
-    fn done(&self, poll_id: i64) {
-        self.pending
-            .lock()
-            .expect("poll map poisoned")
-            .remove(&poll_id);
+    /// The scheduled push of `id` goes out now: a vote from here on schedules another.
+    /// Returns the push's number.
+    fn start(&self, id: i64) -> u64 {
+        self.pending.lock().expect("push map poisoned").remove(&id);
+        let mut pushed = self.pushed.lock().expect("push map poisoned");
+        if pushed.len() >= REMEMBER {
+            pushed.clear();
+        }
+        let n = pushed.entry(id).or_default();
+        *n += 1;
+        *n
+    }
+
+    /// Whether push number `n` of `id` is still the latest, with none scheduled.
+    fn is_latest(&self, id: i64, n: u64) -> bool {
+        !self.pending.lock().expect("push map poisoned").contains(&id)
+            && self.pushed.lock().expect("push map poisoned").get(&id) == Some(&n)
     }
 
     /// The poll's counts as this node last pushed them.
     pub(crate) fn last_tally(&self, poll_id: i64) -> Option<Tally> {
         self.last
             .lock()
-            .expect("poll map poisoned")
+            .expect("push map poisoned")
             .get(&poll_id)
             .cloned()
     }
 
     fn remember(&self, poll_id: i64, tally: &Tally) {
-        let mut last = self.last.lock().expect("poll map poisoned");
-        if last.len() >= REMEMBER_POLLS {
+        let mut last = self.last.lock().expect("push map poisoned");
+        if last.len() >= REMEMBER {
             last.clear();
         }
         last.insert(poll_id, tally.clone());
     }
+}
+
+/// Runs `push` for `id` [`PUSH_EVERY`] from now unless a push is already scheduled, then
+/// again after each [`SETTLE_AFTER`] wait while no later push superseded it.
+fn throttled<F, Fut>(chat: &Chat, pushes: fn(&Chat) -> &Pushes, id: i64, push: F)
+where
+    F: Fn(Chat) -> Fut + Send + 'static,
+    Fut: Future<Output = ()> + Send,
+{
+    if !pushes(chat).schedule(id) {
+        return;
+    }
+    let chat = chat.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(PUSH_EVERY).await;
+        let n = pushes(&chat).start(id);
+        push(chat.clone()).await;
+        for wait in SETTLE_AFTER {
+            tokio::time::sleep(wait).await;
+            if !pushes(&chat).is_latest(id, n) {
+                return;
+            }
+            push(chat.clone()).await;
+        }
+    });
 }
 
 /// The poll with its results, as `receive_poll` carries it.
@@ -84,28 +129,24 @@ pub(crate) fn push_soon<A: Adapter>(
     to: &str,
     poll_id: i64,
 ) {
-    if !chat.0.polls.schedule(poll_id) {
-        return;
-    }
-    let ops = socket.within(to.to_owned());
-    let (chat, room) = (chat.clone(), room.to_owned());
-    tokio::spawn(async move {
-        tokio::time::sleep(PUSH_EVERY).await;
-        // Cleared before reading, so a vote from here on schedules another push.
-        chat.0.polls.done(poll_id);
-        let db = &chat.0.db;
-        let poll = match db.poll_by_id(poll_id).await {
-            Ok(Some(p)) => p,
-            Ok(None) => return,
-            Err(e) => return tracing::warn!(error = %e, "could not read a poll to push"),
-        };
-        match db.poll_tally(&poll).await {
-            Ok(tally) => {
-                chat.0.polls.remember(poll_id, &tally);
-                let v = PollView::new(&room, &poll, tally, None);
-                let _ = ops.emit("receive_poll", &v).await;
+    let (socket, room, to) = (socket.clone(), room.to_owned(), to.to_owned());
+    throttled(chat, |c| &c.0.polls, poll_id, move |chat| {
+        let (socket, room, to) = (socket.clone(), room.clone(), to.clone());
+        async move {
+            let db = &chat.0.db;
+            let poll = match db.poll_by_id(poll_id).await {
+                Ok(Some(p)) => p,
+                Ok(None) => return,
+                Err(e) => return tracing::warn!(error = %e, "could not read a poll to push"),
+            };
+            match db.poll_tally(&poll).await {
+                Ok(tally) => {
+                    chat.0.polls.remember(poll_id, &tally);
+                    let v = PollView::new(&room, &poll, tally, None);
+                    let _ = socket.within(to).emit("receive_poll", &v).await;
+                }
+                Err(e) => tracing::warn!(error = %e, "could not count a poll's votes"),
             }
-            Err(e) => tracing::warn!(error = %e, "could not count a poll's votes"),
         }
     });
 }
@@ -119,26 +160,26 @@ pub(crate) fn push_upvotes_soon<A: Adapter>(
     scope: QuestionScope,
     question_id: i64,
 ) {
-    if !chat.0.upvotes.schedule(question_id) {
-        return;
-    }
-    let ops = socket.within(to.to_owned());
-    let (chat, room, talk_id) = (chat.clone(), member.room.clone(), member.talk);
-    tokio::spawn(async move {
-        tokio::time::sleep(PUSH_EVERY).await;
-        chat.0.upvotes.done(question_id);
-        match chat.0.db.question(scope, question_id).await {
-            Ok(Some(q)) => {
-                let body = Upvotes {
-                    room_id: &room,
-                    talk_id,
-                    question_id,
-                    upvotes: q.upvotes,
-                };
-                let _ = ops.emit("receive_question_upvote", &body).await;
+    let (socket, to) = (socket.clone(), to.to_owned());
+    let (room, talk_id) = (member.room.clone(), member.talk);
+    throttled(chat, |c| &c.0.upvotes, question_id, move |chat| {
+        let (socket, room, to) = (socket.clone(), room.clone(), to.clone());
+        async move {
+            match chat.0.db.question(scope, question_id).await {
+                Ok(Some(q)) => {
+                    let body = Upvotes {
+                        room_id: &room,
+                        talk_id,
+                        question_id,
+                        upvotes: q.upvotes,
+                    };
+                    let _ = socket.within(to).emit("receive_question_upvote", &body).await;
+                }
+                Ok(None) => {}
+                Err(e) => {
+                    tracing::warn!(error = %e, "could not read a question's upvotes to push")
+                }
             }
-            Ok(None) => {}
-            Err(e) => tracing::warn!(error = %e, "could not read a question's upvotes to push"),
         }
     });
 }

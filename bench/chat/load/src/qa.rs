@@ -12,7 +12,9 @@
 //! push latency of upvotes and of poll results as 40 tracking clients (none of them
 //! voting) see them: from the last vote of second s being sent to the first push whose
 //! count includes all of them (question s at ACTIVE upvotes; option s % 4 at ACTIVE
-//! votes); whether the last counts every tracker saw are exact; the server's CPU.
+//! votes); whether the last counts every tracker saw are exact, and how long after the
+//! last vote until they all were (settle_s, up to a minute); the server's CPU over the
+//! window of votes.
 
 use futures_util::{SinkExt, StreamExt};
 use std::collections::HashMap;
@@ -26,6 +28,8 @@ use crate::{addr_of, connect_all, cpu_secs, now_us, Ws};
 
 const SENDERS: usize = 4;
 const TRACKER_EVERY: usize = 100;
+/// How long after the last vote the trackers may take to see the final counts.
+const DRAIN_CAP: Duration = Duration::from_secs(60);
 
 #[derive(Default)]
 struct Lat(Mutex<Vec<f64>>);
@@ -330,27 +334,33 @@ pub async fn qa(args: Vec<String>) {
         }
     }
     let window = w0.elapsed().as_secs_f64();
-    // Drain: pushes go out within 250 ms; give them 3 s.
-    tokio::time::sleep(Duration::from_secs(3)).await;
-    let (s1, g1, total) = (cpu_secs(&pid), cpu_secs("self"), w0.elapsed().as_secs_f64());
+    let (s1, g1) = (cpu_secs(&pid), cpu_secs("self"));
+    // Settle: wait until every tracker's last counts are exact (or DRAIN_CAP passes), and
+    // report how long after the last vote that took.
     let trackers_used: Vec<usize> = (0..trackers).filter(|k| k * TRACKER_EVERY >= active + SENDERS + 1 && k * TRACKER_EVERY < n_ok).collect();
     let last = (secs - 1) % 4;
-    let mut exact_up = 0;
-    let mut exact_poll = 0;
-    {
+    let exact = || {
         let fu = q.final_up.lock().unwrap();
         let fp = q.final_poll.lock().unwrap();
-        for &k in &trackers_used {
-            if ids.iter().all(|id| fu[k].get(id) == Some(&(active as i64))) {
-                exact_up += 1;
-            }
-            let mut want = vec![0i64; 4];
-            want[last] = active as i64;
-            if fp[k] == want {
-                exact_poll += 1;
-            }
+        let mut want = vec![0i64; 4];
+        want[last] = active as i64;
+        let up = trackers_used.iter().filter(|&&k| ids.iter().all(|id| fu[k].get(id) == Some(&(active as i64)))).count();
+        let poll = trackers_used.iter().filter(|&&k| fp[k] == want).count();
+        (up, poll)
+    };
+    let settled_at = Instant::now();
+    let mut settle_s = None;
+    while settled_at.elapsed() < DRAIN_CAP {
+        let (up, poll) = exact();
+        if up == trackers_used.len() && poll == trackers_used.len() {
+            settle_s = Some(settled_at.elapsed().as_secs_f64());
+            break;
         }
+        tokio::time::sleep(Duration::from_millis(100)).await;
     }
+    // Chat still arriving after the window counts too; give it the same drain.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let (exact_up, exact_poll) = exact();
     let chat_sent = q.chat_sent.load(Relaxed);
     let chat_expected = chat_sent * n_ok as u64;
     let chat_delivered = q.chat_delivered.load(Relaxed);
@@ -359,7 +369,7 @@ pub async fn qa(args: Vec<String>) {
 \"upvotes_sent\":{},\"votes_sent\":{},\"chat_sent\":{chat_sent},\"chat_per_s\":{:.0},\"chat_delivered\":{chat_delivered},\"chat_expected\":{chat_expected},\
 \"chat_p50_ms\":{:.1},\"chat_p99_ms\":{:.1},\"upvote_push_samples\":{},\"upvote_push_p50_ms\":{:.1},\"upvote_push_p99_ms\":{:.1},\
 \"poll_push_samples\":{},\"poll_push_p50_ms\":{:.1},\"poll_push_p99_ms\":{:.1},\"trackers\":{},\"exact_upvotes\":{exact_up},\"exact_poll\":{exact_poll},\
-\"server_cpu_s\":{:.2},\"server_cores\":{:.2},\"gen_cores\":{:.2},\"exceptions\":{},\"closed\":{}}}",
+\"settle_s\":{},\"server_cpu_s\":{:.2},\"server_cores\":{:.2},\"gen_cores\":{:.2},\"exceptions\":{},\"closed\":{}}}",
         q.up_sent.iter().map(|x| x.load(Relaxed)).sum::<usize>(),
         q.vote_sent.iter().map(|x| x.load(Relaxed)).sum::<usize>(),
         chat_sent as f64 / window,
@@ -372,9 +382,10 @@ pub async fn qa(args: Vec<String>) {
         q.poll_lat.pct(0.5),
         q.poll_lat.pct(0.99),
         trackers_used.len(),
+        settle_s.map_or("null".to_owned(), |s| format!("{s:.1}")),
         s1 - s0,
-        (s1 - s0) / total,
-        (g1 - g0) / total,
+        (s1 - s0) / window,
+        (g1 - g0) / window,
         q.exceptions.load(Relaxed),
         q.closed.load(Relaxed),
     );

@@ -38,6 +38,7 @@ pub(super) async fn on_ban<A: Adapter>(
     if let Err(e) = chat.0.db.ban(member.channel_id, &identity, now_ms()).await {
         return internal(&socket, &e, room);
     }
+    chat.0.admission.banned(member.channel_id, &identity);
     let detail = format!("user {}", identity.chars().take(8).collect::<String>());
     super::screening::log_action(&chat, &member, "ban", None, None, &detail).await;
     tracing::info!(room = %member.room, "host banned a chat user");
