@@ -63,7 +63,11 @@ impl Pushes {
 
     /// Whether push number `n` of `id` is still the latest, with none scheduled.
     fn is_latest(&self, id: i64, n: u64) -> bool {
-        !self.pending.lock().expect("push map poisoned").contains(&id)
+        !self
+            .pending
+            .lock()
+            .expect("push map poisoned")
+            .contains(&id)
             && self.pushed.lock().expect("push map poisoned").get(&id) == Some(&n)
     }
 
@@ -130,25 +134,30 @@ pub(crate) fn push_soon<A: Adapter>(
     poll_id: i64,
 ) {
     let (socket, room, to) = (socket.clone(), room.to_owned(), to.to_owned());
-    throttled(chat, |c| &c.0.polls, poll_id, move |chat| {
-        let (socket, room, to) = (socket.clone(), room.clone(), to.clone());
-        async move {
-            let db = &chat.0.db;
-            let poll = match db.poll_by_id(poll_id).await {
-                Ok(Some(p)) => p,
-                Ok(None) => return,
-                Err(e) => return tracing::warn!(error = %e, "could not read a poll to push"),
-            };
-            match db.poll_tally(&poll).await {
-                Ok(tally) => {
-                    chat.0.polls.remember(poll_id, &tally);
-                    let v = PollView::new(&room, &poll, tally, None);
-                    let _ = socket.within(to).emit("receive_poll", &v).await;
+    throttled(
+        chat,
+        |c| &c.0.polls,
+        poll_id,
+        move |chat| {
+            let (socket, room, to) = (socket.clone(), room.clone(), to.clone());
+            async move {
+                let db = &chat.0.db;
+                let poll = match db.poll_by_id(poll_id).await {
+                    Ok(Some(p)) => p,
+                    Ok(None) => return,
+                    Err(e) => return tracing::warn!(error = %e, "could not read a poll to push"),
+                };
+                match db.poll_tally(&poll).await {
+                    Ok(tally) => {
+                        chat.0.polls.remember(poll_id, &tally);
+                        let v = PollView::new(&room, &poll, tally, None);
+                        let _ = socket.within(to).emit("receive_poll", &v).await;
+                    }
+                    Err(e) => tracing::warn!(error = %e, "could not count a poll's votes"),
                 }
-                Err(e) => tracing::warn!(error = %e, "could not count a poll's votes"),
             }
-        }
-    });
+        },
+    );
 }
 
 /// Schedules a push of question `question_id`'s upvotes to the socket.io room `to`.
@@ -162,24 +171,32 @@ pub(crate) fn push_upvotes_soon<A: Adapter>(
 ) {
     let (socket, to) = (socket.clone(), to.to_owned());
     let (room, talk_id) = (member.room.clone(), member.talk);
-    throttled(chat, |c| &c.0.upvotes, question_id, move |chat| {
-        let (socket, room, to) = (socket.clone(), room.clone(), to.clone());
-        async move {
-            match chat.0.db.question(scope, question_id).await {
-                Ok(Some(q)) => {
-                    let body = Upvotes {
-                        room_id: &room,
-                        talk_id,
-                        question_id,
-                        upvotes: q.upvotes,
-                    };
-                    let _ = socket.within(to).emit("receive_question_upvote", &body).await;
-                }
-                Ok(None) => {}
-                Err(e) => {
-                    tracing::warn!(error = %e, "could not read a question's upvotes to push")
+    throttled(
+        chat,
+        |c| &c.0.upvotes,
+        question_id,
+        move |chat| {
+            let (socket, room, to) = (socket.clone(), room.clone(), to.clone());
+            async move {
+                match chat.0.db.question(scope, question_id).await {
+                    Ok(Some(q)) => {
+                        let body = Upvotes {
+                            room_id: &room,
+                            talk_id,
+                            question_id,
+                            upvotes: q.upvotes,
+                        };
+                        let _ = socket
+                            .within(to)
+                            .emit("receive_question_upvote", &body)
+                            .await;
+                    }
+                    Ok(None) => {}
+                    Err(e) => {
+                        tracing::warn!(error = %e, "could not read a question's upvotes to push")
+                    }
                 }
             }
-        }
-    });
+        },
+    );
 }

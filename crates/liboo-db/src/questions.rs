@@ -4,7 +4,7 @@
 use sqlx::{AssertSqlSafe, Row};
 
 use crate::rows::{question_from_row, select_questions};
-use crate::{Backend, Db, DbError};
+use crate::{Db, DbError};
 
 /// What a question belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -437,9 +437,6 @@ impl Db {
         user_hash: &str,
     ) -> Result<Option<i64>, DbError> {
         let (cond, id) = scope.condition();
-        if self.backend == Backend::Sqlite {
-            return self.upvote_sqlite(cond, id, question_id, user_hash).await;
-        }
         let mut tx = self.begin_write().await?;
         let exists = sqlx::query(AssertSqlSafe(format!(
             "SELECT id FROM questions WHERE id = ? AND {cond} AND state = 'approved'"
@@ -472,53 +469,6 @@ impl Db {
             .await?;
         tx.commit().await?;
         Ok(Some(row.try_get("upvotes")?))
-    }
-
-    /// SQLite's upvote: statements on their own, no transaction held across them. A
-    /// transaction there holds the one write lock across its round trips, and every other
-    /// writer sleeps in `busy_timeout`'s backoff meanwhile (500 upvotes and 500 poll votes
-    /// a second timed the pool out in the Q&A benchmark). The vote is stored only while the
-    /// question is approved, and the count is recounted from the votes, not incremented:
-    /// SQLite runs one write at a time, so it is exact, and a crash between the two
-    /// statements is healed by the next vote.
-    async fn upvote_sqlite(
-        &self,
-        cond: &str,
-        scope_id: i64,
-        question_id: i64,
-        user_hash: &str,
-    ) -> Result<Option<i64>, DbError> {
-        let inserted = self
-            .insert_ignore(&format!(
-                "question_votes (question_id, user_hash) SELECT id, ? FROM questions \
-                 WHERE id = ? AND {cond} AND state = 'approved'"
-            ))
-            .bind(user_hash)
-            .bind(question_id)
-            .bind(scope_id)
-            .execute(&self.pool)
-            .await?;
-        if inserted.rows_affected() == 1 {
-            sqlx::query(
-                "UPDATE questions SET upvotes = \
-                 (SELECT COUNT(*) FROM question_votes WHERE question_id = ?) WHERE id = ?",
-            )
-            .bind(question_id)
-            .bind(question_id)
-            .execute(&self.pool)
-            .await?;
-        }
-        let row = sqlx::query(AssertSqlSafe(format!(
-            "SELECT upvotes FROM questions WHERE id = ? AND {cond} AND state = 'approved'"
-        )))
-        .bind(question_id)
-        .bind(scope_id)
-        .fetch_optional(&self.pool)
-        .await?;
-        match row {
-            Some(r) => Ok(Some(r.try_get("upvotes")?)),
-            None => Ok(None),
-        }
     }
 }
 
